@@ -1,0 +1,35 @@
+// Bundles every entry point with esbuild (and the WASM kernels when their source exists).
+// Entries that do not exist yet are skipped so the build grows with the project.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+
+const production = process.argv.includes('--production');
+
+const node = [
+  { in: 'src/cli/nlm.ts', out: 'cli' },
+  { in: 'src/extension/extension.ts', out: 'extension' },
+  { in: 'src/extension/worker/trainingWorker.ts', out: 'trainingWorker' },
+  { in: 'src/extension/debug/debugAdapterMain.ts', out: 'debugAdapter' },
+].filter((e) => existsSync(e.in));
+
+const browser = [{ in: 'webview/main.ts', out: 'webview' }].filter((e) => existsSync(e.in));
+
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', outdir: 'dist' };
+
+await build({
+  ...common,
+  entryPoints: node,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external: ['vscode'],
+});
+if (browser.length) {
+  await build({ ...common, entryPoints: browser, platform: 'browser', target: 'es2022', format: 'iife' });
+}
+if (existsSync('scripts/build-wasm.mjs')) {
+  const r = spawnSync(process.execPath, ['scripts/build-wasm.mjs'], { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+console.log(`built ${[...node, ...browser].map((e) => e.out).join(', ')} into dist/`);

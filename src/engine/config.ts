@@ -1,0 +1,103 @@
+// Every hyper-parameter of a training run, with its default and bounds. The CLI, the extension's
+// settings and the debugger's launch configuration are all validated here.
+import { ACTIVATIONS, ActivationName } from './activations';
+
+export const INITS = ['normal', 'xavier', 'he'] as const;
+export type InitName = (typeof INITS)[number];
+export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+export interface TrainConfig {
+  embeddingDim: number;
+  hiddenUnits: number;
+  activation: ActivationName;
+  init: InitName;
+  /** Standard deviation of the "normal" init (the course's N(0, 0.01) means σ = 0.01). */
+  initStd: number;
+  optimizer: OptimizerName;
+  lr: number;
+  momentum: number;
+  beta1: number;
+  beta2: number;
+  /** Multiplies the learning rate after every epoch (1 = no decay). */
+  lrDecay: number;
+  /** L2 penalty λ on W1, W2, W3 (biases are not decayed). */
+  weightDecay: number;
+  batchSize: number;
+  epochs: number;
+  seed: number;
+  /** Stop when validation cross-entropy has not improved for this many epochs (0 = off). */
+  patience: number;
+}
+
+export const DEFAULT_CONFIG: Readonly<TrainConfig> = {
+  embeddingDim: 16,
+  hiddenUnits: 128,
+  activation: 'sigmoid',
+  init: 'normal',
+  initStd: 0.01,
+  optimizer: 'adam',
+  lr: 0.002,
+  momentum: 0.9,
+  beta1: 0.9,
+  beta2: 0.999,
+  lrDecay: 0.85,
+  weightDecay: 0,
+  batchSize: 100,
+  epochs: 10,
+  seed: 1,
+  patience: 0,
+};
+
+interface NumberRule {
+  min: number;
+  max: number;
+  integer: boolean;
+  description: string;
+}
+
+/** Bounds for each numeric setting; also the source of the extension's settings schema. */
+export const NUMBER_RULES: Record<Exclude<keyof TrainConfig, 'activation' | 'init' | 'optimizer'>, NumberRule> = {
+  embeddingDim: { min: 1, max: 1024, integer: true, description: 'Embedding size D: columns of W1.' },
+  hiddenUnits: { min: 1, max: 4096, integer: true, description: 'Hidden units P: columns of W2, rows of W3.' },
+  initStd: { min: 0, max: 10, integer: false, description: 'σ of the "normal" initialisation N(0, σ²).' },
+  lr: { min: 0, max: 1000, integer: false, description: 'Learning rate.' },
+  momentum: { min: 0, max: 0.9999, integer: false, description: 'Momentum coefficient (optimizer "momentum").' },
+  beta1: { min: 0, max: 0.9999, integer: false, description: 'Adam β1.' },
+  beta2: { min: 0, max: 0.999999, integer: false, description: 'Adam β2.' },
+  lrDecay: { min: 0.01, max: 1, integer: false, description: 'Learning rate multiplier applied after each epoch (1 = constant).' },
+  weightDecay: { min: 0, max: 1, integer: false, description: 'L2 weight decay λ on W1, W2, W3.' },
+  batchSize: { min: 1, max: 100000, integer: true, description: 'Mini-batch size.' },
+  epochs: { min: 1, max: 1000, integer: true, description: 'Number of epochs.' },
+  seed: { min: 0, max: 4294967295, integer: true, description: 'Random seed for initialisation and shuffling.' },
+  patience: { min: 0, max: 1000, integer: true, description: 'Early stopping: epochs without validation improvement (0 = off).' },
+};
+
+/** Merges user values over the defaults; throws a message naming the setting on a bad value. */
+export function resolveConfig(partial: Partial<Record<keyof TrainConfig, unknown>>): TrainConfig {
+  const cfg: TrainConfig = { ...DEFAULT_CONFIG };
+  for (const [key, value] of Object.entries(partial)) {
+    if (value === undefined) continue;
+    if (key === 'activation') cfg.activation = oneOf(key, value, ACTIVATIONS);
+    else if (key === 'init') cfg.init = oneOf(key, value, INITS);
+    else if (key === 'optimizer') cfg.optimizer = oneOf(key, value, OPTIMIZERS);
+    else if (key in NUMBER_RULES) {
+      const k = key as keyof typeof NUMBER_RULES;
+      cfg[k] = checkNumber(k, value, NUMBER_RULES[k]);
+    } else throw new Error(`unknown setting "${key}"`);
+  }
+  return cfg;
+}
+
+function oneOf<T extends string>(key: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new Error(`${key} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
+}
+
+function checkNumber(key: string, value: unknown, rule: NumberRule): number {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n)) throw new Error(`${key} must be a number (got ${JSON.stringify(value)})`);
+  if (rule.integer && !Number.isInteger(n)) throw new Error(`${key} must be a whole number (got ${n})`);
+  if (n < rule.min || n > rule.max) throw new Error(`${key} must be between ${rule.min} and ${rule.max} (got ${n})`);
+  return n;
+}

@@ -1,0 +1,49 @@
+// The in-memory form every loader produces: 0-based word ids, `context` inputs per example.
+import { InputError } from '../errors';
+
+export interface Split {
+  /** n × context word ids, row-major. */
+  readonly inputs: Int32Array;
+  /** n target word ids. */
+  readonly targets: Int32Array;
+  readonly n: number;
+}
+
+export type SplitName = 'train' | 'valid' | 'test';
+export const SPLITS: readonly SplitName[] = ['train', 'valid', 'test'];
+
+export interface Dataset {
+  /** Short label for UIs and model provenance, e.g. "demo" or "ngram4/npy". */
+  readonly name: string;
+  /** The file or folder it was read from ("demo" for the built-in corpus). */
+  readonly source: string;
+  readonly vocab: readonly string[];
+  readonly context: number;
+  readonly train: Split;
+  readonly valid: Split;
+  readonly test: Split;
+  /** Word class of each vocabulary entry, when known (the demo corpus knows them). */
+  readonly wordClasses?: readonly string[];
+}
+
+export function makeSplit(inputs: Int32Array, targets: Int32Array, context: number): Split {
+  if (inputs.length !== targets.length * context) {
+    throw new Error(`split has ${inputs.length} input ids for ${targets.length} targets (context ${context})`);
+  }
+  return { inputs, targets, n: targets.length };
+}
+
+/** Checks that every id of every split indexes the vocabulary; names the file and split otherwise. */
+export function validateIds(ds: Dataset, file: string): void {
+  const v = ds.vocab.length;
+  for (const name of SPLITS) {
+    const s = ds[name];
+    for (const [what, arr] of [['inputs', s.inputs], ['targets', s.targets]] as const) {
+      for (let i = 0; i < arr.length; i++) {
+        if (arr[i] < 0 || arr[i] >= v) {
+          throw new InputError(file, `${name} ${what}[${i}] = ${arr[i]} is outside the vocabulary (0..${v - 1})`);
+        }
+      }
+    }
+  }
+}

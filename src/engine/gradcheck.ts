@@ -1,0 +1,76 @@
+// Central finite differences in float64 against the backward phases, for every parameter.
+import { ActivationName } from './activations';
+import { jsKernels } from './kernels';
+import { initParams, MlpModel, MlpShape, PARAM_NAMES, ParamName } from './mlp';
+import { Rng } from './rng';
+
+export interface GradCheckResult {
+  /** Per parameter: ‖analytic − numeric‖ / (‖analytic‖ + ‖numeric‖) and the worst single entry. */
+  params: Record<ParamName, { relError: number; maxRelError: number; checked: number }>;
+  maxRelError: number;
+}
+
+export interface GradCheckOptions {
+  activation?: ActivationName;
+  seed?: number;
+  batch?: number;
+  epsilon?: number;
+}
+
+export function gradientCheck(opts: GradCheckOptions = {}): GradCheckResult {
+  const shape: MlpShape = { vocabSize: 11, context: 3, embeddingDim: 4, hiddenUnits: 6, activation: opts.activation ?? 'sigmoid' };
+  const n = opts.batch ?? 5;
+  const eps = opts.epsilon ?? 1e-5;
+  const rng = new Rng(opts.seed ?? 7);
+  // A larger init than training uses, so every gradient is well above the finite-difference noise.
+  const params = initParams(shape, { init: 'normal', initStd: 0.5, seed: opts.seed ?? 7 }, 'f64', jsKernels);
+  for (const b of [params.b1, params.b2]) for (let i = 0; i < b.data.length; i++) b.data[i] = rng.normal() * 0.3;
+  const model = new MlpModel(shape, params, n, jsKernels, 'f64');
+  const inputs = Int32Array.from({ length: n * shape.context }, () => rng.int(shape.vocabSize));
+  const targets = Int32Array.from({ length: n }, () => rng.int(shape.vocabSize));
+  // Repeat a word inside one context so the scatter-add into W1 is checked for collisions.
+  inputs[1] = inputs[0];
+
+  const run = (backward: boolean): number => {
+    model.setBatch(inputs, targets, n);
+    for (const phase of model.phases) {
+      if (!backward && phase.direction !== 'forward') break;
+      for (const s of phase.subSteps) s.run();
+    }
+    return model.loss;
+  };
+
+  run(true);
+  const result = { params: {}, maxRelError: 0 } as GradCheckResult;
+  for (const name of PARAM_NAMES) {
+    const w = params[name].data;
+    const analytic = Float64Array.from(model.grads[name].data);
+    const numeric = new Float64Array(w.length);
+    for (let i = 0; i < w.length; i++) {
+      const saved = w[i];
+      w[i] = saved + eps;
+      const plus = run(false);
+      w[i] = saved - eps;
+      const minus = run(false);
+      w[i] = saved;
+      numeric[i] = (plus - minus) / (2 * eps);
+    }
+    let diff = 0;
+    let na = 0;
+    let nn = 0;
+    let worst = 0;
+    for (let i = 0; i < w.length; i++) {
+      const d = analytic[i] - numeric[i];
+      diff += d * d;
+      na += analytic[i] * analytic[i];
+      nn += numeric[i] * numeric[i];
+      const scale = Math.abs(analytic[i]) + Math.abs(numeric[i]);
+      // Entries that are exactly zero in both (W1 rows no example uses) have nothing to compare.
+      if (scale > 1e-12) worst = Math.max(worst, Math.abs(d) / scale);
+    }
+    const rel = Math.sqrt(diff) / (Math.sqrt(na) + Math.sqrt(nn) || 1);
+    result.params[name] = { relError: rel, maxRelError: worst, checked: w.length };
+    result.maxRelError = Math.max(result.maxRelError, worst);
+  }
+  return result;
+}

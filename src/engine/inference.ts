@@ -1,0 +1,108 @@
+// Using a trained model: next-word predictions, generated sentences, embedding neighbours.
+import { InputError } from './errors';
+import { jsKernels, Kernels } from './kernels';
+import { MlpModel, MlpParams, MlpShape } from './mlp';
+import { Rng } from './rng';
+
+export interface WordScore {
+  word: string;
+  /** Probability for predictions, cosine similarity for neighbours. */
+  score: number;
+}
+
+export class Predictor {
+  private readonly model: MlpModel;
+  private readonly ids: Map<string, number>;
+
+  constructor(
+    readonly shape: MlpShape,
+    readonly params: MlpParams,
+    readonly vocab: readonly string[],
+    kernels: Kernels = jsKernels,
+  ) {
+    this.model = new MlpModel(shape, params, 1, kernels);
+    this.ids = new Map(vocab.map((w, i) => [w, i]));
+  }
+
+  /** Splits "city of new" into exactly `context` known word ids; names the unknown word. */
+  contextIds(text: string): Int32Array {
+    const words = text.toLowerCase().trim().split(/\s+/).filter(Boolean);
+    const c = this.shape.context;
+    if (words.length !== c) throw new InputError('context', `expected ${c} words, got ${words.length} ("${text}")`);
+    return Int32Array.from(words, (w) => this.wordId(w));
+  }
+
+  wordId(word: string): number {
+    const id = this.ids.get(word.toLowerCase());
+    if (id === undefined) throw new InputError('vocabulary', `"${word}" is not one of the model's ${this.vocab.length} words`);
+    return id;
+  }
+
+  /** Probabilities of every word following the context. */
+  distribution(ids: Int32Array): Float64Array {
+    return Float64Array.from(this.model.predict(ids, 1));
+  }
+
+  topK(text: string, k = 10): WordScore[] {
+    return this.rank(this.distribution(this.contextIds(text)), k);
+  }
+
+  /** Continues `text` word by word; temperature 0 is greedy. */
+  generate(text: string, words = 10, temperature = 0, seed = 1): string[] {
+    const ids = Array.from(this.contextIds(text));
+    const rng = new Rng(seed);
+    const c = this.shape.context;
+    const out: string[] = [];
+    for (let i = 0; i < words; i++) {
+      const p = this.distribution(Int32Array.from(ids.slice(-c)));
+      const next = temperature > 0 ? sample(p, temperature, rng) : argmax(p);
+      ids.push(next);
+      out.push(this.vocab[next]);
+    }
+    return out;
+  }
+
+  /** Words whose W1 rows are most similar (cosine) to the given word's. */
+  nearest(word: string, k = 10): WordScore[] {
+    const id = this.wordId(word);
+    const D = this.shape.embeddingDim;
+    const w1 = this.params.W1.data;
+    const norm = (i: number) => Math.sqrt(dot(w1, i * D, i * D, D)) || 1;
+    const base = norm(id);
+    const scores = new Float64Array(this.vocab.length);
+    for (let i = 0; i < scores.length; i++) scores[i] = i === id ? -Infinity : dot(w1, id * D, i * D, D) / (base * norm(i));
+    return this.rank(scores, k);
+  }
+
+  private rank(scores: Float64Array, k: number): WordScore[] {
+    return Array.from(scores.keys())
+      .sort((a, b) => scores[b] - scores[a] || a - b)
+      .slice(0, k)
+      .map((i) => ({ word: this.vocab[i], score: scores[i] }));
+  }
+}
+
+function dot(a: ArrayLike<number>, i: number, j: number, n: number): number {
+  let s = 0;
+  for (let d = 0; d < n; d++) s += a[i + d] * a[j + d];
+  return s;
+}
+
+function argmax(p: Float64Array): number {
+  let best = 0;
+  for (let i = 1; i < p.length; i++) if (p[i] > p[best]) best = i;
+  return best;
+}
+
+/** Samples from p^(1/T), renormalised. */
+function sample(p: Float64Array, temperature: number, rng: Rng): number {
+  const w = p.map((x) => Math.pow(x, 1 / temperature));
+  let total = 0;
+  for (const x of w) total += x;
+  let u = rng.uniform() * total;
+  for (let i = 0; i < w.length; i++) {
+    u -= w[i];
+    if (u <= 0) return i;
+  }
+  return w.length - 1;
+}

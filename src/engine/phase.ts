@@ -1,0 +1,27 @@
+// A model is a list of named phases over named tensors. The trainer, the UI and the debugger
+// discover them from here; none of them knows which model it is driving.
+
+export type PhaseDirection = 'forward' | 'backward' | 'update';
+
+/** The smallest unit of execution the debugger can stop after ("step in"). */
+export interface SubStep {
+  readonly label: string;
+  run(): void;
+}
+
+export interface Phase {
+  /** Stable id used by breakpoints and tests: embed, hidden, …, update. */
+  readonly name: string;
+  readonly direction: PhaseDirection;
+  /** One line of math for the iteration document, e.g. "Z1 = E·W2 + b1". */
+  readonly math: string;
+  /** Names of the tensors this phase reads and writes (for highlighting and hovers). */
+  readonly reads: readonly string[];
+  readonly writes: readonly string[];
+  /** Running every sub-step in order is the phase; there is always at least one. */
+  readonly subSteps: readonly SubStep[];
+}
+
+export function singleStep(label: string, run: () => void): readonly SubStep[] {
+  return [{ label, run }];
+}
