@@ -123,6 +123,14 @@ export class MlpModel {
     this.phases = this.buildPhases();
   }
 
+  /** Axes indexed by vocabulary words, per tensor name: what lets a user write W3[:, "york"]. */
+  wordAxes(): Record<string, number[]> {
+    const axes: Record<string, number[]> = { W1: [0], W3: [1], b2: [0], Z2: [1], P: [1] };
+    for (const name of Object.keys(axes)) if (name !== 'Z2' && name !== 'P') axes[`d${name}`] = axes[name];
+    axes.dZ2 = [1];
+    return axes;
+  }
+
   /** Points the model at a batch; the arrays are read, never copied or changed. */
   setBatch(inputs: Int32Array, targets: Int32Array, n: number): void {
     if (n > this.capacity) throw new Error(`batch of ${n} exceeds the model's capacity ${this.capacity}`);

@@ -1,0 +1,56 @@
+// A fuller evaluation of a model on a split: the headline metrics plus what a student looks at
+// next — the most frequent confusions, accuracy per frequent word, and sample predictions.
+import { Dataset, SplitName } from './data/dataset';
+import { evaluateSplit, EvalResult, forEachPrediction } from './evaluate';
+import { Kernels } from './kernels';
+import { MlpParams, MlpShape } from './mlp';
+
+export interface EvaluationReport extends EvalResult {
+  dataset: string;
+  split: string;
+  topErrors: { target: string; predicted: string; count: number }[];
+  perWord: { word: string; count: number; acc: number }[];
+  samples: { context: string; target: string; predicted: string; p: number }[];
+}
+
+export function evaluationReport(
+  shape: MlpShape,
+  params: MlpParams,
+  dataset: Dataset,
+  split: SplitName,
+  kernels: Kernels,
+  sampleCount = 12,
+): EvaluationReport {
+  const data = dataset[split];
+  const V = shape.vocabSize;
+  const C = shape.context;
+  const vocab = dataset.vocab;
+  const headline = evaluateSplit(shape, params, data, kernels);
+  const errors = new Map<number, number>();
+  const perTarget = new Int32Array(V);
+  const perTargetCorrect = new Int32Array(V);
+  const every = Math.max(1, Math.floor(data.n / sampleCount));
+  const samples: EvaluationReport['samples'] = [];
+  forEachPrediction(shape, params, data, kernels, (row, p, o) => {
+    let best = 0;
+    for (let j = 1; j < V; j++) if (p[o + j] > p[o + best]) best = j;
+    const target = data.targets[row];
+    perTarget[target]++;
+    if (best === target) perTargetCorrect[target]++;
+    else errors.set(target * V + best, (errors.get(target * V + best) ?? 0) + 1);
+    if (row % every === 0 && samples.length < sampleCount) {
+      const words = Array.from(data.inputs.subarray(row * C, row * C + C), (id) => vocab[id]);
+      samples.push({ context: words.join(' '), target: vocab[target], predicted: vocab[best], p: p[o + best] });
+    }
+  });
+  const topErrors = [...errors.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .slice(0, 15)
+    .map(([key, count]) => ({ target: vocab[Math.floor(key / V)], predicted: vocab[key % V], count }));
+  const perWord = Array.from(perTarget.keys())
+    .filter((id) => perTarget[id] > 0)
+    .sort((a, b) => perTarget[b] - perTarget[a] || a - b)
+    .slice(0, 20)
+    .map((id) => ({ word: vocab[id], count: perTarget[id], acc: perTargetCorrect[id] / perTarget[id] }));
+  return { ...headline, dataset: dataset.name, split, topErrors, perWord, samples };
+}
