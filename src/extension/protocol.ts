@@ -1,0 +1,170 @@
+// The one message contract between the extension host, the training worker, the debug adapter
+// and the dashboard webview. Types only (plus tiny guards): no vscode import, so every side can
+// share it.
+import type { TrainConfig } from '../engine/config';
+import type { EvalResult } from '../engine/evaluate';
+import type { HiddenStats, TensorStats } from '../engine/metrics';
+import type { PhaseDirection } from '../engine/phase';
+import type { EvaluationReport } from '../engine/report';
+import type { EpochRecord, StepRecord } from '../engine/trainer';
+
+export type { TrainConfig, EvalResult, EvaluationReport, HiddenStats, TensorStats, EpochRecord, StepRecord };
+
+/** What the worker tells about a loaded run; views and the debugger discover the model here. */
+export interface RunInfo {
+  dataset: { name: string; source: string; vocabSize: number; train: number; valid: number; test: number };
+  config: TrainConfig;
+  modelKind: string;
+  vocab: string[];
+  /** Word class per vocabulary entry, when the dataset knows it (the demo corpus does). */
+  wordClasses?: string[];
+  phases: PhaseInfo[];
+  params: { name: string; shape: number[] }[];
+  /** Which axes of which tensor are indexed by words (W1 rows, W3 columns, …). */
+  wordAxes: Record<string, number[]>;
+  batchesPerEpoch: number;
+  kernels: string;
+}
+
+export interface PhaseInfo {
+  name: string;
+  direction: PhaseDirection;
+  math: string;
+  reads: string[];
+  writes: string[];
+  subSteps: string[];
+}
+
+export type RunState = 'idle' | 'running' | 'paused' | 'finished';
+
+export interface Cursor {
+  /** Completed epochs and the 0-based batch within the current epoch. */
+  epoch: number;
+  batch: number;
+  /** The next phase and sub-step to run. */
+  phase: number;
+  sub: number;
+  steps: number;
+}
+
+/** A live update: everything a view needs, sent at most ~10 times a second. */
+export interface Snapshot {
+  state: RunState;
+  cursor: Cursor;
+  lr: number;
+  /** Step records since the previous snapshot (sampled when there are many). */
+  steps: StepRecord[];
+  params: TensorStats[];
+  grads: TensorStats[];
+  hidden?: HiddenStats;
+  examplesPerSecond: number;
+}
+
+export interface Breakpoint {
+  id: number;
+  /** Phase name the breakpoint sits on; it fires before that phase runs. */
+  phase: string;
+  condition?: string;
+  hitCondition?: string;
+  logMessage?: string;
+}
+
+export interface ExceptionFilters {
+  nan?: boolean;
+  /** Fire when any gradient's L2 norm exceeds this. */
+  explodingNorm?: number;
+  /** Fire when dW1's or dW2's L2 norm falls below this. */
+  vanishingNorm?: number;
+  /** Fire when this fraction (0..1) of hidden units is saturated. */
+  saturation?: number;
+  validLossUp?: boolean;
+}
+
+export type StopReason = 'entry' | 'step' | 'breakpoint' | 'pause' | 'exception' | 'finished';
+
+export interface StoppedEvent {
+  reason: StopReason;
+  cursor: Cursor;
+  description: string;
+  breakpointIds?: number[];
+}
+
+export type StepUnit = 'sub' | 'phase' | 'iteration' | 'epoch';
+
+export interface TensorData {
+  name: string;
+  shape: number[];
+  /** Row-major values of rows [rowStart, rowStart + rows). */
+  rowStart: number;
+  rows: number;
+  values: number[];
+  stats: TensorStats;
+}
+
+export interface DatasetSpec {
+  /** "demo", or a path to a CMPE 597 folder, a .mat file or a .txt corpus. */
+  path: string;
+}
+
+/** Requests from the host to the worker; each gets exactly one Reply with the same id. */
+export type Request =
+  | { kind: 'load'; dataset: DatasetSpec; config: Partial<TrainConfig>; modelFile?: string }
+  | { kind: 'run' }
+  | { kind: 'pause' }
+  | { kind: 'step'; unit: StepUnit }
+  | { kind: 'stop' }
+  | { kind: 'setBreakpoints'; breakpoints: Breakpoint[] }
+  | { kind: 'setExceptionFilters'; filters: ExceptionFilters }
+  | { kind: 'tensor'; name: string; rowStart?: number; rows?: number }
+  | { kind: 'evaluate'; expression: string }
+  | { kind: 'predict'; text: string; k: number }
+  | { kind: 'save'; path: string; format: 'safetensors' | 'npz' }
+  | { kind: 'evaluateDataset'; dataset: DatasetSpec; split: 'train' | 'valid' | 'test'; modelFile?: string };
+
+export type ReplyResult = {
+  load: RunInfo;
+  run: null;
+  pause: null;
+  step: null;
+  stop: null;
+  setBreakpoints: { id: number; verified: boolean; message?: string }[];
+  setExceptionFilters: null;
+  tensor: TensorData;
+  evaluate: { text: string; isTensor: boolean };
+  predict: { word: string; score: number }[];
+  save: { path: string; bytes: number };
+  evaluateDataset: EvaluationReport;
+};
+
+export interface RequestEnvelope {
+  id: number;
+  request: Request;
+}
+
+export type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
+
+/** Unsolicited messages from the worker. */
+export type WorkerEvent =
+  | { kind: 'state'; state: RunState; cursor: Cursor }
+  | { kind: 'snapshot'; snapshot: Snapshot }
+  | { kind: 'epoch'; record: EpochRecord }
+  | { kind: 'stopped'; event: StoppedEvent }
+  | { kind: 'log'; message: string; level: 'info' | 'error' };
+
+export type WorkerMessage = { reply: Reply } | { event: WorkerEvent };
+
+/** Extension → dashboard webview. */
+export type ToDashboard =
+  | { type: 'run'; info: RunInfo; epochs: EpochRecord[]; steps: StepRecord[] }
+  | { type: 'snapshot'; snapshot: Snapshot }
+  | { type: 'epoch'; record: EpochRecord }
+  | { type: 'tensor'; data: TensorData }
+  | { type: 'stopped'; event: StoppedEvent }
+  /** The run's state changed (between snapshots, e.g. resumed, finished, or no run loaded). */
+  | { type: 'state'; state: RunState };
+
+/** Dashboard webview → extension. */
+export type FromDashboard =
+  | { type: 'ready' }
+  | { type: 'requestTensor'; name: string }
+  | { type: 'command'; command: 'pause' | 'resume' | 'step' | 'train' };

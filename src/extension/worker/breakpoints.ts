@@ -1,0 +1,120 @@
+// Breakpoints on phases, with conditions, hit counts and logpoints. Conditions and log
+// interpolations use the safe expression language; nothing here runs user text as code.
+import type { Breakpoint } from '../protocol';
+
+/** What breakpoints need from the running model's expressions. */
+export interface ConditionContext {
+  /** Throws an Error with a user-facing message when the text is not a valid true/false condition. */
+  condition(text: string): boolean;
+  display(text: string): { text: string };
+  /** A message when the text does not parse, else undefined. */
+  check(text: string): string | undefined;
+}
+
+interface HitRule {
+  op: '==' | '>=' | '>' | '<' | '<=' | '%';
+  n: number;
+}
+
+interface Entry {
+  bp: Breakpoint;
+  hitRule?: HitRule;
+  hits: number;
+}
+
+export interface HitResult {
+  ids: number[];
+  /** A condition failed to evaluate: the run stops so the user can fix it. */
+  error?: string;
+}
+
+export class BreakpointBook {
+  private byPhase = new Map<string, Entry[]>();
+
+  reset(): void {
+    this.byPhase.clear();
+  }
+
+  /** Replaces all breakpoints; reports each as verified or not, with the reason. */
+  set(
+    list: Breakpoint[],
+    phases: ReadonlySet<string>,
+    syntax?: (text: string) => string | undefined,
+  ): { id: number; verified: boolean; message?: string }[] {
+    this.byPhase.clear();
+    return list.map((bp) => {
+      if (!phases.has(bp.phase)) return { id: bp.id, verified: false, message: `no phase "${bp.phase}" on this line` };
+      let hitRule: HitRule | undefined;
+      if (bp.hitCondition?.trim()) {
+        hitRule = parseHitCondition(bp.hitCondition);
+        if (!hitRule) return { id: bp.id, verified: false, message: `hit count "${bp.hitCondition}" is not like 5, >= 5, == 5 or % 5` };
+      }
+      const problem = bp.condition?.trim() ? syntax?.(bp.condition) : undefined;
+      if (problem) return { id: bp.id, verified: false, message: `condition: ${problem}` };
+      for (const part of logExpressions(bp.logMessage)) {
+        const p = syntax?.(part);
+        if (p) return { id: bp.id, verified: false, message: `log message {${part}}: ${p}` };
+      }
+      const entries = this.byPhase.get(bp.phase) ?? [];
+      entries.push({ bp, hitRule, hits: 0 });
+      this.byPhase.set(bp.phase, entries);
+      return { id: bp.id, verified: true };
+    });
+  }
+
+  /** Called before `phase` runs. Logpoints log and never stop. */
+  check(phase: string, ctx: ConditionContext, log: (message: string) => void): HitResult {
+    const ids: number[] = [];
+    for (const e of this.byPhase.get(phase) ?? []) {
+      try {
+        if (e.bp.condition?.trim() && !ctx.condition(e.bp.condition)) continue;
+      } catch (err) {
+        return { ids: [e.bp.id], error: (err as Error).message };
+      }
+      e.hits++;
+      if (e.hitRule && !hitMatches(e.hitRule, e.hits)) continue;
+      if (e.bp.logMessage !== undefined) log(interpolate(e.bp.logMessage, ctx));
+      else ids.push(e.bp.id);
+    }
+    return { ids };
+  }
+}
+
+function parseHitCondition(text: string): HitRule | undefined {
+  const m = /^\s*(==|>=|<=|>|<|%)?\s*(\d+)\s*$/.exec(text);
+  if (!m) return undefined;
+  // A bare number means "from the N-th hit on", as in VS Code's JavaScript debugger.
+  return { op: (m[1] as HitRule['op']) ?? '>=', n: Number(m[2]) };
+}
+
+function hitMatches(rule: HitRule, hits: number): boolean {
+  switch (rule.op) {
+    case '==':
+      return hits === rule.n;
+    case '>=':
+      return hits >= rule.n;
+    case '>':
+      return hits > rule.n;
+    case '<':
+      return hits < rule.n;
+    case '<=':
+      return hits <= rule.n;
+    case '%':
+      return rule.n > 0 && hits % rule.n === 0;
+  }
+}
+
+function logExpressions(message: string | undefined): string[] {
+  return message ? [...message.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1]) : [];
+}
+
+/** "loss={loss}" → "loss=4.21"; a failing part shows its error in place. */
+function interpolate(message: string, ctx: ConditionContext): string {
+  return message.replace(/\{([^{}]+)\}/g, (_, expr: string) => {
+    try {
+      return ctx.display(expr).text;
+    } catch (e) {
+      return `<${(e as Error).message}>`;
+    }
+  });
+}

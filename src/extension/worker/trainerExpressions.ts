@@ -1,0 +1,116 @@
+// The expression environment over a live trainer: every parameter, gradient and activation by
+// name, the scalar fields of the cursor and the last loss, and predict()/nearest() for the
+// Debug Console. Breakpoint conditions, watches and hovers all evaluate through here.
+import { Predictor } from '../../engine/inference';
+import { PARAM_NAMES } from '../../engine/mlp';
+import { Tensor } from '../../engine/tensor';
+import { Trainer } from '../../engine/trainer';
+import { checkSyntax, DisplayValue, evaluateText, ExpressionEnv, formatValue, isTruthy, lookupWord, Value } from '../debug/expression';
+import type { ConditionContext } from './breakpoints';
+
+const CONSOLE_FUNCTIONS = ['predict', 'nearest'] as const;
+
+export class TrainerExpressions implements ExpressionEnv, ConditionContext {
+  private readonly ids: Map<string, number>;
+
+  constructor(
+    private readonly trainer: Trainer,
+    private readonly predictor: Predictor,
+  ) {
+    this.ids = new Map(trainer.dataset.vocab.map((w, i) => [w, i]));
+  }
+
+  tensor(name: string): Tensor | undefined {
+    const t = this.trainer;
+    if ((PARAM_NAMES as readonly string[]).includes(name)) return t.params[name as keyof typeof t.params];
+    if (name.startsWith('d') && (PARAM_NAMES as readonly string[]).includes(name.slice(1))) {
+      return t.model.grads[name.slice(1) as keyof typeof t.params];
+    }
+    return t.model.activations().find((a) => a.name === name);
+  }
+
+  tensorNames(): readonly string[] {
+    return [...PARAM_NAMES, ...PARAM_NAMES.map((n) => `d${n}`), ...this.trainer.model.activations().map((a) => a.name)];
+  }
+
+  scalar(name: string): number | undefined {
+    const t = this.trainer;
+    const m = t.model;
+    switch (name) {
+      case 'epoch':
+        return t.epoch + 1;
+      case 'batch':
+        return t.batch + 1;
+      case 'step':
+        return t.steps;
+      case 'loss':
+        return m.loss;
+      case 'acc':
+        return m.n > 0 ? m.correct / m.n : NaN;
+      case 'lr':
+        return t.optimizer.lr;
+      case 'N':
+        return m.n;
+      case 'validLoss':
+        return t.epochs.at(-1)?.valid.ce ?? NaN;
+      case 'validAcc':
+        return t.epochs.at(-1)?.valid.acc ?? NaN;
+      default:
+        return undefined;
+    }
+  }
+
+  scalarNames(): readonly string[] {
+    return ['epoch', 'batch', 'step', 'loss', 'acc', 'lr', 'N', 'validLoss', 'validAcc'];
+  }
+
+  wordId(word: string): number | undefined {
+    return this.ids.get(word);
+  }
+
+  vocabulary(): readonly string[] {
+    return this.trainer.dataset.vocab;
+  }
+
+  wordLabelledAxes(tensorName: string): readonly number[] {
+    return this.trainer.model.wordAxes()[tensorName] ?? [];
+  }
+
+  saturated(tensorName: string): ((x: number) => boolean) | undefined {
+    return tensorName === 'H' ? this.trainer.model.activation.saturated : undefined;
+  }
+
+  functionNames(): readonly string[] {
+    return CONSOLE_FUNCTIONS;
+  }
+
+  call(name: string, args: readonly Value[]): Value {
+    const [arg, k] = args;
+    if (typeof arg !== 'string') throw new Error(`${name} expects a string, e.g. ${name}(${name === 'predict' ? '"city of new"' : '"day"'})`);
+    const count = typeof k === 'number' ? k : 10;
+    // Unknown words get the language's own "not in the vocabulary; did you mean …" message.
+    const words = arg.toLowerCase().trim().split(/\s+/).filter(Boolean);
+    for (const w of words) lookupWord(this, w);
+    const rows = name === 'predict' ? this.predictor.topK(arg, count) : this.predictor.nearest(words[0] ?? arg, count);
+    const value: DisplayValue = {
+      kind: 'display',
+      text: rows.map((r) => `${r.word} ${r.score.toFixed(4)}`).join(', '),
+      table: { header: ['word', name === 'predict' ? 'p' : 'cosine'], rows: rows.map((r) => [r.word, r.score]) },
+    };
+    return value;
+  }
+
+  /** A breakpoint condition: must be true or false. */
+  condition(text: string): boolean {
+    return isTruthy(evaluateText(text, this));
+  }
+
+  display(text: string): { text: string; isTensor: boolean } {
+    const v = evaluateText(text, this);
+    return { text: formatValue(v), isTensor: typeof v === 'object' && v.kind === 'tensor' };
+  }
+
+  check(text: string): string | undefined {
+    return checkSyntax(text);
+  }
+}
