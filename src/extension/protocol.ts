@@ -7,6 +7,7 @@ import type { HiddenStats, TensorStats } from '../engine/metrics';
 import type { PhaseDirection } from '../engine/phase';
 import type { EvaluationReport } from '../engine/report';
 import type { EpochRecord, StepRecord } from '../engine/trainer';
+import type { Completion } from './debug/expression';
 
 export type { TrainConfig, EvalResult, EvaluationReport, HiddenStats, TensorStats, EpochRecord, StepRecord };
 
@@ -101,6 +102,12 @@ export interface TensorData {
   stats: TensorStats;
 }
 
+/** One example of the current mini-batch, as words (the debugger's Batch scope). */
+export interface BatchExample {
+  context: string[];
+  target: string;
+}
+
 export interface DatasetSpec {
   /** "demo", or a path to a CMPE 597 folder, a .mat file or a .txt corpus. */
   path: string;
@@ -117,6 +124,10 @@ export type Request =
   | { kind: 'setExceptionFilters'; filters: ExceptionFilters }
   | { kind: 'tensor'; name: string; rowStart?: number; rows?: number }
   | { kind: 'evaluate'; expression: string }
+  /** The examples of the batch the model holds now (empty before the first batch is loaded). */
+  | { kind: 'batch' }
+  /** Expression completions at a 0-based offset; `text: ''` lists every tensor, field and function. */
+  | { kind: 'completions'; text: string; offset: number }
   | { kind: 'predict'; text: string; k: number }
   | { kind: 'save'; path: string; format: 'safetensors' | 'npz' }
   | { kind: 'evaluateDataset'; dataset: DatasetSpec; split: 'train' | 'valid' | 'test'; modelFile?: string };
@@ -131,6 +142,8 @@ export type ReplyResult = {
   setExceptionFilters: null;
   tensor: TensorData;
   evaluate: { text: string; isTensor: boolean };
+  batch: BatchExample[];
+  completions: { from: number; items: Completion[] };
   predict: { word: string; score: number }[];
   save: { path: string; bytes: number };
   evaluateDataset: EvaluationReport;
@@ -155,7 +168,8 @@ export type WorkerMessage = { reply: Reply } | { event: WorkerEvent };
 
 /** Extension → dashboard webview. */
 export type ToDashboard =
-  | { type: 'run'; info: RunInfo; epochs: EpochRecord[]; steps: StepRecord[] }
+  /** `runId` tells a reloaded view whether this is still the run it recorded histories of. */
+  | { type: 'run'; runId: string; info: RunInfo; epochs: EpochRecord[]; steps: StepRecord[] }
   | { type: 'snapshot'; snapshot: Snapshot }
   | { type: 'epoch'; record: EpochRecord }
   | { type: 'tensor'; data: TensorData }

@@ -1,0 +1,268 @@
+#!/usr/bin/env node
+// The headless CLI: the same engine as the extension, for terminals, scripts and CI.
+// Errors are one line on stderr naming the file and the problem, exit code 1.
+import { parseArgs } from 'util';
+import { pickKernels } from '../engine/backend';
+import { resolveConfig, TrainConfig } from '../engine/config';
+import { loadDataset } from '../engine/data/load';
+import { SplitName, SPLITS } from '../engine/data/dataset';
+import { evaluateSplit } from '../engine/evaluate';
+import { gradientCheck } from '../engine/gradcheck';
+import { Predictor } from '../engine/inference';
+import { MlpShape } from '../engine/mlp';
+import { loadModel, saveModel, SavedModel, checkVocabMatches } from '../engine/modelfile/modelFile';
+import { exportNpz } from '../engine/modelfile/npz';
+import { Trainer, EpochRecord } from '../engine/trainer';
+import { ProgressBar } from './progressBar';
+
+const USAGE = `usage:
+  nlm train [--data PATH|demo] [--embed D] [--hidden P] [--activation sigmoid|tanh|relu|linear]
+            [--optimizer sgd|momentum|adam] [--lr X] [--momentum M] [--batch B] [--epochs E]
+            [--seed S] [--init normal|xavier|he] [--l2 L] [--lr-decay F] [--patience N]
+            [--out FILE.safetensors] [--npz FILE.npz] [--json]
+  nlm eval --model FILE --data PATH [--split test|valid|train] [--json]
+  nlm predict --model FILE "city of new" [-k 10]
+  nlm neighbours --model FILE WORD [-k 10]
+  nlm generate --model FILE "life in the" [--words 10] [--temperature T] [--seed S]
+  nlm gradcheck [--json]
+PATH is a CMPE 597 folder of .npy files, a CSC321 data.mat file or a .txt corpus.`;
+
+class UsageError extends Error {}
+
+function main(argv: string[]): void {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'train':
+      return train(rest);
+    case 'eval':
+      return evaluate(rest);
+    case 'predict':
+      return predict(rest);
+    case 'neighbours':
+    case 'neighbors':
+      return neighbours(rest);
+    case 'generate':
+      return generate(rest);
+    case 'gradcheck':
+      return gradcheck(rest);
+    case undefined:
+    case '-h':
+    case '--help':
+      console.log(USAGE);
+      return;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+type Options = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+function args<const T extends Options>(argv: string[], options: T) {
+  try {
+    return parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function train(argv: string[]): void {
+  const { values } = args(argv, {
+    data: { type: 'string' },
+    embed: { type: 'string' },
+    hidden: { type: 'string' },
+    activation: { type: 'string' },
+    optimizer: { type: 'string' },
+    lr: { type: 'string' },
+    momentum: { type: 'string' },
+    batch: { type: 'string' },
+    epochs: { type: 'string' },
+    seed: { type: 'string' },
+    init: { type: 'string' },
+    l2: { type: 'string' },
+    'lr-decay': { type: 'string' },
+    patience: { type: 'string' },
+    out: { type: 'string' },
+    npz: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const config = resolveConfig({
+    embeddingDim: values.embed,
+    hiddenUnits: values.hidden,
+    activation: values.activation,
+    optimizer: values.optimizer,
+    lr: values.lr,
+    momentum: values.momentum,
+    batchSize: values.batch,
+    epochs: values.epochs,
+    seed: values.seed,
+    init: values.init,
+    weightDecay: values.l2,
+    lrDecay: values['lr-decay'],
+    patience: values.patience,
+  });
+  const dataPath = values.data ?? 'demo';
+  const dataset = loadDataset(dataPath);
+  const kernels = pickKernels();
+  const trainer = new Trainer(dataset, config, kernels);
+  const json = values.json === true;
+  if (!json) {
+    console.log(
+      `${dataset.name}: V=${dataset.vocab.length}, ${dataset.train.n} train / ${dataset.valid.n} valid / ${dataset.test.n} test 4-grams`,
+    );
+    console.log(describe(config) + `, kernels ${kernels.name}`);
+  }
+  const bar = !json && process.stderr.isTTY ? new ProgressBar(trainer.batchesPerEpoch, config.batchSize) : undefined;
+  while (!trainer.finished) {
+    bar?.startEpoch(trainer.epoch + 1, config.epochs);
+    let p = trainer.step();
+    while (!p.epoch) {
+      bar?.update(trainer.batch, p.iteration!.loss);
+      p = trainer.step();
+    }
+    bar?.done();
+    report(p.epoch, json);
+  }
+  if (trainer.stoppedEarly && !json) console.log(`early stopping after epoch ${trainer.epoch}`);
+  const saved = savedModel(trainer, dataPath);
+  if (values.out) {
+    saveModel(values.out, saved);
+    if (!json) console.log(`saved ${values.out}`);
+  }
+  if (values.npz) {
+    exportNpz(values.npz, saved);
+    if (!json) console.log(`exported ${values.npz}`);
+  }
+}
+
+function describe(c: TrainConfig): string {
+  const opt = c.optimizer === 'momentum' ? `momentum ${c.momentum}` : c.optimizer;
+  return `D=${c.embeddingDim} P=${c.hiddenUnits} ${c.activation}, ${opt} lr ${c.lr} (×${c.lrDecay}/epoch), batch ${c.batchSize}, ${c.epochs} epochs, seed ${c.seed}`;
+}
+
+function report(e: EpochRecord, json: boolean): void {
+  const line = {
+    epoch: e.epoch,
+    train_ce: e.trainCe,
+    train_acc: e.trainAcc,
+    valid_ce: e.valid.ce,
+    valid_acc: e.valid.acc,
+    seconds: e.seconds,
+  };
+  if (json) console.log(JSON.stringify(line));
+  else {
+    console.log(
+      `epoch ${e.epoch}: train CE ${e.trainCe.toFixed(4)} acc ${e.trainAcc.toFixed(4)} | valid CE ${e.valid.ce.toFixed(4)} ` +
+        `acc ${e.valid.acc.toFixed(4)} top-5 ${e.valid.top5.toFixed(4)} ppl ${e.valid.perplexity.toFixed(2)} | ${e.seconds.toFixed(2)} s`,
+    );
+  }
+}
+
+function savedModel(t: Trainer, dataPath: string): SavedModel {
+  return {
+    meta: {
+      vocab: [...t.dataset.vocab],
+      activation: t.shape.activation,
+      context: t.shape.context,
+      embeddingDim: t.shape.embeddingDim,
+      hiddenUnits: t.shape.hiddenUnits,
+      init: t.config.init,
+      provenance: { dataset: dataPath, epochs: t.epoch, seed: t.config.seed, optimizer: t.config.optimizer, lr: t.config.lr, batchSize: t.config.batchSize },
+      format: 'nlm-lab/1',
+    },
+    params: t.params,
+  };
+}
+
+function modelShape(m: SavedModel): MlpShape {
+  return {
+    vocabSize: m.meta.vocab.length,
+    context: m.meta.context,
+    embeddingDim: m.meta.embeddingDim,
+    hiddenUnits: m.meta.hiddenUnits,
+    activation: resolveConfig({ activation: m.meta.activation }).activation,
+  };
+}
+
+function requireModel(file: string | undefined): SavedModel {
+  if (!file) throw new UsageError('--model FILE is required');
+  return loadModel(file);
+}
+
+function evaluate(argv: string[]): void {
+  const { values } = args(argv, { model: { type: 'string' }, data: { type: 'string' }, split: { type: 'string' }, json: { type: 'boolean' } });
+  const model = requireModel(values.model);
+  if (!values.data) throw new UsageError('--data PATH is required');
+  const split = (values.split ?? 'test') as SplitName;
+  if (!SPLITS.includes(split)) throw new UsageError(`--split must be one of ${SPLITS.join(', ')}`);
+  const dataset = loadDataset(values.data);
+  checkVocabMatches(model.meta.vocab, dataset.vocab, values.model!, values.data);
+  const r = evaluateSplit(modelShape(model), model.params, dataset[split], pickKernels());
+  if (values.json) console.log(JSON.stringify({ n: r.n, ce: r.ce, acc: r.acc, top5: r.top5, perplexity: r.perplexity }));
+  else console.log(`${dataset.name} ${split}: n=${r.n} CE ${r.ce.toFixed(4)} acc ${r.acc.toFixed(4)} top-5 ${r.top5.toFixed(4)} perplexity ${r.perplexity.toFixed(2)}`);
+}
+
+function predictor(file: string | undefined): Predictor {
+  const model = requireModel(file);
+  return new Predictor(modelShape(model), model.params, model.meta.vocab, pickKernels());
+}
+
+function count(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive whole number (got "${value}")`);
+  return n;
+}
+
+function predict(argv: string[]): void {
+  const { values, positionals } = args(argv, { model: { type: 'string' }, k: { type: 'string', short: 'k' } });
+  const p = predictor(values.model);
+  const text = positionals.join(' ');
+  for (const { word, score } of p.topK(text, count(values.k, '-k', 10))) console.log(`${score.toFixed(4)}  ${word}`);
+}
+
+function neighbours(argv: string[]): void {
+  const { values, positionals } = args(argv, { model: { type: 'string' }, k: { type: 'string', short: 'k' } });
+  if (positionals.length !== 1) throw new UsageError('give exactly one WORD');
+  const p = predictor(values.model);
+  for (const { word, score } of p.nearest(positionals[0], count(values.k, '-k', 10))) console.log(`${score.toFixed(4)}  ${word}`);
+}
+
+function generate(argv: string[]): void {
+  const { values, positionals } = args(argv, {
+    model: { type: 'string' },
+    words: { type: 'string' },
+    temperature: { type: 'string' },
+    seed: { type: 'string' },
+  });
+  const p = predictor(values.model);
+  const text = positionals.join(' ');
+  const temperature = values.temperature === undefined ? 0 : Number(values.temperature);
+  if (!(temperature >= 0)) throw new UsageError('--temperature must be a number ≥ 0');
+  const words = p.generate(text, count(values.words, '--words', 10), temperature, count(values.seed, '--seed', 1));
+  console.log(`${text} ${words.join(' ')}`);
+}
+
+function gradcheck(argv: string[]): void {
+  const { values } = args(argv, { json: { type: 'boolean' }, activation: { type: 'string' } });
+  const activation = values.activation === undefined ? undefined : resolveConfig({ activation: values.activation }).activation;
+  const r = gradientCheck({ activation });
+  if (values.json) {
+    const params = Object.fromEntries(Object.entries(r.params).map(([name, v]) => [name, { maxRelError: v.maxRelError, relError: v.relError }]));
+    console.log(JSON.stringify({ params, maxRelError: r.maxRelError }));
+    return;
+  }
+  for (const [name, v] of Object.entries(r.params)) {
+    console.log(`${name.padEnd(3)} relative error ${v.relError.toExponential(2)} (worst entry ${v.maxRelError.toExponential(2)}, ${v.checked} entries)`);
+  }
+  console.log(r.maxRelError < 1e-6 ? 'gradient check passed' : 'gradient check FAILED');
+  if (r.maxRelError >= 1e-6) process.exitCode = 1;
+}
+
+try {
+  main(process.argv.slice(2));
+} catch (e) {
+  const message = e instanceof Error ? e.message : String(e);
+  console.error(`nlm: ${message}`);
+  if (e instanceof UsageError) console.error(USAGE);
+  process.exitCode = 1;
+}

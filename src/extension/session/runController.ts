@@ -1,0 +1,95 @@
+// The extension's one training run: owns the TrainingSession (worker), remembers what views need
+// to redraw from scratch (run info, curves, last snapshot), and re-broadcasts worker events.
+// Commands, the status bar, the tree view, the dashboard and the inline debug adapter all share
+// it, so a step in the debugger is seen everywhere. No vscode import.
+import { EventEmitter } from 'events';
+import type {
+  EpochRecord,
+  ReplyResult,
+  Request,
+  RunInfo,
+  RunState,
+  Snapshot,
+  StepRecord,
+  StoppedEvent,
+  WorkerEvent,
+} from '../protocol';
+import { TrainingSession } from './trainingSession';
+
+/** Steps kept for the loss curve; older ones are thinned to every other one. */
+const MAX_STEPS = 4000;
+
+export interface RunControllerEvents {
+  /** A new run was loaded (views reset). */
+  run: [RunInfo];
+  state: [RunState];
+  snapshot: [Snapshot];
+  epoch: [EpochRecord];
+  stopped: [StoppedEvent];
+  log: [string, 'info' | 'error'];
+  /** The worker died; the message says why. The controller stays usable. */
+  crashed: [string];
+}
+
+export class RunController extends EventEmitter<RunControllerEvents> {
+  info: RunInfo | undefined;
+  state: RunState = 'idle';
+  snapshot: Snapshot | undefined;
+  readonly epochs: EpochRecord[] = [];
+  steps: StepRecord[] = [];
+
+  constructor(private readonly session: TrainingSession) {
+    super();
+    session.on('event', (e) => this.onEvent(e));
+    session.on('exit', (reason) => {
+      this.state = 'idle';
+      this.info = undefined;
+      this.emit('state', this.state);
+      this.emit('crashed', reason);
+    });
+  }
+
+  request<K extends Request['kind']>(request: Extract<Request, { kind: K }>): Promise<ReplyResult[K]> {
+    return this.session.request(request);
+  }
+
+  /** Loads a run (dataset + config, optionally starting from a model file); views reset. */
+  async load(request: Extract<Request, { kind: 'load' }>): Promise<RunInfo> {
+    const info = await this.session.request(request);
+    this.info = info;
+    this.epochs.length = 0;
+    this.steps = [];
+    this.emit('run', info);
+    return info;
+  }
+
+  dispose(): Promise<void> {
+    this.removeAllListeners();
+    return this.session.dispose();
+  }
+
+  private onEvent(e: WorkerEvent): void {
+    switch (e.kind) {
+      case 'state':
+        this.state = e.state;
+        this.emit('state', e.state);
+        break;
+      case 'snapshot':
+        this.snapshot = e.snapshot;
+        this.steps.push(...e.snapshot.steps);
+        if (this.steps.length > MAX_STEPS) this.steps = this.steps.filter((_, i) => i % 2 === 0);
+        this.emit('snapshot', e.snapshot);
+        break;
+      case 'epoch':
+        this.epochs.push(e.record);
+        this.emit('epoch', e.record);
+        break;
+      case 'stopped':
+        this.emit('stopped', e.event);
+        break;
+      case 'log':
+        this.emit('log', e.message, e.level);
+        break;
+    }
+  }
+}

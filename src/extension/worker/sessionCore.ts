@@ -1,0 +1,479 @@
+// Everything the training worker does, without the worker: load a run, train in time slices so
+// pause and step requests are answered while training, stop at breakpoints and exception filters,
+// and publish throttled snapshots. The worker entry only wires this to its message port, so tests
+// drive it directly.
+import * as fs from 'fs';
+import { resolveConfig, TrainConfig } from '../../engine/config';
+import { Dataset } from '../../engine/data/dataset';
+import { loadDataset } from '../../engine/data/load';
+import { pickKernels } from '../../engine/backend';
+import { Predictor } from '../../engine/inference';
+import { Kernels } from '../../engine/kernels';
+import { hiddenStats, tensorStats } from '../../engine/metrics';
+import { checkVocabMatches, loadModel, saveModel } from '../../engine/modelfile/modelFile';
+import { exportNpz } from '../../engine/modelfile/npz';
+import { PARAM_NAMES } from '../../engine/mlp';
+import { evaluationReport } from '../../engine/report';
+import { Progress, Trainer } from '../../engine/trainer';
+import { Tensor } from '../../engine/tensor';
+import type {
+  BatchExample,
+  Breakpoint,
+  Cursor,
+  ExceptionFilters,
+  ReplyResult,
+  Request,
+  RunInfo,
+  RunState,
+  StepRecord,
+  StepUnit,
+  StopReason,
+  TensorData,
+  WorkerEvent,
+} from '../protocol';
+import { completionsAt } from '../debug/expression';
+import { BreakpointBook } from './breakpoints';
+import { TrainerExpressions } from './trainerExpressions';
+
+/** Longest stretch of training between looks at the message queue. */
+const SLICE_MS = 25;
+/** Snapshots at most this often, so live views cost a few percent of training at most. */
+const SNAPSHOT_MS = 100;
+/** Step records kept per snapshot; more are sampled evenly. */
+const STEPS_PER_SNAPSHOT = 50;
+
+type Goal = { kind: 'run' } | { kind: 'step'; unit: StepUnit };
+
+export class SessionCore {
+  private trainer: Trainer | undefined;
+  private dataset: Dataset | undefined;
+  private predictor: Predictor | undefined;
+  private expressions: TrainerExpressions | undefined;
+  private state: RunState = 'idle';
+  private goal: Goal | undefined;
+  private pauseRequested = false;
+  private readonly breakpoints = new BreakpointBook();
+  private filters: ExceptionFilters = {};
+  private pendingSteps: StepRecord[] = [];
+  private lastSnapshot = 0;
+  private examplesSinceSnapshot = 0;
+  private ticking = false;
+  /** Position (steps:phase:sub) of the last reported stop. */
+  private stoppedAt: string | undefined;
+  /** Set when a run or step leaves the last stop: that stop's breakpoint must not fire again. */
+  private resumeFrom: string | undefined;
+  /** The model file the run started from, for the saved model's provenance. */
+  private startedFrom: string | undefined;
+
+  constructor(
+    private readonly emit: (e: WorkerEvent) => void,
+    private readonly kernels: Kernels = pickKernels(),
+    /** How the core yields to the message queue between slices (tests pass a synchronous one). */
+    private readonly schedule: (fn: () => void) => void = (fn) => setImmediate(fn),
+  ) {}
+
+  handle<K extends Request['kind']>(request: Extract<Request, { kind: K }>): ReplyResult[K] {
+    const r = request as Request;
+    switch (r.kind) {
+      case 'load':
+        return this.load(r.dataset.path, r.config, r.modelFile) as ReplyResult[K];
+      case 'run':
+        this.start({ kind: 'run' });
+        return null as ReplyResult[K];
+      case 'step':
+        this.start({ kind: 'step', unit: r.unit });
+        return null as ReplyResult[K];
+      case 'pause':
+        // While paused, a pause reports the stop (the debugger's stop on entry uses this).
+        if (this.state === 'running') this.pauseRequested = true;
+        else if (this.state === 'paused') this.stopped('pause', 'Paused');
+        return null as ReplyResult[K];
+      case 'stop':
+        this.goal = undefined;
+        this.setState(this.trainer ? 'finished' : 'idle');
+        return null as ReplyResult[K];
+      case 'setBreakpoints':
+        return this.setBreakpoints(r.breakpoints) as ReplyResult[K];
+      case 'setExceptionFilters':
+        this.filters = r.filters;
+        return null as ReplyResult[K];
+      case 'tensor':
+        return this.tensorData(r.name, r.rowStart ?? 0, r.rows) as ReplyResult[K];
+      case 'evaluate':
+        return this.requireExpressions().display(r.expression) as ReplyResult[K];
+      case 'batch':
+        return this.batchExamples() as ReplyResult[K];
+      case 'completions':
+        return completionsAt(r.text, r.offset, this.requireExpressions()) as ReplyResult[K];
+      case 'predict':
+        return this.requirePredictor().topK(r.text, r.k) as ReplyResult[K];
+      case 'save':
+        return this.save(r.path, r.format) as ReplyResult[K];
+      case 'evaluateDataset':
+        return this.evaluateDataset(r.dataset.path, r.split, r.modelFile) as ReplyResult[K];
+    }
+    throw new Error(`unknown request ${(r as { kind: string }).kind}`);
+  }
+
+  get cursor(): Cursor {
+    const t = this.trainer;
+    return t
+      ? { epoch: t.epoch, batch: t.batch, phase: t.phaseIndex, sub: t.subIndex, steps: t.steps }
+      : { epoch: 0, batch: 0, phase: 0, sub: 0, steps: 0 };
+  }
+
+  get runState(): RunState {
+    return this.state;
+  }
+
+  /** The trainer, for in-process users (tests, the CLI's debugger-free paths). */
+  get currentTrainer(): Trainer | undefined {
+    return this.trainer;
+  }
+
+  private load(path: string, partial: Partial<TrainConfig>, modelFile: string | undefined): RunInfo {
+    const config = resolveConfig(partial);
+    const dataset = loadDataset(path);
+    let initial;
+    if (modelFile) {
+      const saved = loadModel(modelFile);
+      checkVocabMatches(saved.meta.vocab, dataset.vocab, modelFile, path);
+      Object.assign(config, { embeddingDim: saved.meta.embeddingDim, hiddenUnits: saved.meta.hiddenUnits, activation: saved.meta.activation });
+      initial = saved.params;
+    }
+    const trainer = new Trainer(dataset, config, this.kernels, initial && this.copyIntoKernels(initial));
+    this.trainer = trainer;
+    this.dataset = dataset;
+    this.startedFrom = modelFile;
+    this.predictor = new Predictor(trainer.shape, trainer.params, dataset.vocab, this.kernels);
+    this.expressions = new TrainerExpressions(trainer, this.predictor);
+    this.breakpoints.reset();
+    this.stoppedAt = undefined;
+    this.goal = undefined;
+    this.pauseRequested = false;
+    this.pendingSteps = [];
+    this.setState('paused');
+    this.publishSnapshot();
+    return this.runInfo();
+  }
+
+  private copyIntoKernels<T extends Record<string, Tensor>>(params: T): T {
+    const out = {} as Record<string, Tensor>;
+    for (const [name, t] of Object.entries(params)) {
+      const data = this.kernels.alloc(t.data.length);
+      data.set(t.data);
+      out[name] = { name: t.name, shape: t.shape, data };
+    }
+    return out as T;
+  }
+
+  private runInfo(): RunInfo {
+    const t = this.requireTrainer();
+    const ds = this.dataset!;
+    return {
+      dataset: { name: ds.name, source: ds.source, vocabSize: ds.vocab.length, train: ds.train.n, valid: ds.valid.n, test: ds.test.n },
+      config: t.config,
+      modelKind: t.model.kind,
+      vocab: [...ds.vocab],
+      wordClasses: ds.wordClasses ? [...ds.wordClasses] : undefined,
+      phases: t.phases.map((p) => ({
+        name: p.name,
+        direction: p.direction,
+        math: p.math,
+        reads: [...p.reads],
+        writes: [...p.writes],
+        subSteps: p.subSteps.map((s) => s.label),
+      })),
+      params: PARAM_NAMES.map((n) => ({ name: n, shape: [...t.params[n].shape] })),
+      wordAxes: t.model.wordAxes(),
+      batchesPerEpoch: t.batchesPerEpoch,
+      kernels: this.kernels.name,
+    };
+  }
+
+  private start(goal: Goal): void {
+    const t = this.requireTrainer();
+    if (t.finished) throw new Error('training has finished: load the run again to restart');
+    this.goal = goal;
+    this.pauseRequested = false;
+    this.resumeFrom = this.stoppedAt === this.positionKey() ? this.stoppedAt : undefined;
+    this.setState('running');
+    if (!this.ticking) {
+      this.ticking = true;
+      this.schedule(() => this.tick());
+    }
+  }
+
+  /** Trains for one time slice, then yields so queued requests (pause, inspect) are served. */
+  private tick(): void {
+    this.ticking = false;
+    const t = this.trainer;
+    if (!t || this.state !== 'running' || !this.goal) return;
+    const deadline = performance.now() + SLICE_MS;
+    try {
+      while (this.state === 'running' && performance.now() < deadline) {
+        if (this.checkBeforeSubStep()) return;
+        const before = t.phaseIndex;
+        const progress = t.stepSub();
+        if (this.afterSubStep(progress, before)) return;
+      }
+    } catch (e) {
+      this.goal = undefined;
+      this.setState('paused');
+      this.emit({ kind: 'log', level: 'error', message: `training stopped: ${(e as Error).message}` });
+      this.stopped('exception', (e as Error).message);
+      return;
+    }
+    this.maybeSnapshot();
+    if (this.state === 'running') {
+      this.ticking = true;
+      this.schedule(() => this.tick());
+    }
+  }
+
+  /** Before a phase starts: pause requests and breakpoints. Returns true when stopped. */
+  private checkBeforeSubStep(): boolean {
+    const t = this.trainer!;
+    if (t.subIndex !== 0) return false;
+    if (this.pauseRequested) {
+      this.stopped('pause', 'Paused');
+      return true;
+    }
+    // A run or step that starts on a breakpoint line must leave it before the line can fire again.
+    if (this.resumeFrom === this.positionKey()) {
+      this.resumeFrom = undefined;
+      return false;
+    }
+    const phase = t.currentPhase.name;
+    const hit = this.breakpoints.check(phase, this.expressions!, (message) => this.emit({ kind: 'log', level: 'info', message }));
+    if (hit.error) {
+      this.stopped('exception', `breakpoint condition on ${phase}: ${hit.error}`, hit.ids);
+      return true;
+    }
+    if (hit.ids.length > 0) {
+      this.stopped('breakpoint', `Breakpoint before ${phase}`, hit.ids);
+      return true;
+    }
+    return false;
+  }
+
+  private positionKey(): string {
+    const t = this.trainer!;
+    return `${t.steps}:${t.phaseIndex}:${t.subIndex}`;
+  }
+
+  /** After a sub-step: epoch/iteration bookkeeping, exception filters, step goals. */
+  private afterSubStep(p: Progress, phaseBefore: number): boolean {
+    const t = this.trainer!;
+    if (p.iteration) {
+      this.pendingSteps.push(p.iteration);
+      this.examplesSinceSnapshot += t.model.n;
+    }
+    if (p.epoch) this.emit({ kind: 'epoch', record: p.epoch });
+    const problem = this.exceptionAfter(p);
+    if (problem) {
+      this.stopped('exception', problem);
+      return true;
+    }
+    if (t.finished) {
+      this.goal = undefined;
+      this.publishSnapshot();
+      this.setState('finished');
+      this.emit({ kind: 'stopped', event: { reason: 'finished', cursor: this.cursor, description: 'Training finished' } });
+      return true;
+    }
+    const goal = this.goal!;
+    if (goal.kind === 'step') {
+      const phaseDone = t.phaseIndex !== phaseBefore || t.subIndex === 0;
+      const done =
+        goal.unit === 'sub' ||
+        (goal.unit === 'phase' && phaseDone) ||
+        (goal.unit === 'iteration' && !!p.iteration) ||
+        (goal.unit === 'epoch' && !!p.epoch);
+      if (done) {
+        this.stopped('step', `${p.phase.name}: ${p.subStep.label}`);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private exceptionAfter(p: Progress): string | undefined {
+    const f = this.filters;
+    const t = this.trainer!;
+    if (f.nan) {
+      for (const name of p.phase.writes) {
+        const tensor = this.expressions!.tensor(name);
+        if (!tensor) continue;
+        const s = tensorStats(tensor);
+        if (s.nan + s.inf > 0) return `${name} has ${s.nan} NaN and ${s.inf} Inf values after ${p.phase.name}`;
+      }
+      if (p.phase.name === 'loss' && !Number.isFinite(t.model.loss)) return `loss is ${t.model.loss}`;
+    }
+    if (p.iteration) {
+      for (const name of PARAM_NAMES) {
+        const norm = tensorStats(t.model.grads[name]).norm;
+        if (f.explodingNorm !== undefined && norm > f.explodingNorm) return `exploding gradient: ‖d${name}‖ = ${norm.toPrecision(4)} > ${f.explodingNorm}`;
+        if (f.vanishingNorm !== undefined && (name === 'W1' || name === 'W2') && norm < f.vanishingNorm) {
+          return `vanishing gradient: ‖d${name}‖ = ${norm.toExponential(3)} < ${f.vanishingNorm}`;
+        }
+      }
+    }
+    if (f.saturation !== undefined && p.phase.name === 'activation' && t.model.activation.saturated) {
+      const h = hiddenStats(this.expressions!.tensor('H')!.data, t.model.n, t.shape.hiddenUnits, t.model.activation);
+      if (h.saturated > f.saturation) return `hidden layer saturation ${(h.saturated * 100).toFixed(1)} % > ${(f.saturation * 100).toFixed(1)} %`;
+    }
+    if (f.validLossUp && p.epoch && t.epochs.length >= 2) {
+      const [prev, last] = t.epochs.slice(-2);
+      if (last.valid.ce > prev.valid.ce) return `validation loss went up: ${prev.valid.ce.toFixed(4)} → ${last.valid.ce.toFixed(4)}`;
+    }
+    return undefined;
+  }
+
+  private stopped(reason: StopReason, description: string, breakpointIds?: number[]): void {
+    this.goal = undefined;
+    this.pauseRequested = false;
+    this.stoppedAt = this.positionKey();
+    this.setState('paused');
+    this.publishSnapshot();
+    this.emit({ kind: 'stopped', event: { reason, cursor: this.cursor, description, breakpointIds } });
+  }
+
+  private setState(state: RunState): void {
+    this.state = state;
+    this.emit({ kind: 'state', state, cursor: this.cursor });
+  }
+
+  private maybeSnapshot(): void {
+    if (performance.now() - this.lastSnapshot >= SNAPSHOT_MS) this.publishSnapshot();
+  }
+
+  private publishSnapshot(): void {
+    const t = this.trainer;
+    if (!t) return;
+    const now = performance.now();
+    const seconds = (now - this.lastSnapshot) / 1000;
+    const steps = sample(this.pendingSteps, STEPS_PER_SNAPSHOT);
+    const H = this.expressions!.tensor('H')!;
+    this.emit({
+      kind: 'snapshot',
+      snapshot: {
+        state: this.state,
+        cursor: this.cursor,
+        lr: t.optimizer.lr,
+        steps,
+        params: PARAM_NAMES.map((n) => tensorStats(t.params[n])),
+        grads: PARAM_NAMES.map((n) => tensorStats(t.model.grads[n])),
+        hidden: t.model.n > 0 ? hiddenStats(H.data, t.model.n, t.shape.hiddenUnits, t.model.activation) : undefined,
+        examplesPerSecond: seconds > 0 ? this.examplesSinceSnapshot / seconds : 0,
+      },
+    });
+    this.pendingSteps = [];
+    this.examplesSinceSnapshot = 0;
+    this.lastSnapshot = now;
+  }
+
+  private setBreakpoints(list: Breakpoint[]): ReplyResult['setBreakpoints'] {
+    const phases = new Set(this.requireTrainer().phases.map((p) => p.name));
+    return this.breakpoints.set(list, phases, (text) => this.requireExpressions().check(text));
+  }
+
+  private tensorData(name: string, rowStart: number, rows: number | undefined): TensorData {
+    const tensor = this.requireExpressions().tensor(name);
+    if (!tensor) throw new Error(`no tensor named "${name}"`);
+    const width = tensor.shape.length > 1 ? tensor.shape.slice(1).reduce((a, b) => a * b, 1) : 1;
+    const total = tensor.shape.length > 1 ? tensor.shape[0] : tensor.data.length;
+    const start = Math.max(0, Math.min(rowStart, total));
+    const count = Math.max(0, Math.min(rows ?? total, total - start));
+    return {
+      name,
+      shape: [...tensor.shape],
+      rowStart: start,
+      rows: count,
+      values: Array.from(tensor.data.subarray(start * width, (start + count) * width)),
+      stats: tensorStats(tensor),
+    };
+  }
+
+  /** The model's current batch as words, for the debugger's Batch scope. */
+  private batchExamples(): BatchExample[] {
+    const t = this.requireTrainer();
+    const { n, inputs, targets } = t.model;
+    const C = t.shape.context;
+    const vocab = this.dataset!.vocab;
+    return Array.from({ length: n }, (_, r) => ({
+      context: Array.from(inputs.subarray(r * C, (r + 1) * C), (id) => vocab[id]),
+      target: vocab[targets[r]],
+    }));
+  }
+
+  private save(path: string, format: 'safetensors' | 'npz'): ReplyResult['save'] {
+    const t = this.requireTrainer();
+    const model = {
+      meta: {
+        vocab: [...this.dataset!.vocab],
+        activation: t.shape.activation,
+        context: t.shape.context,
+        embeddingDim: t.shape.embeddingDim,
+        hiddenUnits: t.shape.hiddenUnits,
+        init: t.config.init,
+        provenance: {
+          dataset: this.dataset!.source,
+          epochs: t.epoch,
+          seed: t.config.seed,
+          optimizer: t.config.optimizer,
+          steps: t.steps,
+          lr: t.config.lr,
+          batchSize: t.config.batchSize,
+          startedFrom: this.startedFrom,
+        },
+        format: 'nlm-lab/1' as const,
+      },
+      params: t.params,
+    };
+    if (format === 'npz') exportNpz(path, model);
+    else saveModel(path, model);
+    return { path, bytes: fs.statSync(path).size };
+  }
+
+  private evaluateDataset(path: string, split: 'train' | 'valid' | 'test', modelFile: string | undefined): ReplyResult['evaluateDataset'] {
+    const dataset = loadDataset(path);
+    if (modelFile) {
+      const saved = loadModel(modelFile);
+      checkVocabMatches(saved.meta.vocab, dataset.vocab, modelFile, path);
+      const shape = {
+        vocabSize: saved.meta.vocab.length,
+        context: saved.meta.context,
+        embeddingDim: saved.meta.embeddingDim,
+        hiddenUnits: saved.meta.hiddenUnits,
+        activation: resolveConfig({ activation: saved.meta.activation }).activation,
+      };
+      return evaluationReport(shape, saved.params, dataset, split, this.kernels);
+    }
+    const t = this.requireTrainer();
+    checkVocabMatches(this.dataset!.vocab, dataset.vocab, 'the loaded model', path);
+    return evaluationReport(t.shape, t.params, dataset, split, this.kernels);
+  }
+
+  private requireTrainer(): Trainer {
+    if (!this.trainer) throw new Error('no training run is loaded');
+    return this.trainer;
+  }
+
+  private requirePredictor(): Predictor {
+    this.requireTrainer();
+    return this.predictor!;
+  }
+
+  private requireExpressions(): TrainerExpressions {
+    this.requireTrainer();
+    return this.expressions!;
+  }
+}
+
+function sample<T>(items: T[], max: number): T[] {
+  if (items.length <= max) return items;
+  const out: T[] = [];
+  for (let i = 0; i < max; i++) out.push(items[Math.floor(((i + 1) * items.length) / max) - 1]);
+  return out;
+}
