@@ -1,0 +1,207 @@
+// A realistic stream of extension → dashboard messages for the harness: a demo-like vocabulary of
+// 250 words in classes, a training run whose loss decays, epochs, and tensor replies (W1 rows are
+// drawn around a centre per word class, so the embedding map has structure to show).
+
+const CLASSES = {
+  number: 'one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred thousand million first second third',
+  pronoun: 'i you he she it we they me him her us them my your his their our its',
+  determiner: 'the a an this that these those some any every each no all both',
+  verb: 'is was are were be been have has had do does did go went see saw make made take took say said know knew think get got come came want like love run eat play work live',
+  modal: 'can could will would should may might must',
+  preposition: 'of in on at to from with for by about into over under after before between',
+  place: 'city york london paris home school office street country world house park river town church hospital market station village island mountain beach forest road',
+  time: 'monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday morning evening night week month year day hour minute',
+  person: 'man woman child people family friend mother father son daughter brother sister president doctor teacher police student king queen team government company party group',
+  adjective: 'good new old big small long great little high right last own other same few many more most much only sure best bad young',
+  noun: 'money water food car book music game story letter picture door window table phone computer paper business war life part way thing',
+  function: 'and or but not so if when what who how where why there here up out just very also too then than now , . ? ! ; :',
+};
+
+export const V = 250;
+export const D = 16;
+export const P = 128;
+export const BATCHES_PER_EPOCH = 600;
+export const BATCH = 100;
+
+/** Small deterministic generator (mulberry32) with a normal sampler. */
+export function random(seed) {
+  let a = seed >>> 0;
+  const uniform = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const normal = () => Math.sqrt(-2 * Math.log(uniform() + 1e-12)) * Math.cos(2 * Math.PI * uniform());
+  return { uniform, normal };
+}
+
+export function vocabulary() {
+  const vocab = [];
+  const classes = [];
+  for (const [name, words] of Object.entries(CLASSES)) {
+    for (const w of words.split(' ')) {
+      if (vocab.length < V && !vocab.includes(w)) {
+        vocab.push(w);
+        classes.push(name);
+      }
+    }
+  }
+  for (let i = 0; vocab.length < V; i++) {
+    vocab.push(`word${i}`);
+    classes.push('noun');
+  }
+  return { vocab, classes };
+}
+
+const PHASES = [
+  ['embed', 'forward', 'E = [W1[x1]; W1[x2]; W1[x3]]'],
+  ['hidden', 'forward', 'Z1 = E·W2 + b1'],
+  ['activation', 'forward', 'H = σ(Z1)'],
+  ['output', 'forward', 'Z2 = H·W3 + b2'],
+  ['softmax', 'forward', 'P = softmax(Z2)'],
+  ['loss', 'forward', 'L = −mean(log P[y])'],
+  ['dZ2', 'backward', 'dZ2 = (P − Y) / N'],
+  ['dW3', 'backward', 'dW3 = Hᵀ·dZ2 ; db2 = Σ dZ2'],
+  ['dH', 'backward', 'dH = dZ2·W3ᵀ'],
+  ['dZ1', 'backward', 'dZ1 = dH ⊙ σ′(Z1)'],
+  ['dW2', 'backward', 'dW2 = Eᵀ·dZ1 ; db1 = Σ dZ1'],
+  ['dE', 'backward', 'dE = dZ1·W2ᵀ'],
+  ['dW1', 'backward', 'dW1[x_k] += dE_k'],
+  ['update', 'update', 'θ ← θ − lr·dθ'],
+];
+
+const SHAPES = { W1: [V, D], W2: [3 * D, P], b1: [P], W3: [P, V], b2: [V] };
+
+export function runInfo() {
+  const { vocab, classes } = vocabulary();
+  return {
+    dataset: { name: 'demo', source: 'demo', vocabSize: V, train: BATCHES_PER_EPOCH * BATCH, valid: 6000, test: 6000 },
+    config: {
+      embeddingDim: D,
+      hiddenUnits: P,
+      activation: 'sigmoid',
+      init: 'normal',
+      initStd: 0.01,
+      optimizer: 'adam',
+      lr: 0.005,
+      momentum: 0.9,
+      beta1: 0.9,
+      beta2: 0.999,
+      lrDecay: 0.75,
+      weightDecay: 0,
+      batchSize: BATCH,
+      epochs: 10,
+      seed: 1,
+      patience: 0,
+    },
+    modelKind: 'mlp',
+    vocab,
+    wordClasses: classes,
+    phases: PHASES.map(([name, direction, math]) => ({ name, direction, math, reads: [], writes: [], subSteps: [] })),
+    params: Object.entries(SHAPES).map(([name, shape]) => ({ name, shape })),
+    wordAxes: { W1: [0], W3: [1], b2: [0], dW1: [0], dW3: [1], db2: [0], Z2: [1], P: [1], dZ2: [1] },
+    batchesPerEpoch: BATCHES_PER_EPOCH,
+    kernels: 'js',
+  };
+}
+
+/** Loss and accuracy of mini-batch `step` of the simulated run. */
+function stepRecord(rng, step) {
+  const t = step / 1000;
+  const loss = 3.1 + 2.45 * Math.exp(-t * 2.2) + 0.12 * rng.normal();
+  const acc = Math.max(0, 0.34 * (1 - Math.exp(-t * 1.8)) + 0.03 * rng.normal());
+  return { step, epoch: Math.floor((step - 1) / BATCHES_PER_EPOCH), batch: (step - 1) % BATCHES_PER_EPOCH, loss, acc, lr: 0.005 };
+}
+
+function stats(name, shape, norm, rng) {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const std = norm / Math.sqrt(size);
+  return { name, shape, mean: 0.01 * rng.normal() * std, std, min: -3 * std, max: 3 * std, norm, nan: 0, inf: 0 };
+}
+
+/** Sigmoid activations whose pre-activations spread out as training goes on (saturation grows). */
+function hidden(rng, step) {
+  const spread = 0.4 + 3 * (1 - Math.exp(-step / 1500));
+  const bins = 20;
+  const counts = new Array(bins).fill(0);
+  let saturated = 0;
+  const samples = BATCH * P;
+  for (let i = 0; i < samples; i++) {
+    const h = 1 / (1 + Math.exp(-(rng.normal() * spread + 0.3 * rng.normal())));
+    counts[Math.min(bins - 1, Math.floor(h * bins))]++;
+    if (h < 0.01 || h > 0.99) saturated++;
+  }
+  return { edges: Array.from({ length: bins + 1 }, (_, i) => i / bins), counts, saturated: saturated / samples, deadUnits: 0, units: P };
+}
+
+export function snapshot(rng, fromStep, toStep, state = 'running') {
+  const steps = [];
+  for (let s = fromStep + 1; s <= toStep; s++) steps.push(stepRecord(rng, s));
+  const t = toStep / 1000;
+  const gradNorm = { W1: 0.02 + 0.05 * Math.exp(-t), W2: 0.05 + 0.2 * Math.exp(-t * 1.5), b1: 0.01 + 0.03 * Math.exp(-t), W3: 0.3 + 0.9 * Math.exp(-t * 2), b2: 0.05 + 0.4 * Math.exp(-t * 3) };
+  const paramNorm = { W1: 0.64 + 2.4 * (1 - Math.exp(-t)), W2: 0.78 + 3 * (1 - Math.exp(-t)), b1: 0.01 + 0.8 * (1 - Math.exp(-t)), W3: 1.8 + 5 * (1 - Math.exp(-t)), b2: 0.01 + 2 * (1 - Math.exp(-t * 2)) };
+  return {
+    type: 'snapshot',
+    snapshot: {
+      state,
+      cursor: { epoch: Math.floor(toStep / BATCHES_PER_EPOCH), batch: toStep % BATCHES_PER_EPOCH, phase: 0, sub: 0, steps: toStep },
+      lr: 0.005 * Math.pow(0.75, Math.floor(toStep / BATCHES_PER_EPOCH)),
+      steps,
+      params: Object.entries(SHAPES).map(([n, shape]) => stats(n, shape, paramNorm[n] * (1 + 0.01 * rng.normal()), rng)),
+      grads: Object.entries(SHAPES).map(([n, shape]) => stats(`d${n}`, shape, gradNorm[n] * Math.exp(0.25 * rng.normal()), rng)),
+      hidden: hidden(rng, toStep),
+      examplesPerSecond: 41000 + 3000 * rng.normal(),
+    },
+  };
+}
+
+export function epoch(n) {
+  const t = (n * BATCHES_PER_EPOCH) / 1000;
+  const ce = 3.25 + 2.3 * Math.exp(-t * 2.2);
+  const acc = 0.31 * (1 - Math.exp(-t * 1.8));
+  return {
+    type: 'epoch',
+    record: { epoch: n, trainCe: ce - 0.1, trainAcc: acc + 0.01, valid: { n: 6000, ce, acc, top5: acc + 0.25, perplexity: Math.exp(ce) }, seconds: 1.4, lr: 0.005 },
+  };
+}
+
+/** A reply to requestTensor: W1 clustered by word class, the other tensors noise of a plausible scale. */
+export function tensor(name, seed) {
+  const rng = random(seed);
+  const base = name.replace(/^d/, '');
+  const shape = SHAPES[base];
+  const rows = shape[0];
+  const width = shape.length > 1 ? shape[1] : 1;
+  const values = new Array(rows * width);
+  if (base === 'W1' && !name.startsWith('d')) {
+    const { classes } = vocabulary();
+    const centres = new Map();
+    const centreRng = random(7);
+    for (const c of classes) if (!centres.has(c)) centres.set(c, Array.from({ length: D }, () => centreRng.normal() * 0.4));
+    for (let i = 0; i < rows; i++) for (let d = 0; d < D; d++) values[i * D + d] = centres.get(classes[i])[d] + 0.35 * rng.normal();
+  } else if (name.startsWith('d')) {
+    // Gradients are sparse in W1 (only the batch's words) and small everywhere.
+    const used = new Set(Array.from({ length: 60 }, () => Math.floor(rng.uniform() * rows)));
+    for (let i = 0; i < rows; i++) for (let j = 0; j < width; j++) values[i * width + j] = base === 'W1' && !used.has(i) ? 0 : 1e-3 * rng.normal();
+  } else {
+    for (let i = 0; i < values.length; i++) values[i] = (base === 'W3' ? 0.25 : 0.15) * rng.normal();
+  }
+  let sumSq = 0;
+  for (const v of values) sumSq += v * v;
+  const st = stats(name, shape, Math.sqrt(sumSq), rng);
+  return { type: 'tensor', data: { name, shape, rowStart: 0, rows, values, stats: { ...st, min: Math.min(...values), max: Math.max(...values) } } };
+}
+
+/** The run as the dashboard receives it: 'run', ~300 snapshots, an epoch record every 600 steps. */
+export function trainingMessages(totalSteps, stepsPerSnapshot) {
+  const rng = random(1);
+  const messages = [{ type: 'run', runId: 'harness-run', info: runInfo(), epochs: [], steps: [] }, { type: 'state', state: 'running' }];
+  for (let s = 0; s < totalSteps; s += stepsPerSnapshot) {
+    const to = Math.min(totalSteps, s + stepsPerSnapshot);
+    messages.push(snapshot(rng, s, to));
+    if (Math.floor(to / BATCHES_PER_EPOCH) > Math.floor(s / BATCHES_PER_EPOCH)) messages.push(epoch(Math.floor(to / BATCHES_PER_EPOCH)));
+  }
+  return messages;
+}

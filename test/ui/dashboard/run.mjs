@@ -1,0 +1,395 @@
+// Dashboard webview harness: bundles webview/main.ts, serves it with media/dashboard.css on
+// 127.0.0.1, stubs acquireVsCodeApi, streams a realistic training run into the page in headless
+// Chromium (playwright-core from the VS Code test runtime) and, for the light, dark and
+// high-contrast themes, checks the curves, the heatmap and the embedding map and writes
+// screenshots to .vscode-test-out/dashboard-<theme>-<tab>.png. Also measures render time per
+// frame with 4000 steps of series, t-SNE settling time and the bundle size. Downloads made by the
+// export buttons are kept as .vscode-test-out/dashboard-export-*.
+//
+//   node test/ui/dashboard/run.mjs      (env: VSCODE_RUNTIME, CHROMIUM, NO_BUILD=1)
+/* global process, console, setTimeout, URL, Buffer -- Node */
+/* global window, document, Event, performance, sessionStorage -- inside page.evaluate callbacks */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { random, snapshot, tensor, trainingMessages } from './fixtures.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const outDir = path.join(root, '.vscode-test-out');
+const runtime = process.env.VSCODE_RUNTIME ?? path.join(os.homedir(), '.cache/vscode-runtime');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const THEMES = ['vscode-light', 'vscode-dark', 'vscode-high-contrast'];
+const SERVED = ['/test/ui/dashboard/', '/media/', '/dist/webview.js'];
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function buildWebview() {
+  if (process.env.NO_BUILD) return;
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: [path.join(root, 'webview/main.ts')],
+    outfile: path.join(root, 'dist/webview.js'),
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    logLevel: 'warning',
+  });
+}
+
+function serve() {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
+    const file = path.join(root, path.normalize(url.pathname));
+    if (!SERVED.some((p) => url.pathname.startsWith(p)) || !file.startsWith(root) || !fs.existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/** Opens the harness page; tensor requests are answered like the extension would, a bit later. */
+async function openPage(context, base, theme) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  let seed = 100;
+  await page.exposeFunction('__onPost', (message) => {
+    if (message.type !== 'requestTensor') return;
+    const reply = tensor(message.name, seed++);
+    setTimeout(() => void send(page, [reply]).catch(() => {}), 20);
+  });
+  await page.goto(`${base}/test/ui/dashboard/page.html?theme=${theme}`);
+  await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
+  return { page, errors };
+}
+
+function send(page, messages) {
+  return page.evaluate((list) => list.forEach((m) => window.postMessage(m, '*')), messages);
+}
+
+/** Streams the run in bursts, as the throttled panel would; then stops at a breakpoint, or keeps running. */
+async function streamRun(page, stopAtBreakpoint) {
+  const messages = trainingMessages(3000, 10);
+  for (let i = 0; i < messages.length; i += 12) {
+    await send(page, messages.slice(i, i + 12));
+    await sleep(15);
+  }
+  if (!stopAtBreakpoint) return sleep(400);
+  const last = messages.filter((m) => m.type === 'snapshot').pop().snapshot;
+  const cursor = { ...last.cursor, phase: 7 };
+  await send(page, [
+    { type: 'snapshot', snapshot: { ...last, state: 'paused', cursor, steps: [] } },
+    { type: 'stopped', event: { reason: 'breakpoint', cursor, description: 'breakpoint on phase dW3 (dW3 = Hᵀ·dZ2 ; db2 = Σ dZ2)', breakpointIds: [1] } },
+  ]);
+  await sleep(400);
+}
+
+async function selectTab(page, index) {
+  await page.locator('vscode-tab-header').nth(index).click();
+  await sleep(300);
+}
+
+/** Picks a tensor in the heatmap's dropdown and waits for its reply to be drawn. */
+async function selectTensor(page, name) {
+  await page.evaluate((value) => {
+    const select = document.querySelector('vscode-single-select');
+    select.value = value;
+    select.dispatchEvent(new Event('change'));
+  }, name);
+  await page.waitForFunction(
+    (value) => [...document.querySelectorAll('.card-caption')].some((c) => c.textContent?.startsWith(`${value} [`)),
+    name,
+  );
+  await sleep(200);
+}
+
+async function checkCurves(page) {
+  const counts = await page.evaluate(() =>
+    [...document.querySelectorAll('svg.chart path.series')].map((p) => (p.getAttribute('d') ?? '').split(/[LM]/).length - 1),
+  );
+  assert.ok(counts.length >= 10, `series paths: ${counts.length}`);
+  const rich = counts.filter((n) => n >= 100).length;
+  assert.ok(rich >= 6, `paths with ≥ 100 points: ${rich} (${counts.join(', ')})`);
+}
+
+async function checkHeatmap(page) {
+  await page.waitForFunction(() => {
+    const c = document.querySelector('canvas.heatmap-canvas');
+    return c && !c.hidden && c.width > 0;
+  });
+  const distinct = await page.evaluate(() => {
+    const c = document.querySelector('canvas.heatmap-canvas');
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const colours = new Set();
+    for (let i = 0; i < data.length; i += 4 * 97) colours.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+    return colours.size;
+  });
+  assert.ok(distinct > 20, `heatmap canvas has ${distinct} distinct colours`);
+}
+
+async function checkMap(page) {
+  await page.waitForFunction(() => document.querySelectorAll('svg.embedding-map g.word text').length === 250);
+  // Let t-SNE settle (1000 iterations from a random start).
+  await page.waitForFunction(
+    () => Number(/iteration ([\d,]+)/.exec(document.querySelector('.aside-status')?.textContent ?? '')?.[1].replace(/,/g, '')) >= 1000,
+    null,
+    { timeout: 20000 },
+  );
+  await sleep(300);
+  const labels = await page.evaluate(() => [...document.querySelectorAll('svg.embedding-map g.word text')].map((t) => t.textContent));
+  assert.equal(labels.length, 250);
+  assert.equal(new Set(labels).size, 250);
+}
+
+async function screenshot(page, name) {
+  const file = path.join(outDir, `dashboard-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+async function themeRun(context, base, theme) {
+  const { page, errors } = await openPage(context, base, theme);
+  // The light theme shows a run in progress, the others one paused at a breakpoint.
+  await streamRun(page, theme !== 'vscode-light');
+  const shots = [];
+  await checkCurves(page);
+  // Shows the hover read-out on the loss chart.
+  await page.locator('svg.chart').first().hover({ position: { x: 200, y: 120 } });
+  shots.push(await screenshot(page, `${theme}-curves`));
+  await selectTab(page, 1);
+  await checkHeatmap(page);
+  await page.locator('canvas.heatmap-canvas').hover({ position: { x: 40, y: 120 } });
+  shots.push(await screenshot(page, `${theme}-weights`));
+  if (theme === 'vscode-dark') {
+    for (const name of ['W2', 'W3', 'dW1']) {
+      await selectTensor(page, name);
+      await checkHeatmap(page);
+      shots.push(await screenshot(page, `${theme}-weights-${name}`));
+    }
+    await selectTensor(page, 'W1');
+  }
+  await selectTab(page, 2);
+  const settleStart = Date.now();
+  await checkMap(page);
+  const tsneSettleMs = Date.now() - settleStart;
+  if (theme === 'vscode-dark') shots.push(await screenshot(page, `${theme}-embeddings-overview`));
+  await page.locator('vscode-textfield input').fill('monday');
+  await sleep(300);
+  shots.push(await screenshot(page, `${theme}-embeddings`));
+  assert.deepEqual(await page.evaluate(() => window.__cspViolations), [], 'CSP violations');
+  assert.deepEqual(errors, [], 'page errors');
+  return { page, shots, tsneSettleMs };
+}
+
+/** Clicks a card's download button and returns the downloaded file's bytes. */
+async function download(page, cardTitle, format) {
+  const card = page.locator('section.card').filter({ has: page.locator('h2.card-title', { hasText: new RegExp(`^${cardTitle}$`) }) });
+  const [file] = await Promise.all([page.waitForEvent('download'), card.locator('button.link-button', { hasText: format }).click()]);
+  const name = file.suggestedFilename();
+  await file.saveAs(path.join(outDir, `dashboard-export-${name}`));
+  return { name, bytes: fs.readFileSync(path.join(outDir, `dashboard-export-${name}`)) };
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
+
+/** Every card exports PNG, SVG and CSV; checks a chart, the heatmap and the map (the map's tab is open). */
+async function checkExports(page) {
+  const mapSvg = await download(page, 'Embedding map', 'SVG');
+  assert.equal(mapSvg.name, 'embedding-map.svg');
+  assert.equal((mapSvg.bytes.toString().match(/<text/g) ?? []).length >= 250, true, 'map SVG has the word labels');
+  const mapCsv = (await download(page, 'Embedding map', 'CSV')).bytes.toString().trim().split('\n');
+  assert.equal(mapCsv[0], 'word,class,x,y');
+  assert.equal(mapCsv.length, 251);
+  await selectTab(page, 1);
+  const heatmapPng = await download(page, 'Weights & gradients', 'PNG');
+  assert.ok(heatmapPng.bytes.subarray(0, 4).equals(PNG_SIGNATURE) && heatmapPng.bytes.length > 10000, 'heatmap PNG');
+  const heatmapCsv = (await download(page, 'Weights & gradients', 'CSV')).bytes.toString().trim().split('\n');
+  assert.equal(heatmapCsv.length, 251, 'W1 CSV: header + 250 word rows');
+  await selectTab(page, 0);
+  const lossPng = await download(page, 'Loss', 'PNG');
+  assert.ok(lossPng.bytes.subarray(0, 4).equals(PNG_SIGNATURE), 'loss PNG');
+  const lossSvg = (await download(page, 'Loss', 'SVG')).bytes.toString();
+  assert.ok(lossSvg.startsWith('<svg') && lossSvg.includes('stroke="rgb('), 'loss SVG with inlined theme colours');
+  const lossCsv = (await download(page, 'Loss', 'CSV')).bytes.toString().trim().split('\n');
+  assert.equal(lossCsv[0], 'series,step (mini-batches),cross-entropy (nats)');
+  assert.ok(lossCsv.length > 3000, `loss CSV rows: ${lossCsv.length}`);
+  await selectTab(page, 2);
+}
+
+/** Header buttons post commands; a reload restores the curves and the tab from setState. */
+async function checkInteractionAndRestore(page) {
+  await page.locator('vscode-button', { hasText: 'Resume' }).click();
+  assert.ok(await page.evaluate(() => window.__posted.some((m) => m.type === 'command' && m.command === 'resume')), 'Resume posts a command');
+  await sleep(1200);
+  const stateBytes = await page.evaluate(() => sessionStorage.getItem('vscodeState')?.length ?? 0);
+  await page.reload();
+  await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
+  await sleep(500);
+  const restored = await page.evaluate(() => ({
+    words: document.querySelectorAll('svg.embedding-map g.word').length,
+    tab: document.querySelector('vscode-tabs')?.getAttribute('selected-index'),
+  }));
+  restored.stateBytes = stateBytes;
+  assert.ok(stateBytes < 100_000, `saved state is ${stateBytes} bytes`);
+  assert.equal(restored.tab, '2', 'selected tab restored');
+  assert.equal(restored.words, 250, 'embedding layout restored');
+  await selectTab(page, 0);
+  restored.curves = await page.evaluate(() => [...document.querySelectorAll('svg.chart path.series')].filter((p) => (p.getAttribute('d') ?? '').length > 100).length);
+  assert.ok(restored.curves >= 6, `curves restored after reload: ${restored.curves} paths`);
+
+  // The extension answers 'ready' with the run again: the same run keeps the norm histories only
+  // this view recorded; another run starts them afresh.
+  const messages = trainingMessages(3000, 10);
+  const resend = {
+    ...messages[0],
+    epochs: messages.filter((m) => m.type === 'epoch').map((m) => m.record),
+    steps: messages.filter((m) => m.type === 'snapshot').flatMap((m) => m.snapshot.steps),
+  };
+  const gradientLines = async () => {
+    await sleep(400);
+    return page.evaluate(() => {
+      const card = [...document.querySelectorAll('section.card')].find((c) => c.querySelector('h2')?.textContent === 'Gradient norms');
+      return [...card.querySelectorAll('path.series-line')].filter((p) => (p.getAttribute('d') ?? '').length > 100).length;
+    });
+  };
+  await send(page, [resend]);
+  assert.equal(await gradientLines(), 5, 'same run: gradient norm history kept');
+  await send(page, [{ ...resend, runId: 'another-run', epochs: [], steps: [] }]);
+  assert.equal(await gradientLines(), 0, 'new run: gradient norm history cleared');
+  return restored;
+}
+
+/** Before any run is loaded: the header says so and offers Train. */
+async function emptyDashboard(context, base) {
+  const { page } = await openPage(context, base, 'vscode-dark');
+  await send(page, [{ type: 'state', state: 'idle' }]);
+  await sleep(300);
+  assert.match(await page.locator('.header-run').textContent(), /No training run loaded/);
+  await page.locator('vscode-button', { hasText: 'Train' }).click();
+  assert.ok(await page.evaluate(() => window.__posted.some((m) => m.type === 'command' && m.command === 'train')), 'Train posts a command');
+  const file = await screenshot(page, 'vscode-dark-empty');
+  await page.close();
+  return file;
+}
+
+/** Frame times with 4000 steps in the series while snapshots keep arriving. */
+async function measureFrames(context, base) {
+  const { page } = await openPage(context, base, 'vscode-dark');
+  const rng = random(3);
+  const run = trainingMessages(0, 10)[0];
+  const first = snapshot(rng, 0, 4000);
+  await send(page, [{ ...run, steps: first.snapshot.steps }, { ...first, snapshot: { ...first.snapshot, steps: [] } }]);
+  await sleep(300);
+  const frames = [];
+  for (let k = 0; k < 40; k++) {
+    await send(page, [snapshot(rng, 4000 + k * 10, 4010 + k * 10)]);
+    await sleep(130);
+    const ms = await page.evaluate(() => performance.getEntriesByName('nlm-dashboard-frame').pop()?.duration ?? NaN);
+    frames.push(ms);
+  }
+  const pointsDrawn = await page.evaluate(() => document.querySelector('svg.chart path.series')?.getAttribute('d')?.split(/[LM]/).length - 1);
+  await page.close();
+  frames.sort((a, b) => a - b);
+  return {
+    steps: 4000,
+    pointsInRawLossPath: pointsDrawn,
+    medianMs: round(frames[Math.floor(frames.length / 2)]),
+    p90Ms: round(frames[Math.floor(frames.length * 0.9)]),
+    maxMs: round(frames[frames.length - 1]),
+  };
+}
+
+/** Our exact t-SNE in this Chromium: 1000 iterations on 250 random 16-D rows, from the affinities on. */
+async function measureTsne(context) {
+  const { build } = await import('esbuild');
+  const bundle = await build({
+    entryPoints: [path.join(root, 'src/engine/tsne.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    globalName: 'TsneModule',
+    platform: 'browser',
+    target: 'es2022',
+  });
+  const page = await context.newPage();
+  // Evaluated through the DevTools protocol, so a blank page without the webview's CSP will do.
+  await page.evaluate(`${bundle.outputFiles[0].text}; window.TsneModule = TsneModule;`);
+  const runs = await page.evaluate(() => {
+    const rng = (() => {
+      let a = 1;
+      return () => ((a = (a * 16807) % 2147483647) / 2147483647) - 0.5;
+    })();
+    const data = Float64Array.from({ length: 250 * 16 }, rng);
+    return [0, 1, 2].map(() => {
+      const start = performance.now();
+      new window.TsneModule.Tsne(data, 250, 16, { metric: 'cosine' }).step(1000);
+      return performance.now() - start;
+    });
+  });
+  await page.close();
+  return { points: 250, dim: 16, iterations: 1000, msPerRun: runs.map(round) };
+}
+
+const round = (x) => Math.round(x * 100) / 100;
+
+async function main() {
+  fs.mkdirSync(outDir, { recursive: true });
+  await buildWebview();
+  const bundle = fs.readFileSync(path.join(root, 'dist/webview.js'));
+  const server = await serve();
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const require = createRequire(import.meta.url);
+  const { chromium } = require(path.join(runtime, 'driver/node_modules/playwright-core'));
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlm-dashboard-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  try {
+    const results = { screenshots: [], tsneSettleMs: {} };
+    for (const theme of THEMES) {
+      const { page, shots, tsneSettleMs } = await themeRun(context, base, theme);
+      results.screenshots.push(...shots);
+      results.tsneSettleMs[theme] = tsneSettleMs;
+      if (theme === 'vscode-dark') {
+        await checkExports(page);
+        results.restore = await checkInteractionAndRestore(page);
+      }
+      await page.close();
+    }
+    results.screenshots.push(await emptyDashboard(context, base));
+    results.frames = await measureFrames(context, base);
+    results.tsne = await measureTsne(context);
+    results.bundle = { bytes: bundle.length, gzipBytes: gzipSync(bundle).length };
+    fs.writeFileSync(path.join(outDir, 'dashboard-measurements.json'), JSON.stringify(results, null, 2));
+    console.log(JSON.stringify(results, null, 2));
+    console.log('dashboard harness: all checks passed');
+  } finally {
+    await context.close();
+    server.close();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,40 @@
+// Saturation history: the share of hidden values stuck where the activation is flat (its
+// derivative ≈ 0, so little gradient flows back), and for ReLU the share of dead units.
+import type { DashboardState } from '../state';
+import { formatPercent } from './format';
+import type { LineChartSpec, LineSeries } from './lineChart';
+
+export function saturationChartSpec(state: DashboardState): LineChartSpec {
+  const steps = state.hiddenHistory.map((h) => h.step);
+  const series: LineSeries[] = [];
+  if (saturates(state)) {
+    series.push({ label: 'saturated values', colour: 'orange', x: steps, y: state.hiddenHistory.map((h) => h.saturated), style: 'line' });
+  }
+  if (state.info?.config.activation === 'relu') {
+    series.push({ label: 'dead units', colour: 'purple', x: steps, y: state.hiddenHistory.map((h) => h.dead), style: 'line' });
+  }
+  return {
+    xLabel: 'step (mini-batches)',
+    yLabel: 'share of the hidden layer',
+    yFormat: formatPercent,
+    percent: true,
+    yInclude: [0],
+    series,
+    empty: state.info?.config.activation === 'linear' ? 'A linear hidden layer never saturates.' : 'The history appears here once training runs.',
+  };
+}
+
+/** What counts as saturated for the run's activation, and why it matters. */
+export function saturationCaption(state: DashboardState): string {
+  const activation = state.info?.config.activation;
+  if (activation === 'sigmoid') return 'h < 0.01 or h > 0.99: σ′(z) = h(1 − h) ≈ 0, so almost no gradient flows back.';
+  if (activation === 'tanh') return '|h| > 0.99: tanh′(z) = 1 − h² ≈ 0, so almost no gradient flows back.';
+  if (activation === 'relu') return 'Dead units output 0 for the whole mini-batch and get no gradient.';
+  return '';
+}
+
+/** Sigmoid and tanh have flat tails; ReLU's flat half is counted as dead units instead. */
+export function saturates(state: DashboardState): boolean {
+  const activation = state.info?.config.activation;
+  return activation === 'sigmoid' || activation === 'tanh';
+}

@@ -1,0 +1,251 @@
+// The dashboard: lays out the header and the three tabs, folds the extension's messages into the
+// state, keeps the shown tensors fresh, and redraws what changed at most ~10 times a second.
+import type { FromDashboard, TensorData, ToDashboard } from '../src/extension/protocol';
+import { CardExports, createCard, element } from './card';
+import { accuracyCaption, accuracyChartSpec } from './charts/accuracyChart';
+import { HiddenHistogram, histogramCaption } from './charts/histogram';
+import { LineChart, LineChartSpec } from './charts/lineChart';
+import { lossCaption, lossChartSpec } from './charts/lossChart';
+import { gradNormChartSpec, normCaption, weightNormChartSpec } from './charts/normCharts';
+import { saturationCaption, saturationChartSpec } from './charts/saturationChart';
+import { EmbeddingMap } from './embeddingMap';
+import { standaloneSvg } from './export';
+import { Header } from './header';
+import { FrameScheduler } from './scheduler';
+import { applyMessage, DashboardState, TabId, toPersisted } from './state';
+import { TensorFeed } from './tensorFeed';
+import { onThemeChange } from './theme';
+import { WeightsPanel } from './weightsPanel';
+
+const TABS: { id: TabId; label: string }[] = [
+  { id: 'curves', label: 'Training curves' },
+  { id: 'weights', label: 'Weights & gradients' },
+  { id: 'embeddings', label: 'Embedding map' },
+];
+
+type Part = 'header' | 'curves' | 'norms' | 'hidden' | 'heatmap' | 'map';
+const TAB_PARTS: Record<TabId, Part[]> = { curves: ['curves', 'norms', 'hidden'], weights: ['heatmap'], embeddings: ['map'] };
+
+/** How often shown tensors are refreshed while training runs (ms). */
+const HEATMAP_REFRESH_MS = 1000;
+const MAP_REFRESH_MS = 3000;
+const TICK_MS = 250;
+const PERSIST_MS = 1000;
+/** Time per frame given to t-SNE iterations. */
+const TSNE_BUDGET_MS = 12;
+const FRAME_MEASURE = 'nlm-dashboard-frame';
+
+interface ChartCard {
+  chart: LineChart;
+  spec(state: DashboardState): LineChartSpec;
+  caption(state: DashboardState): string;
+  captionElement: HTMLElement;
+  part: Part;
+}
+
+export class Dashboard {
+  private readonly header: Header;
+  private readonly charts: ChartCard[] = [];
+  private readonly histogram: HiddenHistogram;
+  private readonly histogramCaption: HTMLElement;
+  private readonly weights: WeightsPanel;
+  private readonly map: EmbeddingMap;
+  private readonly dirty = new Set<Part>(['header', 'curves', 'norms', 'hidden', 'heatmap', 'map']);
+  private readonly tensors = new Map<string, { data: TensorData; step: number }>();
+  private readonly feed: TensorFeed;
+  private readonly scheduler = new FrameScheduler(() => this.frame());
+  /** W1 copy the embedding map was last given (object identity). */
+  private mapWeights: TensorData | undefined;
+  private unsaved = false;
+  private lastPersist = 0;
+
+  constructor(
+    root: HTMLElement,
+    private readonly state: DashboardState,
+    post: (message: FromDashboard) => void,
+    private readonly persist: (saved: unknown) => void,
+  ) {
+    this.feed = new TensorFeed((name) => post({ type: 'requestTensor', name }));
+    this.header = new Header(root, (command) => post({ type: 'command', command }));
+
+    const tabs = document.createElement('vscode-tabs');
+    tabs.className = 'dashboard-tabs';
+    tabs.setAttribute('selected-index', String(TABS.findIndex((t) => t.id === state.ui.tab)));
+    const panels = TABS.map(({ label }) => {
+      const header = document.createElement('vscode-tab-header');
+      header.slot = 'header';
+      header.textContent = label;
+      const panel = document.createElement('vscode-tab-panel');
+      tabs.append(header, panel);
+      return panel;
+    });
+    tabs.addEventListener('vsc-tabs-select', (e) => this.selectTab(TABS[e.detail.selectedIndex].id));
+    root.appendChild(tabs);
+
+    const grid = panels[0].appendChild(element('div', 'card-grid'));
+    this.addChart(grid, 'Loss', 'loss', 'curves', lossChartSpec, lossCaption);
+    this.addChart(grid, 'Accuracy', 'accuracy', 'curves', accuracyChartSpec, accuracyCaption);
+    this.addChart(grid, 'Gradient norms', 'gradient-norms', 'norms', gradNormChartSpec, (s) => normCaption(s.gradNames, s.grads));
+    this.addChart(grid, 'Parameter norms', 'parameter-norms', 'norms', weightNormChartSpec, (s) => normCaption(s.paramNames, s.params));
+    const histogramCard = createCard(grid, 'Hidden activations H', 'hidden-histogram', {
+      svg: () => standaloneSvg(this.histogram.svg),
+      csv: () => this.histogram.csv(),
+    });
+    this.histogram = new HiddenHistogram(histogramCard.body, () => this.invalidate('hidden'));
+    this.histogramCaption = histogramCard.caption;
+    this.addChart(grid, 'Hidden saturation', 'hidden-saturation', 'hidden', saturationChartSpec, saturationCaption);
+
+    this.weights = new WeightsPanel(
+      panels[1],
+      state.ui.tensor,
+      (name) => this.selectTensor(name),
+      () => this.invalidate('heatmap'),
+    );
+
+    const mapCard = createCard(panels[2], 'Embedding map', 'embedding-map', {
+      svg: () => this.map.exportSvg(),
+      csv: () => this.map.csv(),
+    });
+    mapCard.root.classList.add('card-tall');
+    mapCard.caption.textContent = 'Each word is a row of W1, placed by t-SNE so that words with similar embeddings sit together.';
+    mapCard.body.classList.add('map-body');
+    this.map = new EmbeddingMap(
+      mapCard.body,
+      (word) => {
+        this.state.ui.word = word;
+        this.unsaved = true;
+      },
+      () => this.invalidate('map'),
+    );
+    if (state.info) {
+      this.map.setVocabulary(state.info.vocab, state.info.wordClasses);
+      this.map.restore(state.layout, state.ui.word);
+    }
+
+    onThemeChange(() => this.invalidate('header', 'curves', 'norms', 'hidden', 'heatmap', 'map'));
+    setInterval(() => this.tick(), TICK_MS);
+    this.scheduler.request();
+  }
+
+  handle(msg: ToDashboard): void {
+    const changes = applyMessage(this.state, msg);
+    this.unsaved = true;
+    if (msg.type === 'run') {
+      this.feed.reset();
+      this.tensors.clear();
+      this.mapWeights = undefined;
+      this.map.setVocabulary(msg.info.vocab, msg.info.wordClasses);
+      this.map.restore(this.state.layout, this.state.ui.word);
+      this.invalidate('heatmap', 'map');
+    }
+    if (msg.type === 'tensor') this.receiveTensor(msg.data);
+    if (changes.header) this.invalidate('header');
+    if (changes.curves) this.invalidate('curves');
+    if (changes.norms) this.invalidate('norms');
+    if (changes.hidden) this.invalidate('hidden');
+    this.tick();
+  }
+
+  private addChart(
+    grid: HTMLElement,
+    title: string,
+    fileName: string,
+    part: Part,
+    spec: (s: DashboardState) => LineChartSpec,
+    caption: (s: DashboardState) => string,
+  ): void {
+    // The export callbacks run on click, after `chart` exists.
+    const exports: CardExports = { svg: () => standaloneSvg(chart.svg), csv: () => chart.csv() };
+    const card = createCard(grid, title, fileName, exports);
+    const chart = new LineChart(card.body, () => this.invalidate(part));
+    this.charts.push({ chart, spec, caption, captionElement: card.caption, part });
+  }
+
+  private receiveTensor(data: TensorData): void {
+    const step = this.state.cursor?.steps ?? 0;
+    this.tensors.set(data.name, { data, step });
+    this.feed.received(data.name, this.position());
+    if (data.name === this.state.ui.tensor) this.invalidate('heatmap');
+    if (data.name === 'W1') this.invalidate('map');
+  }
+
+  private selectTab(tab: TabId): void {
+    this.state.ui.tab = tab;
+    this.unsaved = true;
+    this.invalidate(...TAB_PARTS[tab]);
+    this.tick();
+  }
+
+  private selectTensor(name: string): void {
+    if (name === this.state.ui.tensor) return;
+    this.state.ui.tensor = name;
+    this.unsaved = true;
+    this.invalidate('heatmap');
+    this.tick();
+  }
+
+  private invalidate(...parts: Part[]): void {
+    for (const p of parts) this.dirty.add(p);
+    this.scheduler.request();
+  }
+
+  /** Where training is, down to the sub-step: tensors change whenever it moves. */
+  private position(): string {
+    const c = this.state.cursor;
+    return c ? `${c.steps}:${c.phase}:${c.sub}` : '';
+  }
+
+  /** Asks for the tensors the visible tab shows, and saves the state now and then. */
+  private tick(): void {
+    const { info, runState, ui } = this.state;
+    if (info) {
+      const running = runState === 'running';
+      if (ui.tab === 'weights') this.feed.want(ui.tensor, this.position(), running ? HEATMAP_REFRESH_MS : 0);
+      if (ui.tab === 'embeddings') this.feed.want('W1', this.position(), running ? MAP_REFRESH_MS : 0);
+    }
+    const now = performance.now();
+    if (this.unsaved && now - this.lastPersist >= PERSIST_MS) {
+      this.state.layout = this.map.layout ?? this.state.layout;
+      this.persist(toPersisted(this.state));
+      this.unsaved = false;
+      this.lastPersist = now;
+    }
+  }
+
+  /** Draws the dirty parts of the visible tab; true while the embedding map is still moving. */
+  private frame(): boolean {
+    const start = performance.now();
+    const visible = new Set<Part>(['header', ...TAB_PARTS[this.state.ui.tab]]);
+    const due = new Set([...this.dirty].filter((p) => visible.has(p)));
+    for (const p of due) this.dirty.delete(p);
+    if (due.has('header')) this.header.render(this.state);
+    for (const c of this.charts) {
+      if (!due.has(c.part)) continue;
+      c.chart.render(c.spec(this.state));
+      c.captionElement.textContent = c.caption(this.state);
+    }
+    if (due.has('hidden')) {
+      this.histogram.render({ stats: this.state.hidden, activation: this.state.info?.config.activation ?? 'activation' });
+      this.histogramCaption.textContent = histogramCaption(this.state);
+    }
+    if (due.has('heatmap')) this.weights.render(this.state.ui.tensor, this.tensors.get(this.state.ui.tensor), this.state.info);
+    let moved = false;
+    if (visible.has('map')) {
+      this.feedMap();
+      moved = this.map.advance(TSNE_BUDGET_MS);
+      if (due.has('map') || moved) this.map.render();
+      if (moved) this.unsaved = true;
+    }
+    performance.clearMeasures(FRAME_MEASURE);
+    performance.measure(FRAME_MEASURE, { start, end: performance.now() });
+    return moved;
+  }
+
+  /** Hands the map the newest W1 it has not seen yet. */
+  private feedMap(): void {
+    const entry = this.tensors.get('W1');
+    if (!entry || entry.data === this.mapWeights || entry.data.shape.length !== 2) return;
+    this.mapWeights = entry.data;
+    this.map.setWeights(entry.data.values, entry.data.rows, entry.data.shape[1], entry.step);
+  }
+}

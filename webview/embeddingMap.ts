@@ -1,0 +1,360 @@
+// The embedding map: a 2-D t-SNE of W1's rows with the words as labels, coloured by word class.
+// New W1 values warm-start the layout so the map drifts instead of jumping; iterations run in
+// small time slices inside the render loop. Hovering or clicking a word shows its nearest
+// neighbours by cosine similarity in the full D-dimensional space. Wheel and drag zoom and pan
+// the positions while labels keep their size, so crowded clusters can be read.
+import { scaleLinear, select, symbol, symbolCircle, symbolDiamond, symbolSquare, symbolTriangle, symbolWye, zoom, zoomIdentity } from 'd3';
+import type { D3ZoomEvent, ZoomTransform } from 'd3';
+import { Tsne } from '../src/engine/tsne';
+import type { CsvTable } from './card';
+import { element } from './card';
+import { formatCount } from './charts/format';
+import { ElementSize } from './elementSize';
+import { standaloneSvg } from './export';
+import { Neighbour, nearestByCosine } from './neighbours';
+import { CHART_COLOURS } from './theme';
+import { hideTooltip, showTooltip } from './tooltip';
+
+const MARGIN = 28;
+const LEGEND_WIDTH = 150;
+/** From a random start (early exaggeration included), then after each W1 refresh. */
+const FIRST_ITERATIONS = 1000;
+const REFRESH_ITERATIONS = 250;
+const ITERATIONS_PER_SLICE = 5;
+const NEIGHBOURS = 8;
+const PERPLEXITY = 30;
+/** Symbols that tell classes apart once the chart colours are used up. */
+const SYMBOLS = [symbolCircle, symbolSquare, symbolTriangle, symbolDiamond, symbolWye];
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const MAX_ZOOM = 16;
+/** Exact t-SNE costs O(n²) per iteration and memory: larger vocabularies show their first words. */
+const MAX_WORDS = 1000;
+
+export class EmbeddingMap {
+  private readonly svg: SVGSVGElement;
+  private readonly size: ElementSize;
+  private readonly clip: SVGRectElement;
+  private readonly links: SVGGElement;
+  private readonly wordLayer: SVGGElement;
+  private readonly legend: SVGGElement;
+  private readonly heading: HTMLElement;
+  private readonly neighbourList: HTMLOListElement;
+  private readonly status: HTMLElement;
+  private words: string[] = [];
+  private vocabularySize = 0;
+  private wordClasses: string[] | undefined;
+  private classNames: string[] = [];
+  private nodes: SVGGElement[] = [];
+  private tsne: Tsne | undefined;
+  private weights: Float64Array | undefined;
+  private dim = 0;
+  private pendingIterations = 0;
+  private weightsStep = 0;
+  private savedLayout: number[] | undefined;
+  private pinned: number | undefined;
+  private hovered: number | undefined;
+  private view: ZoomTransform = zoomIdentity;
+
+  /** Fills `container` with the map and, beside it, a word search and the neighbour list. */
+  constructor(
+    container: HTMLElement,
+    private readonly onPin: (word: string | undefined) => void,
+    onResize: () => void,
+  ) {
+    const mapArea = container.appendChild(element('div', 'map-area'));
+    const aside = container.appendChild(element('aside', 'map-aside'));
+    this.svg = document.createElementNS(SVG_NS, 'svg');
+    this.svg.classList.add('chart', 'embedding-map');
+    const clipPath = this.svg.appendChild(document.createElementNS(SVG_NS, 'clipPath'));
+    clipPath.id = 'embedding-map-clip';
+    this.clip = clipPath.appendChild(document.createElementNS(SVG_NS, 'rect'));
+    const mapLayer = this.svg.appendChild(document.createElementNS(SVG_NS, 'g'));
+    mapLayer.setAttribute('clip-path', 'url(#embedding-map-clip)');
+    this.links = mapLayer.appendChild(document.createElementNS(SVG_NS, 'g'));
+    this.wordLayer = mapLayer.appendChild(document.createElementNS(SVG_NS, 'g'));
+    this.legend = this.svg.appendChild(document.createElementNS(SVG_NS, 'g'));
+    mapArea.appendChild(this.svg);
+    this.size = new ElementSize(this.svg, onResize);
+    const search = document.createElement('vscode-textfield');
+    search.placeholder = 'Find a word';
+    search.addEventListener('input', () => {
+      search.invalid = search.value.trim() !== '' && !this.find(search.value);
+    });
+    this.heading = element('h3', 'aside-heading');
+    this.neighbourList = element('ol', 'neighbour-list');
+    this.status = element('p', 'aside-status');
+    aside.append(search, this.heading, this.neighbourList, this.status);
+    this.svg.addEventListener('mouseover', (e) => this.onHover(e));
+    this.svg.addEventListener('mouseleave', () => this.setHovered(undefined));
+    this.svg.addEventListener('click', (e) => this.pin(this.wordIndexAt(e.target)));
+    const zoomBehaviour = zoom<SVGSVGElement, unknown>()
+      .scaleExtent([1, MAX_ZOOM])
+      .on('zoom', (e: D3ZoomEvent<SVGSVGElement, unknown>) => {
+        this.view = e.transform;
+        this.render();
+      });
+    select(this.svg)
+      .call(zoomBehaviour)
+      .on('dblclick.zoom', () => zoomBehaviour.transform(select(this.svg), zoomIdentity));
+  }
+
+  /** A new run: its vocabulary and classes; the layout starts over. */
+  setVocabulary(words: string[], wordClasses: string[] | undefined): void {
+    this.vocabularySize = words.length;
+    this.words = words.slice(0, MAX_WORDS);
+    this.wordClasses = wordClasses?.length === words.length ? wordClasses.slice(0, MAX_WORDS) : undefined;
+    this.classNames = this.wordClasses ? [...new Set(this.wordClasses)].sort() : [];
+    this.tsne = undefined;
+    this.weights = undefined;
+    this.pendingIterations = 0;
+    this.pinned = undefined;
+    this.hovered = undefined;
+    this.nodes.forEach((n) => n.remove());
+    this.nodes = [];
+  }
+
+  /** Layout and pinned word saved by an earlier view of the same run. */
+  restore(layout: number[] | undefined, word: string | undefined): void {
+    this.savedLayout = layout;
+    this.pinned = word === undefined ? undefined : this.indexOf(word);
+  }
+
+  setWeights(values: number[], rows: number, dim: number, step: number): void {
+    if (rows !== this.vocabularySize || this.words.length < 2) return;
+    this.weights = Float64Array.from(values.slice(0, this.words.length * dim));
+    this.dim = dim;
+    this.weightsStep = step;
+    if (this.tsne && this.tsne.dim === dim) {
+      this.tsne.setData(this.weights);
+      this.pendingIterations = REFRESH_ITERATIONS;
+      return;
+    }
+    const initialLayout = this.savedLayout?.length === this.words.length * 2 ? this.savedLayout : undefined;
+    this.tsne = new Tsne(this.weights, this.words.length, dim, { metric: 'cosine', perplexity: PERPLEXITY, seed: 1, initialLayout });
+    this.pendingIterations = initialLayout ? REFRESH_ITERATIONS : FIRST_ITERATIONS;
+  }
+
+  /** Runs t-SNE iterations for up to `budgetMs`; true if the layout moved (draw it, then come back). */
+  advance(budgetMs: number): boolean {
+    if (!this.tsne || this.pendingIterations <= 0) return false;
+    const start = performance.now();
+    while (this.pendingIterations > 0 && performance.now() - start < budgetMs) {
+      this.tsne.step(ITERATIONS_PER_SLICE);
+      this.pendingIterations -= ITERATIONS_PER_SLICE;
+    }
+    return true;
+  }
+
+  get layout(): number[] | undefined {
+    return this.tsne ? Array.from(this.tsne.layout) : undefined;
+  }
+
+  private pin(index: number | undefined): void {
+    this.pinned = index === this.pinned ? undefined : index;
+    this.onPin(this.pinned === undefined ? undefined : this.words[this.pinned]);
+    this.render();
+  }
+
+  /** Pins the word typed in the search box; false when the vocabulary has no such word. */
+  private find(word: string): boolean {
+    const index = this.indexOf(word.trim());
+    if (index === undefined) return false;
+    if (index !== this.pinned) this.pin(index);
+    return true;
+  }
+
+  render(): void {
+    const { width, height } = this.size;
+    select(this.svg).selectAll('text.empty').remove();
+    if (!this.tsne) {
+      this.links.replaceChildren();
+      this.nodes.forEach((n) => n.remove());
+      this.nodes = [];
+      select(this.svg).append('text').attr('class', 'empty').attr('x', width / 2).attr('y', height / 2).text('Waiting for the embeddings W1…');
+      this.renderAside([]);
+      return;
+    }
+    if (this.nodes.length !== this.words.length) this.createNodes();
+    const y = this.tsne.layout;
+    const mapWidth = width - (this.classNames.length ? LEGEND_WIDTH : 0);
+    this.clip.setAttribute('width', String(Math.max(0, mapWidth)));
+    this.clip.setAttribute('height', String(height));
+    const fit = fitLayout(y, mapWidth, height);
+    const sx = (v: number): number => this.view.applyX(fit.sx(v));
+    const sy = (v: number): number => this.view.applyY(fit.sy(v));
+    for (let i = 0; i < this.nodes.length; i++) this.nodes[i].style.transform = `translate(${sx(y[2 * i])}px, ${sy(y[2 * i + 1])}px)`;
+    const focus = this.hovered ?? this.pinned;
+    const neighbours = focus !== undefined && this.weights ? nearestByCosine(this.weights, this.words.length, this.dim, focus, NEIGHBOURS) : [];
+    this.highlight(focus, neighbours);
+    this.links.replaceChildren(
+      ...neighbours.map((nb) => {
+        const link = document.createElementNS(SVG_NS, 'line');
+        link.classList.add('neighbour-link');
+        link.setAttribute('x1', String(sx(y[2 * (focus ?? 0)])));
+        link.setAttribute('y1', String(sy(y[2 * (focus ?? 0) + 1])));
+        link.setAttribute('x2', String(sx(y[2 * nb.index])));
+        link.setAttribute('y2', String(sy(y[2 * nb.index + 1])));
+        return link;
+      }),
+    );
+    this.drawLegend(mapWidth);
+    this.renderAside(neighbours);
+  }
+
+  exportSvg(): SVGSVGElement | undefined {
+    return this.tsne ? standaloneSvg(this.svg) : undefined;
+  }
+
+  csv(): CsvTable | undefined {
+    const y = this.tsne?.layout;
+    if (!y) return undefined;
+    return {
+      header: ['word', 'class', 'x', 'y'],
+      rows: this.words.map((w, i) => [w, this.wordClasses?.[i] ?? '', y[2 * i], y[2 * i + 1]]),
+    };
+  }
+
+  private createNodes(): void {
+    this.nodes.forEach((n) => n.remove());
+    this.nodes = this.words.map((word, i) => {
+      const g = document.createElementNS(SVG_NS, 'g');
+      g.classList.add('word', ...this.classStyle(i));
+      g.dataset.index = String(i);
+      const marker = document.createElementNS(SVG_NS, 'path');
+      marker.setAttribute('d', this.symbolPath(i, 28));
+      const label = document.createElementNS(SVG_NS, 'text');
+      label.setAttribute('x', '5');
+      label.setAttribute('dy', '0.35em');
+      label.textContent = word;
+      g.append(marker, label);
+      this.wordLayer.appendChild(g);
+      return g;
+    });
+  }
+
+  private classIndex(i: number): number {
+    return this.wordClasses ? this.classNames.indexOf(this.wordClasses[i]) : -1;
+  }
+
+  private classStyle(i: number): string[] {
+    const c = this.classIndex(i);
+    return c < 0 ? ['fill-foreground'] : [`fill-${CHART_COLOURS[c % CHART_COLOURS.length]}`];
+  }
+
+  private symbolPath(i: number, size: number): string {
+    const c = Math.max(0, this.classIndex(i));
+    return symbol(SYMBOLS[Math.floor(c / CHART_COLOURS.length) % SYMBOLS.length], size)() ?? '';
+  }
+
+  private highlight(focus: number | undefined, neighbours: Neighbour[]): void {
+    const near = new Set(neighbours.map((n) => n.index));
+    for (let i = 0; i < this.nodes.length; i++) {
+      const cl = this.nodes[i].classList;
+      cl.toggle('focus', i === focus);
+      cl.toggle('pinned', i === this.pinned);
+      cl.toggle('neighbour', near.has(i));
+      cl.toggle('faded', focus !== undefined && i !== focus && !near.has(i));
+    }
+  }
+
+  private drawLegend(mapWidth: number): void {
+    const legend = select(this.legend);
+    legend.selectAll('*').remove();
+    if (!this.classNames.length) return;
+    legend.attr('transform', `translate(${mapWidth + 12},${MARGIN})`);
+    legend.append('text').attr('class', 'legend-title').attr('y', 0).text('word class');
+    this.classNames.forEach((name, c) => {
+      const item = legend.append('g').attr('class', `legend-item fill-${CHART_COLOURS[c % CHART_COLOURS.length]}`).attr('transform', `translate(6,${18 + c * 18})`);
+      item.append('path').attr('d', symbol(SYMBOLS[Math.floor(c / CHART_COLOURS.length) % SYMBOLS.length], 48)() ?? '');
+      const count = this.wordClasses?.filter((w) => w === name).length ?? 0;
+      item.append('text').attr('class', 'legend').attr('x', 12).attr('dy', '0.35em').text(`${name} (${count})`);
+    });
+  }
+
+  private renderAside(neighbours: Neighbour[]): void {
+    const focus = this.hovered ?? this.pinned;
+    if (focus === undefined) {
+      this.heading.textContent = 'Nearest neighbours';
+      const hint = element('li', 'hint');
+      hint.textContent = this.tsne ? 'Hover over a word, or click it to pin it, to list the words whose embeddings point the same way.' : '';
+      this.neighbourList.replaceChildren(hint);
+    } else {
+      this.heading.textContent = `Nearest to “${this.words[focus]}”`;
+      this.neighbourList.replaceChildren(
+        ...neighbours.map((nb) => {
+          const item = element('li');
+          const word = element('span', 'neighbour-word');
+          word.textContent = this.words[nb.index];
+          const similarity = element('span', 'neighbour-similarity');
+          similarity.textContent = `cos ${nb.similarity.toFixed(2)}`;
+          item.append(word, similarity);
+          return item;
+        }),
+      );
+    }
+    this.status.textContent = this.statusText();
+  }
+
+  private statusText(): string {
+    const tsne = this.tsne;
+    if (!tsne) return '';
+    const n = this.words.length;
+    const rows = n < this.vocabularySize ? `the first ${n} of the ${this.vocabularySize}` : `the ${n}`;
+    return (
+      `t-SNE of ${rows} rows of W1 (cosine, perplexity ${Math.round(tsne.perplexity)}), iteration ${formatCount(tsne.iteration)}, ` +
+      `W1 of step ${formatCount(this.weightsStep)}. Distances between clusters mean little; neighbourhoods do. ` +
+      'Scroll to zoom, drag to pan, double-click to reset.'
+    );
+  }
+
+  private onHover(e: MouseEvent): void {
+    const index = this.wordIndexAt(e.target);
+    this.setHovered(index);
+    if (index === undefined) return hideTooltip();
+    const wordClass = this.wordClasses?.[index];
+    showTooltip(e.pageX, e.pageY, [this.words[index], ...(wordClass ? [`class: ${wordClass}`] : []), 'click to pin']);
+  }
+
+  private setHovered(index: number | undefined): void {
+    if (index === this.hovered) return;
+    this.hovered = index;
+    if (index === undefined) hideTooltip();
+    this.render();
+  }
+
+  private wordIndexAt(target: EventTarget | null): number | undefined {
+    const g = target instanceof Element ? target.closest<SVGGElement>('g.word') : null;
+    return g?.dataset.index === undefined ? undefined : Number(g.dataset.index);
+  }
+
+  private indexOf(word: string): number | undefined {
+    const i = this.words.findIndex((w) => w.toLowerCase() === word.toLowerCase());
+    return i < 0 ? undefined : i;
+  }
+}
+
+/** Scales that fit the layout in the area with equal units on both axes (distances matter). */
+function fitLayout(y: Float64Array, width: number, height: number): { sx: (v: number) => number; sy: (v: number) => number } {
+  let minX = Infinity;
+  let maxX = -Infinity;
+  let minY = Infinity;
+  let maxY = -Infinity;
+  for (let i = 0; i < y.length; i += 2) {
+    minX = Math.min(minX, y[i]);
+    maxX = Math.max(maxX, y[i]);
+    minY = Math.min(minY, y[i + 1]);
+    maxY = Math.max(maxY, y[i + 1]);
+  }
+  const spanX = Math.max(maxX - minX, 1e-9);
+  const spanY = Math.max(maxY - minY, 1e-9);
+  // Labels extend to the right of their marker, so the right margin is wider.
+  const innerW = Math.max(10, width - 2 * MARGIN - 40);
+  const innerH = Math.max(10, height - 2 * MARGIN);
+  const unit = Math.min(innerW / spanX, innerH / spanY);
+  const offsetX = MARGIN + (innerW - spanX * unit) / 2;
+  const offsetY = MARGIN + (innerH - spanY * unit) / 2;
+  return {
+    sx: scaleLinear().domain([minX, maxX]).range([offsetX, offsetX + spanX * unit]),
+    sy: scaleLinear().domain([minY, maxY]).range([offsetY + spanY * unit, offsetY]),
+  };
+}

@@ -1,0 +1,263 @@
+// A weight matrix as a heatmap: one cell per entry on a canvas (tens of thousands of cells), axes
+// and colour legend in an SVG overlay, and a tooltip naming the cell's row and column.
+import { axisBottom, axisLeft, axisRight, pointer, range, scaleLinear, select } from 'd3';
+import type { RunInfo, TensorData } from '../src/extension/protocol';
+import type { CsvTable } from './card';
+import { formatValue } from './charts/format';
+import { standaloneSvg } from './export';
+import { ElementSize } from './elementSize';
+import { TensorAxes, tensorAxes } from './tensorLabels';
+import { divergingColours } from './theme';
+import { hideTooltip, showTooltip } from './tooltip';
+
+const MARGIN = { top: 10, right: 96, bottom: 44, left: 64 };
+/** Extra room for word ticks: beside the rows, and rotated under the columns. */
+const WORD_ROWS_EXTRA = 40;
+const WORD_COLUMNS_EXTRA = 40;
+/** Cells may be at most this much wider than tall (or taller than wide): W1 is 250×16. */
+const MAX_CELL_ASPECT = 8;
+/** The colour scale ends at this quantile of |value|, so one outlier does not wash out the rest. */
+const SCALE_QUANTILE = 0.99;
+const LUT_STEPS = 256;
+
+interface Layout {
+  rows: number;
+  cols: number;
+  /** Plot position and size in the container. */
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+export class Heatmap {
+  private readonly overlay: SVGSVGElement;
+  private readonly canvas: HTMLCanvasElement;
+  /** One pixel per matrix entry; scaled up onto the visible canvas and into exports. */
+  private readonly pixels: HTMLCanvasElement;
+  private readonly hoverCell: SVGRectElement;
+  private readonly size: ElementSize;
+  private data: TensorData | undefined;
+  private axes: TensorAxes | undefined;
+  private layout: Layout | undefined;
+  private scaleMax = 1;
+
+  constructor(container: HTMLElement, onResize: () => void) {
+    container.classList.add('heatmap');
+    this.size = new ElementSize(container, onResize);
+    this.canvas = document.createElement('canvas');
+    this.canvas.className = 'heatmap-canvas';
+    this.overlay = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    this.overlay.classList.add('chart', 'heatmap-overlay');
+    this.hoverCell = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+    this.hoverCell.classList.add('hover-cell');
+    this.pixels = document.createElement('canvas');
+    // The overlay lies on top (axes, hovered cell) but lets the pointer through to the canvas.
+    container.append(this.canvas, this.overlay);
+    this.canvas.addEventListener('mousemove', (e) => this.onHover(e));
+    this.canvas.addEventListener('mouseleave', () => {
+      this.hoverCell.remove();
+      hideTooltip();
+    });
+  }
+
+  /** The largest |value| the colours distinguish (cells beyond it get the end colours). */
+  get colourLimit(): number {
+    return this.scaleMax;
+  }
+
+  render(data: TensorData | undefined, info: RunInfo | undefined): void {
+    this.data = data;
+    const svg = select(this.overlay);
+    svg.selectAll('*').remove();
+    const { width, height } = this.size;
+    if (!data || !data.values.length) {
+      this.canvas.hidden = true;
+      this.layout = undefined;
+      svg.append('text').attr('class', 'empty').attr('x', width / 2).attr('y', height / 2).text('Waiting for the weights…');
+      return;
+    }
+    const rows = data.shape.length > 1 ? data.rows : 1;
+    const cols = data.values.length / rows;
+    this.axes = tensorAxes(data.name, data.shape, info);
+    this.scaleMax = colourLimit(data.values);
+    this.paintPixels(data.values, rows, cols);
+    const left = MARGIN.left + (this.axes.rows.words ? WORD_ROWS_EXTRA : 0);
+    const bottom = MARGIN.bottom + (this.axes.columns.words ? WORD_COLUMNS_EXTRA : 0);
+    this.layout = { rows, cols, left, top: MARGIN.top, ...fitCells(rows, cols, width - left - MARGIN.right, height - MARGIN.top - bottom) };
+    this.paintCanvas(this.layout);
+    this.drawAxes(this.layout, this.axes);
+    this.drawLegend(this.layout);
+  }
+
+  /** The overlay with the cells embedded as an image. */
+  exportSvg(): SVGSVGElement | undefined {
+    if (!this.layout) return undefined;
+    const svg = standaloneSvg(this.overlay);
+    // Cropped after the colour legend: the overlay spans the whole card.
+    const width = String(Math.min(Number(svg.getAttribute('width')), this.layout.left + this.layout.width + MARGIN.right));
+    svg.setAttribute('width', width);
+    svg.setAttribute('viewBox', `0 0 ${width} ${svg.getAttribute('height')}`);
+    const image = document.createElementNS('http://www.w3.org/2000/svg', 'image');
+    image.setAttribute('href', this.pixels.toDataURL('image/png'));
+    image.setAttribute('x', String(this.layout.left));
+    image.setAttribute('y', String(this.layout.top));
+    image.setAttribute('width', String(this.layout.width));
+    image.setAttribute('height', String(this.layout.height));
+    image.setAttribute('preserveAspectRatio', 'none');
+    image.setAttribute('image-rendering', 'pixelated');
+    svg.insertBefore(image, svg.children[1] ?? null);
+    return svg;
+  }
+
+  /** The matrix with its row and column labels. */
+  csv(): CsvTable | undefined {
+    const { data, axes, layout } = this;
+    if (!data || !axes || !layout) return undefined;
+    const header = [`${data.name} (${axes.rows.title} \\ ${axes.columns.title})`, ...range(layout.cols).map((j) => axes.columns.label(j))];
+    const rows = range(layout.rows).map((i) => [axes.rows.label(data.rowStart + i), ...data.values.slice(i * layout.cols, (i + 1) * layout.cols)]);
+    return { header, rows };
+  }
+
+  private paintPixels(values: number[], rows: number, cols: number): void {
+    const lut = colourTable();
+    this.pixels.width = cols;
+    this.pixels.height = rows;
+    const ctx = this.pixels.getContext('2d');
+    if (!ctx) return;
+    const image = ctx.createImageData(cols, rows);
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k];
+      const t = Number.isFinite(v) ? Math.max(-1, Math.min(1, v / this.scaleMax)) : 0;
+      const c = lut[Math.round(((t + 1) / 2) * (LUT_STEPS - 1))];
+      image.data.set(c, k * 4);
+    }
+    ctx.putImageData(image, 0, 0);
+  }
+
+  private paintCanvas(layout: Layout): void {
+    const dpr = window.devicePixelRatio || 1;
+    this.canvas.hidden = false;
+    this.canvas.width = Math.round(layout.width * dpr);
+    this.canvas.height = Math.round(layout.height * dpr);
+    this.canvas.style.width = `${layout.width}px`;
+    this.canvas.style.height = `${layout.height}px`;
+    this.canvas.style.left = `${layout.left}px`;
+    this.canvas.style.top = `${layout.top}px`;
+    const ctx = this.canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(this.pixels, 0, 0, this.canvas.width, this.canvas.height);
+  }
+
+  private drawAxes(layout: Layout, axes: TensorAxes): void {
+    const svg = select(this.overlay);
+    const plot = svg.append('g').attr('transform', `translate(${layout.left},${layout.top})`);
+    const y = scaleLinear().domain([0, layout.rows]).range([0, layout.height]);
+    const x = scaleLinear().domain([0, layout.cols]).range([0, layout.width]);
+    const rowAxis = axisLeft(y).tickSizeOuter(0);
+    if (axes.rows.blocks.length) {
+      rowAxis.tickValues(axes.rows.blocks.map((b) => b.start + b.size / 2)).tickFormat((_, i) => axes.rows.blocks[i].label);
+      for (const b of axes.rows.blocks.slice(1)) {
+        plot.append('line').attr('class', 'separator').attr('x1', 0).attr('x2', layout.width).attr('y1', y(b.start)).attr('y2', y(b.start));
+      }
+    } else {
+      rowAxis.tickValues(cellTicks(layout.rows, layout.height / 22)).tickFormat((v) => axes.rows.tick(Math.floor(Number(v))));
+    }
+    plot.append('g').attr('class', 'axis').call(rowAxis);
+    const columnAxis = plot
+      .append('g')
+      .attr('class', 'axis')
+      .attr('transform', `translate(0,${layout.height})`)
+      .call(axisBottom(x).tickValues(cellTicks(layout.cols, layout.width / 40)).tickFormat((v) => axes.columns.tick(Math.floor(Number(v)))).tickSizeOuter(0));
+    if (axes.columns.words) columnAxis.selectAll('text').attr('text-anchor', 'end').attr('transform', 'translate(-4,0) rotate(-45)');
+    const columnsExtra = axes.columns.words ? WORD_COLUMNS_EXTRA : 0;
+    svg
+      .append('text')
+      .attr('class', 'axis-title')
+      .attr('x', layout.left + layout.width / 2)
+      .attr('y', layout.top + layout.height + 34 + columnsExtra)
+      .attr('text-anchor', 'middle')
+      .text(`${axes.columns.title} (${layout.cols})`);
+    svg
+      .append('text')
+      .attr('class', 'axis-title')
+      .attr('transform', `translate(14,${layout.top + layout.height / 2}) rotate(-90)`)
+      .attr('text-anchor', 'middle')
+      .text(`${axes.rows.title} (${layout.rows})`);
+  }
+
+  /** A vertical colour bar from −limit (blue) through 0 to +limit (red). */
+  private drawLegend(layout: Layout): void {
+    const svg = select(this.overlay);
+    const barHeight = Math.max(60, Math.min(layout.height, 220));
+    const left = layout.left + layout.width + 22;
+    const id = 'heatmap-legend-gradient';
+    const lut = colourTable();
+    const gradient = svg.append('defs').append('linearGradient').attr('id', id).attr('x1', 0).attr('x2', 0).attr('y1', 1).attr('y2', 0);
+    for (const k of range(0, LUT_STEPS, 16).concat([LUT_STEPS - 1])) {
+      const [r, g, b] = lut[k];
+      gradient.append('stop').attr('offset', k / (LUT_STEPS - 1)).attr('stop-color', `rgb(${r},${g},${b})`);
+    }
+    const legend = svg.append('g').attr('transform', `translate(${left},${layout.top})`);
+    legend.append('rect').attr('class', 'legend-bar').attr('width', 12).attr('height', barHeight).attr('fill', `url(#${id})`);
+    const scale = scaleLinear().domain([-this.scaleMax, this.scaleMax]).range([barHeight, 0]);
+    legend
+      .append('g')
+      .attr('class', 'axis')
+      .attr('transform', 'translate(12,0)')
+      .call(axisRight(scale).tickValues([-this.scaleMax, 0, this.scaleMax]).tickFormat((v) => formatValue(Number(v))).tickSizeOuter(0));
+    legend.append('text').attr('class', 'axis-title').attr('x', 0).attr('y', barHeight + 16).text('value');
+  }
+
+  private onHover(e: MouseEvent): void {
+    const { data, axes, layout } = this;
+    if (!data || !axes || !layout) return;
+    const [px, py] = pointer(e, this.canvas);
+    const col = Math.floor((px / layout.width) * layout.cols);
+    const row = Math.floor((py / layout.height) * layout.rows);
+    if (row < 0 || row >= layout.rows || col < 0 || col >= layout.cols) return;
+    const cellW = layout.width / layout.cols;
+    const cellH = layout.height / layout.rows;
+    this.hoverCell.setAttribute('x', String(layout.left + col * cellW - 1));
+    this.hoverCell.setAttribute('y', String(layout.top + row * cellH - 1));
+    this.hoverCell.setAttribute('width', String(cellW + 2));
+    this.hoverCell.setAttribute('height', String(cellH + 2));
+    this.overlay.appendChild(this.hoverCell);
+    const value = data.values[row * layout.cols + col];
+    const r = data.rowStart + row;
+    showTooltip(e.pageX, e.pageY, [
+      `${data.name}[${r}, ${col}] = ${formatValue(value)}`,
+      `row: ${axes.rows.label(r)}`,
+      `column: ${axes.columns.label(col)}`,
+    ]);
+  }
+}
+
+/** Plot size that fills the area, with cells no more than MAX_CELL_ASPECT times longer one way. */
+function fitCells(rows: number, cols: number, maxWidth: number, maxHeight: number): { width: number; height: number } {
+  let cellW = Math.max(1, maxWidth) / cols;
+  let cellH = Math.max(1, maxHeight) / rows;
+  cellW = Math.min(cellW, cellH * MAX_CELL_ASPECT);
+  cellH = Math.min(cellH, cellW * MAX_CELL_ASPECT);
+  return { width: Math.floor(cellW * cols), height: Math.floor(cellH * rows) };
+}
+
+/** Tick positions at cell centres, on round index steps, at most `maxTicks` of them. */
+function cellTicks(count: number, maxTicks: number): number[] {
+  const raw = count / Math.max(1, maxTicks);
+  const step = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000].find((s) => s >= raw) ?? Math.ceil(raw);
+  return range(0, count, step).map((i) => i + 0.5);
+}
+
+function colourLimit(values: number[]): number {
+  const magnitudes = values.filter(Number.isFinite).map(Math.abs).sort((a, b) => a - b);
+  if (!magnitudes.length) return 1;
+  const q = magnitudes[Math.min(magnitudes.length - 1, Math.floor(SCALE_QUANTILE * magnitudes.length))];
+  return q > 0 ? q : magnitudes[magnitudes.length - 1] || 1;
+}
+
+function colourTable(): [number, number, number, number][] {
+  const colour = divergingColours();
+  return range(LUT_STEPS).map((k) => [...colour((k / (LUT_STEPS - 1)) * 2 - 1), 255]);
+}

@@ -1,0 +1,25 @@
+// Nearest words by cosine similarity of their embedding rows (W1): words used alike end up
+// pointing the same way, whatever their vectors' lengths.
+
+export interface Neighbour {
+  index: number;
+  similarity: number;
+}
+
+export function nearestByCosine(rows: ArrayLike<number>, n: number, dim: number, index: number, k: number): Neighbour[] {
+  const norms = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let d = 0; d < dim; d++) s += rows[i * dim + d] * rows[i * dim + d];
+    norms[i] = Math.sqrt(s);
+  }
+  const out: Neighbour[] = [];
+  for (let j = 0; j < n; j++) {
+    if (j === index) continue;
+    let dot = 0;
+    for (let d = 0; d < dim; d++) dot += rows[index * dim + d] * rows[j * dim + d];
+    const denominator = norms[index] * norms[j];
+    out.push({ index: j, similarity: denominator > 0 ? dot / denominator : 0 });
+  }
+  return out.sort((a, b) => b.similarity - a.similarity).slice(0, k);
+}

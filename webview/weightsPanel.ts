@@ -1,0 +1,55 @@
+// The "Weights & gradients" tab: a dropdown of the tensors, what the chosen one means, its
+// statistics, and its heatmap.
+import type { RunInfo, TensorData } from '../src/extension/protocol';
+import { createCard, element } from './card';
+import { formatCount, formatValue } from './charts/format';
+import { Heatmap } from './heatmap';
+import { HEATMAP_TENSORS } from './tensorLabels';
+
+export class WeightsPanel {
+  private readonly heatmap: Heatmap;
+  private readonly caption: HTMLElement;
+  private readonly select: HTMLElement & { value: string };
+  private readonly description: HTMLElement;
+
+  constructor(parent: HTMLElement, selected: string, onSelect: (name: string) => void, onResize: () => void) {
+    const card = createCard(parent, 'Weights & gradients', 'heatmap', {
+      svg: () => this.heatmap.exportSvg(),
+      csv: () => this.heatmap.csv(),
+    });
+    card.root.classList.add('card-tall');
+    this.caption = card.caption;
+    const toolbar = element('div', 'toolbar');
+    this.select = document.createElement('vscode-single-select');
+    this.select.setAttribute('aria-label', 'Tensor');
+    for (const t of HEATMAP_TENSORS) {
+      const option = document.createElement('vscode-option');
+      option.setAttribute('value', t.name);
+      option.textContent = t.label;
+      this.select.appendChild(option);
+    }
+    this.select.value = selected;
+    this.select.addEventListener('change', () => {
+      if (HEATMAP_TENSORS.some((t) => t.name === this.select.value)) onSelect(this.select.value);
+    });
+    this.description = element('span', 'toolbar-text');
+    toolbar.append(this.select, this.description);
+    card.body.before(toolbar);
+    this.heatmap = new Heatmap(card.body, onResize);
+  }
+
+  /** Draws `name`'s latest copy, taken at training step `step`, if there is one yet. */
+  render(name: string, tensor: { data: TensorData; step: number } | undefined, info: RunInfo | undefined): void {
+    this.description.textContent = HEATMAP_TENSORS.find((t) => t.name === name)?.description ?? '';
+    this.heatmap.render(tensor?.data, info);
+    if (!tensor) {
+      this.caption.textContent = '';
+      return;
+    }
+    const s = tensor.data.stats;
+    this.caption.textContent =
+      `${s.name} [${s.shape.join('×')}] at step ${formatCount(tensor.step)} · mean ${formatValue(s.mean)} · std ${formatValue(s.std)} · ` +
+      `min ${formatValue(s.min)} · max ${formatValue(s.max)} · ‖·‖₂ ${formatValue(s.norm)} · colours span ±${formatValue(this.heatmap.colourLimit)}` +
+      (s.nan ? ` · ${s.nan} NaN` : '');
+  }
+}
