@@ -22,8 +22,12 @@ function reference() {
   for (const python of ['/usr/bin/python3', 'python3']) {
     const probe = spawnSync(python, ['-c', 'import numpy'], { encoding: 'utf8' });
     if (probe.status !== 0) continue;
-    const r = spawnSync(python, [path.join(root, 'scripts', 'bench_reference.py'), data], { encoding: 'utf8' });
-    for (const line of r.stdout.trim().split('\n').filter(Boolean)) rows.push(JSON.parse(line));
+    for (const threads of ['1', '2']) {
+      // The BLAS thread count must be fixed before numpy/torch load it.
+      const env = { ...process.env, OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads };
+      const r = spawnSync(python, [path.join(root, 'scripts', 'bench_reference.py'), data, threads], { encoding: 'utf8', env });
+      for (const line of r.stdout.trim().split('\n').filter(Boolean)) rows.push(JSON.parse(line));
+    }
     return;
   }
   rows.push({ name: 'PyTorch / NumPy', skipped: 'no python3 with numpy (apt-get install python3-numpy python3-torch)' });

@@ -3,6 +3,9 @@
 Same shapes as NLM Lab's engine (3 context words, D=16, P=128, sigmoid, softmax over V), same
 batch size, one epoch of Adam updates over the training split. Prints one JSON object per
 framework: {"name", "seconds", "examples", "loss"}.
+
+usage: bench_reference.py DATA_FOLDER THREADS   (run with OPENBLAS_NUM_THREADS=THREADS, so the
+BLAS under numpy and torch uses exactly that many threads; NumPy is timed only for 1 thread)
 """
 import json
 import sys
@@ -90,14 +93,16 @@ def numpy_epoch(x, y, v):
 
 def main():
     x, y, v = load(sys.argv[1])
+    threads = int(sys.argv[2])
+    plural = "s" if threads > 1 else ""
     try:
-        for threads in (1, 2):
-            seconds, loss = torch_epoch(x, y, v, threads)
-            print(json.dumps({"name": f"PyTorch ({threads} thread{'s' if threads > 1 else ''})", "seconds": seconds, "examples": len(y), "loss": loss}), flush=True)
+        seconds, loss = torch_epoch(x, y, v, threads)
+        print(json.dumps({"name": f"PyTorch ({threads} thread{plural})", "seconds": seconds, "examples": len(y), "loss": loss}), flush=True)
     except ImportError:
         print(json.dumps({"name": "PyTorch", "skipped": "python3-torch is not installed"}), flush=True)
-    seconds, loss = numpy_epoch(x, y, v)
-    print(json.dumps({"name": "NumPy (gather/scatter)", "seconds": seconds, "examples": len(y), "loss": loss}), flush=True)
+    if threads == 1:
+        seconds, loss = numpy_epoch(x, y, v)
+        print(json.dumps({"name": "NumPy (gather/scatter)", "seconds": seconds, "examples": len(y), "loss": loss}), flush=True)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import { pickKernels } from '../engine/backend';
 import { resolveConfig, TrainConfig } from '../engine/config';
 import { loadDataset } from '../engine/data/load';
 import { SplitName, SPLITS } from '../engine/data/dataset';
-import { evaluateSplit } from '../engine/evaluate';
+import { Evaluator } from '../engine/evaluate';
 import { gradientCheck } from '../engine/gradcheck';
 import { Predictor } from '../engine/inference';
 import { MlpShape } from '../engine/mlp';
@@ -196,7 +196,7 @@ function evaluate(argv: string[]): void {
   if (!SPLITS.includes(split)) throw new UsageError(`--split must be one of ${SPLITS.join(', ')}`);
   const dataset = loadDataset(values.data);
   checkVocabMatches(model.meta.vocab, dataset.vocab, values.model!, values.data);
-  const r = evaluateSplit(modelShape(model), model.params, dataset[split], pickKernels());
+  const r = new Evaluator(modelShape(model), model.params, pickKernels()).evaluate(dataset[split]);
   if (values.json) console.log(JSON.stringify({ n: r.n, ce: r.ce, acc: r.acc, top5: r.top5, perplexity: r.perplexity }));
   else console.log(`${dataset.name} ${split}: n=${r.n} CE ${r.ce.toFixed(4)} acc ${r.acc.toFixed(4)} top-5 ${r.top5.toFixed(4)} perplexity ${r.perplexity.toFixed(2)}`);
 }

@@ -1,7 +1,7 @@
 // A fuller evaluation of a model on a split: the headline metrics plus what a student looks at
 // next — the most frequent confusions, accuracy per frequent word, and sample predictions.
 import { Dataset, SplitName } from './data/dataset';
-import { evaluateSplit, EvalResult, forEachPrediction } from './evaluate';
+import { EvalResult, Evaluator } from './evaluate';
 import { Kernels } from './kernels';
 import { MlpParams, MlpShape } from './mlp';
 
@@ -25,13 +25,14 @@ export function evaluationReport(
   const V = shape.vocabSize;
   const C = shape.context;
   const vocab = dataset.vocab;
-  const headline = evaluateSplit(shape, params, data, kernels);
+  const evaluator = new Evaluator(shape, params, kernels);
+  const headline = evaluator.evaluate(data);
   const errors = new Map<number, number>();
   const perTarget = new Int32Array(V);
   const perTargetCorrect = new Int32Array(V);
   const every = Math.max(1, Math.floor(data.n / sampleCount));
   const samples: EvaluationReport['samples'] = [];
-  forEachPrediction(shape, params, data, kernels, (row, p, o) => {
+  evaluator.forEachPrediction(data, (row, p, o) => {
     let best = 0;
     for (let j = 1; j < V; j++) if (p[o + j] > p[o + best]) best = j;
     const target = data.targets[row];

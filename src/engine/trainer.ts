@@ -3,7 +3,7 @@
 // sub-steps, so stepping one phase at a time gives exactly the numbers of a full step.
 import { TrainConfig } from './config';
 import { Dataset } from './data/dataset';
-import { evaluateSplit, EvalResult } from './evaluate';
+import { EvalResult, Evaluator } from './evaluate';
 import { jsKernels, Kernels } from './kernels';
 import { initParams, MlpModel, MlpParams, MlpShape, PARAM_NAMES } from './mlp';
 import { Optimizer } from './optimizers';
@@ -64,6 +64,7 @@ export class Trainer {
   finished = false;
   stoppedEarly = false;
 
+  private readonly evaluator: Evaluator;
   private readonly order: Int32Array;
   private readonly shuffleRng: Rng;
   private readonly batchInputs: Int32Array;
@@ -92,6 +93,7 @@ export class Trainer {
     this.params = initial ?? initParams(this.shape, config, 'f32', kernels);
     const capacity = Math.min(config.batchSize, dataset.train.n);
     this.model = new MlpModel(this.shape, this.params, capacity, kernels);
+    this.evaluator = new Evaluator(this.shape, this.params, kernels);
     this.optimizer = new Optimizer(
       config,
       PARAM_NAMES.map((name) => ({ param: this.params[name], grad: this.model.grads[name], decay: name.startsWith('W') })),
@@ -206,7 +208,7 @@ export class Trainer {
   }
 
   private finishEpoch(): EpochRecord {
-    const valid = evaluateSplit(this.shape, this.params, this.dataset.valid, this.kernels);
+    const valid = this.evaluator.evaluate(this.dataset.valid);
     const record: EpochRecord = {
       epoch: this.epoch + 1,
       trainCe: this.epochLoss / this.epochExamples,

@@ -5,9 +5,11 @@
 // default: address space, backed only where touched) with maximum = initial. It can never grow, so
 // the Float32Array views handed out by alloc() can never detach. alloc() bumps a pointer and nothing
 // is freed; once the reserve is used up alloc() returns ordinary Float32Arrays. Arrays outside the
-// wasm memory (those, a dataset's Int32Arrays, anything else) are copied into scratch space above
-// the allocations for the duration of a call and the outputs copied back. A call whose scratch does
-// not fit, or that is given a Float64Array (the gradient check's f64 models), runs the JS kernels.
+// wasm memory (such arrays, a batch's Int32Array ids, anything else) are copied into scratch space
+// above the allocations for the duration of a call and the outputs copied back. A call whose scratch
+// does not fit, or that is given a Float64Array (the gradient check's f64 models), runs the JS
+// kernels. Out-of-range ids and targets never reach memory outside the arrays: gathered rows are
+// NaN, scattered ones skipped, the loss NaN.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { activationByName, ActivationName } from './activations';

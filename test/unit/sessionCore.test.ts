@@ -11,7 +11,7 @@ import { SessionCore } from '../../src/extension/worker/sessionCore';
 function harness() {
   const events: WorkerEvent[] = [];
   const queue: (() => void)[] = [];
-  const core = new SessionCore((e) => events.push(e), jsKernels, (fn) => queue.push(fn));
+  const core = new SessionCore((e) => events.push(e), () => jsKernels, (fn) => queue.push(fn));
   const drain = (max = 100000) => {
     for (let i = 0; i < max && queue.length; i++) queue.shift()!();
   };

@@ -8,7 +8,7 @@ import { Dataset } from '../../engine/data/dataset';
 import { loadDataset } from '../../engine/data/load';
 import { pickKernels } from '../../engine/backend';
 import { Predictor } from '../../engine/inference';
-import { Kernels } from '../../engine/kernels';
+import { jsKernels, Kernels } from '../../engine/kernels';
 import { hiddenStats, tensorStats } from '../../engine/metrics';
 import { checkVocabMatches, loadModel, saveModel } from '../../engine/modelfile/modelFile';
 import { exportNpz } from '../../engine/modelfile/npz';
@@ -45,6 +45,8 @@ const STEPS_PER_SNAPSHOT = 50;
 type Goal = { kind: 'run' } | { kind: 'step'; unit: StepUnit };
 
 export class SessionCore {
+  /** Replaced by a fresh backend at every load. */
+  private kernels: Kernels = jsKernels;
   private trainer: Trainer | undefined;
   private dataset: Dataset | undefined;
   private predictor: Predictor | undefined;
@@ -67,7 +69,8 @@ export class SessionCore {
 
   constructor(
     private readonly emit: (e: WorkerEvent) => void,
-    private readonly kernels: Kernels = pickKernels(),
+    /** A fresh backend per run: WASM memory is a bump heap, so each run starts on a clean one. */
+    private readonly makeKernels: () => Kernels = () => pickKernels(),
     /** How the core yields to the message queue between slices (tests pass a synchronous one). */
     private readonly schedule: (fn: () => void) => void = (fn) => setImmediate(fn),
   ) {}
@@ -134,6 +137,7 @@ export class SessionCore {
   private load(path: string, partial: Partial<TrainConfig>, modelFile: string | undefined): RunInfo {
     const config = resolveConfig(partial);
     const dataset = loadDataset(path);
+    this.kernels = this.makeKernels();
     let initial;
     if (modelFile) {
       const saved = loadModel(modelFile);
@@ -448,11 +452,11 @@ export class SessionCore {
         hiddenUnits: saved.meta.hiddenUnits,
         activation: resolveConfig({ activation: saved.meta.activation }).activation,
       };
-      return evaluationReport(shape, saved.params, dataset, split, this.kernels);
+      return evaluationReport(shape, saved.params, dataset, split, this.makeKernels());
     }
     const t = this.requireTrainer();
     checkVocabMatches(this.dataset!.vocab, dataset.vocab, 'the loaded model', path);
-    return evaluationReport(t.shape, t.params, dataset, split, this.kernels);
+    return evaluationReport(t.shape, t.params, dataset, split, this.makeKernels());
   }
 
   private requireTrainer(): Trainer {

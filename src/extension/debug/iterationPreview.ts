@@ -1,0 +1,28 @@
+// The iteration document before any run is loaded: the engine builds its phase list for the
+// configured settings on a two-word stand-in dataset, so the preview shows the same lines (the
+// configured activation and optimizer) a real run will, without touching the shared run.
+import { resolveConfig, TrainConfig } from '../../engine/config';
+import { makeSplit } from '../../engine/data/dataset';
+import { jsKernels } from '../../engine/kernels';
+import { Trainer } from '../../engine/trainer';
+import type { IterationInput } from './iterationDocument';
+
+export function previewIteration(settings: Partial<TrainConfig>): IterationInput {
+  const config = resolveConfig(settings);
+  const split = makeSplit(new Int32Array(3), new Int32Array(1), 3);
+  const dataset = { name: 'preview', source: 'preview', vocab: ['a', 'b'], context: 3, train: split, valid: split, test: split };
+  // The phase list depends on the activation and optimizer, not on the sizes: build it small.
+  const trainer = new Trainer(dataset, { ...config, embeddingDim: 1, hiddenUnits: 1 }, jsKernels);
+  return {
+    config,
+    modelKind: trainer.model.kind,
+    phases: trainer.phases.map((p) => ({
+      name: p.name,
+      direction: p.direction,
+      math: p.math,
+      reads: [...p.reads],
+      writes: [...p.writes],
+      subSteps: p.subSteps.map((s) => s.label),
+    })),
+  };
+}
