@@ -13,6 +13,7 @@ import { standaloneSvg } from './export';
 import { Header } from './header';
 import { FrameScheduler } from './scheduler';
 import { applyMessage, DashboardState, TabId, toPersisted } from './state';
+import { HEATMAP_TENSORS } from './tensorLabels';
 import { TensorFeed } from './tensorFeed';
 import { onThemeChange } from './theme';
 import { WeightsPanel } from './weightsPanel';
@@ -49,6 +50,7 @@ export class Dashboard {
   private readonly histogram: HiddenHistogram;
   private readonly histogramCaption: HTMLElement;
   private readonly weights: WeightsPanel;
+  private readonly tabs: HTMLElement;
   private readonly map: EmbeddingMap;
   private readonly dirty = new Set<Part>(['header', 'curves', 'norms', 'hidden', 'heatmap', 'map']);
   private readonly tensors = new Map<string, { data: TensorData; step: number }>();
@@ -80,6 +82,7 @@ export class Dashboard {
       return panel;
     });
     tabs.addEventListener('vsc-tabs-select', (e) => this.selectTab(TABS[e.detail.selectedIndex].id));
+    this.tabs = tabs;
     root.appendChild(tabs);
 
     const grid = panels[0].appendChild(element('div', 'card-grid'));
@@ -139,6 +142,12 @@ export class Dashboard {
       this.invalidate('heatmap', 'map');
     }
     if (msg.type === 'tensor') this.receiveTensor(msg.data);
+    if (msg.type === 'showTensor' && HEATMAP_TENSORS.some((t) => t.name === msg.name)) {
+      this.tabs.setAttribute('selected-index', String(TABS.findIndex((t) => t.id === 'weights')));
+      this.selectTab('weights');
+      this.weights.choose(msg.name);
+      this.selectTensor(msg.name);
+    }
     if (changes.header) this.invalidate('header');
     if (changes.curves) this.invalidate('curves');
     if (changes.norms) this.invalidate('norms');

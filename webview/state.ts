@@ -115,6 +115,7 @@ export function applyMessage(state: DashboardState, msg: ToDashboard): Changes {
       if (msg.state !== 'paused') state.stopped = undefined;
       return { header: true };
     case 'tensor':
+    case 'showTensor':
       return {};
   }
 }

@@ -38,6 +38,11 @@ export class WeightsPanel {
     this.heatmap = new Heatmap(card.body, onResize);
   }
 
+  /** Shows `name` in the dropdown (when chosen from outside the panel). */
+  choose(name: string): void {
+    this.select.value = name;
+  }
+
   /** Draws `name`'s latest copy, taken at training step `step`, if there is one yet. */
   render(name: string, tensor: { data: TensorData; step: number } | undefined, info: RunInfo | undefined): void {
     this.description.textContent = HEATMAP_TENSORS.find((t) => t.name === name)?.description ?? '';

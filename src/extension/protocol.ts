@@ -175,7 +175,9 @@ export type ToDashboard =
   | { type: 'tensor'; data: TensorData }
   | { type: 'stopped'; event: StoppedEvent }
   /** The run's state changed (between snapshots, e.g. resumed, finished, or no run loaded). */
-  | { type: 'state'; state: RunState };
+  | { type: 'state'; state: RunState }
+  /** Open the heatmap of this tensor (Inspect Weights, a click in the NLM view). */
+  | { type: 'showTensor'; name: string };
 
 /** Dashboard webview → extension. */
 export type FromDashboard =

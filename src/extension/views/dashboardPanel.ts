@@ -39,6 +39,8 @@ export class DashboardPanel {
   /** True between the webview's 'ready' and its teardown (hidden panels lose their webview). */
   private ready = false;
   private disposed = false;
+  /** A heatmap asked for before the webview was ready. */
+  private pendingTensor: string | undefined;
 
   /** Opens the dashboard beside the editor, or reveals the one already open. */
   static show(context: vscode.ExtensionContext, run: RunController): DashboardPanel {
@@ -87,6 +89,12 @@ export class DashboardPanel {
       }),
       panel.onDidDispose(() => this.dispose()),
     );
+  }
+
+  /** Switches the dashboard to the heatmap of `name` (W1, dW3, …). */
+  showTensor(name: string): void {
+    if (this.ready) void this.panel.webview.postMessage({ type: 'showTensor', name } satisfies ToDashboard);
+    else this.pendingTensor = name;
   }
 
   dispose(): void {
@@ -140,6 +148,8 @@ export class DashboardPanel {
       if (snapshot) void this.panel.webview.postMessage({ type: 'snapshot', snapshot: { ...snapshot, steps: [] } } satisfies ToDashboard);
     }
     void this.panel.webview.postMessage({ type: 'state', state: this.run.state } satisfies ToDashboard);
+    if (this.pendingTensor) void this.panel.webview.postMessage({ type: 'showTensor', name: this.pendingTensor } satisfies ToDashboard);
+    this.pendingTensor = undefined;
   }
 }
 

@@ -1,0 +1,50 @@
+// The status bar item: state, epoch, batch and running loss; a click opens the dashboard.
+import * as vscode from 'vscode';
+import { RunController } from '../session/runController';
+
+const ICONS = { idle: '$(circle-outline)', running: '$(sync~spin)', paused: '$(debug-pause)', finished: '$(check)' } as const;
+const WORDS = { idle: 'no run', running: 'training', paused: 'paused', finished: 'finished' } as const;
+
+export class RunStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('nlm.status', vscode.StatusBarAlignment.Left, 50);
+  private smoothedLoss = NaN;
+
+  constructor(private readonly run: RunController) {
+    this.item.name = 'NLM training';
+    this.item.command = 'nlm.showDashboard';
+    run.on('run', () => {
+      this.smoothedLoss = NaN;
+      this.update();
+    });
+    run.on('state', () => this.update());
+    run.on('snapshot', (s) => {
+      for (const step of s.steps) this.smoothedLoss = Number.isNaN(this.smoothedLoss) ? step.loss : 0.95 * this.smoothedLoss + 0.05 * step.loss;
+      this.update();
+    });
+    this.update();
+  }
+
+  /** The item's text, for tests. */
+  get text(): string {
+    return this.item.text;
+  }
+
+  private update(): void {
+    const { info, state, snapshot } = this.run;
+    if (!info) {
+      this.item.hide();
+      return;
+    }
+    const c = snapshot?.cursor;
+    const parts = [`${ICONS[state]} NLM ${WORDS[state]}`];
+    if (c) parts.push(`epoch ${Math.min(c.epoch + 1, info.config.epochs)}/${info.config.epochs}`, `batch ${c.batch}/${info.batchesPerEpoch}`);
+    if (Number.isFinite(this.smoothedLoss)) parts.push(`loss ${this.smoothedLoss.toFixed(3)}`);
+    this.item.text = parts.join(' · ');
+    this.item.tooltip = `${info.dataset.name}: click to open the NLM dashboard`;
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}

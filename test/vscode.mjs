@@ -1,0 +1,26 @@
+// Runs the extension-host suites and the UI test in real VS Code (code-server + headless
+// Chromium, see test/harness/), in a fresh empty workspace folder.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const runtime = process.env.VSCODE_RUNTIME ?? path.join(os.homedir(), '.cache', 'vscode-runtime');
+const out = path.join(root, '.vscode-test-out');
+const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'nlm-workspace-'));
+const harness = path.join(root, 'test', 'harness', 'run-tests.mjs');
+const common = ['--runtime', runtime, '--extensionDevelopmentPath', root, '--workspace', workspace, '--out', out, '--timeout', '600'];
+
+const runs = [
+  ['extension-host tests', [...common, '--extensionTestsPath', path.join(root, 'out', 'test', 'extension')]],
+  ['UI test', [...common, '--ui-script', path.join(root, 'test', 'ui', 'train.ui.mjs')]],
+];
+let failed = 0;
+for (const [name, args] of runs) {
+  console.log(`--- ${name}`);
+  const r = spawnSync(process.execPath, [harness, ...args], { stdio: 'inherit' });
+  if (r.status !== 0) failed++;
+}
+console.log(`vscode: ${runs.length - failed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
