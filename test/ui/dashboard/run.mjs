@@ -7,8 +7,6 @@
 // export buttons are kept as .vscode-test-out/dashboard-export-*.
 //
 //   node test/ui/dashboard/run.mjs      (env: VSCODE_RUNTIME, CHROMIUM, NO_BUILD=1)
-/* global process, console, setTimeout, URL, Buffer -- Node */
-/* global window, document, Event, performance, sessionStorage -- inside page.evaluate callbacks */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';

@@ -1,7 +1,6 @@
 // Stands in for VS Code's webview host: acquireVsCodeApi() records posted messages, keeps the
 // state in sessionStorage (so a reload restores it, as in VS Code), and reports each post to the
 // harness. The theme class comes from the page's query string.
-/* global window, document, sessionStorage, URLSearchParams */
 (() => {
   const theme = new URLSearchParams(window.location.search).get('theme') || 'vscode-dark';
   document.body.className = theme;
