@@ -12,15 +12,27 @@ const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'nlm-workspace-'));
 const harness = path.join(root, 'test', 'harness', 'run-tests.mjs');
 const common = ['--runtime', runtime, '--extensionDevelopmentPath', root, '--workspace', workspace, '--out', out, '--timeout', '600'];
 
+const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+const vsix = path.join(root, `nlm-lab-${version}.vsix`);
+const uiScript = path.join(root, 'test', 'ui', 'train.ui.mjs');
+const installedWorkspace = fs.mkdtempSync(path.join(os.tmpdir(), 'nlm-installed-'));
+
 const runs = [
   ['extension-host tests', [...common, '--extensionTestsPath', path.join(root, 'out', 'test', 'extension')]],
-  ['UI test', [...common, '--ui-script', path.join(root, 'test', 'ui', 'train.ui.mjs')]],
+  ['UI test', [...common, '--ui-script', uiScript]],
+  // The packaged product, as a student installs it: no development path, an empty folder.
+  [
+    'installed .vsix',
+    ['--runtime', runtime, '--install-extension', vsix, '--workspace', installedWorkspace, '--out', out, '--timeout', '600', '--ui-script', uiScript],
+    { NLM_UI_SHOT: 'vsix-dashboard-training' },
+    () => spawnSync('npm', ['run', 'package'], { cwd: root, stdio: 'inherit' }).status === 0,
+  ],
 ];
 let failed = 0;
-for (const [name, args] of runs) {
+for (const [name, args, env = {}, prepare = () => true] of runs) {
   console.log(`--- ${name}`);
-  const r = spawnSync(process.execPath, [harness, ...args], { stdio: 'inherit' });
-  if (r.status !== 0) failed++;
+  const ok = prepare() && spawnSync(process.execPath, [harness, ...args], { stdio: 'inherit', env: { ...process.env, ...env } }).status === 0;
+  if (!ok) failed++;
 }
 console.log(`vscode: ${runs.length - failed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

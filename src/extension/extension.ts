@@ -16,9 +16,12 @@ import { RunStatusBar } from './views/statusBar';
 export interface NlmApi {
   run: RunController;
   statusBar: RunStatusBar;
+  /** How long activate() took, in milliseconds (reported by the tests). */
+  activationMs: number;
 }
 
 export function activate(context: vscode.ExtensionContext): NlmApi {
+  const started = performance.now();
   const output = vscode.window.createOutputChannel('NLM');
   const run = new RunController(new TrainingSession(path.join(context.extensionPath, 'dist', 'trainingWorker.js')));
   const ctx = { extension: context, run, output };
@@ -37,7 +40,9 @@ export function activate(context: vscode.ExtensionContext): NlmApi {
   registerCommand(ctx, 'nlm.showLog', () => output.show());
   registerDebugging(context, run);
   logAndTrackState(run, output);
-  return { run, statusBar };
+  const activationMs = performance.now() - started;
+  output.appendLine(`[activate] ${activationMs.toFixed(1)} ms`);
+  return { run, statusBar, activationMs };
 }
 
 /** Logs the run's life and keeps the `nlm.state` context key (command enablement) in sync. */

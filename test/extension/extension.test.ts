@@ -15,8 +15,10 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nlm-ext-'));
 const SMALL = { hiddenUnits: 32, batchSize: 50, epochs: 2 };
 
 suite('NLM extension', () => {
-  test('every command is registered', async () => {
-    await api();
+  test('every command is registered; activation is cheap', async () => {
+    const { activationMs } = await api();
+    console.log(`      activate() took ${activationMs.toFixed(1)} ms`);
+    assert.ok(activationMs < 200, `activation took ${activationMs} ms`);
     const all = await vscode.commands.getCommands(true);
     const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     for (const c of manifest.contributes.commands as { command: string }[]) assert.ok(all.includes(c.command), c.command);

@@ -17,5 +17,5 @@ export default async function (ctx) {
   });
   if (points < 20) throw new Error(`the loss curve has only ${points} points`);
   console.log('curve points:', points);
-  console.log('screenshot:', await ctx.screenshot('ui-dashboard-training'));
+  console.log('screenshot:', await ctx.screenshot(process.env.NLM_UI_SHOT ?? 'ui-dashboard-training'));
 }
