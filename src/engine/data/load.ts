@@ -3,67 +3,93 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../errors';
-import { Dataset, makeSplit, SPLITS, Split } from './dataset';
+import { Dataset, makeSplit, Split, SplitName, SPLITS, validateIds } from './dataset';
 import { demoDataset } from './demo';
 import { readMatDataset } from './matDataset';
-import { asIds, readNpy } from './npy';
+import { asIds, NpyArray, readNpy } from './npy';
 import { readCorpus } from './text';
 
-export function loadDataset(source: string): Dataset {
-  if (source === 'demo') return demoDataset();
+export interface LoadOptions {
+  /** Seed of the demo corpus and of a text corpus's split (default 1). */
+  seed?: number;
+  /** Vocabulary size of a text corpus (default 250). */
+  vocabSize?: number;
+  /** Context words per example of a text corpus (default 3). */
+  context?: number;
+}
+
+export function loadDataset(source: string, opts: LoadOptions = {}): Dataset {
+  if (source === 'demo') return demoDataset({ seed: opts.seed });
   let stat: fs.Stats;
   try {
     stat = fs.statSync(source);
   } catch {
     throw new InputError(source, 'does not exist');
   }
-  if (stat.isDirectory()) return readNpyFolder(source);
   const ext = path.extname(source).toLowerCase();
-  if (ext === '.npy') return readNpyFolder(path.dirname(source));
-  if (ext === '.mat') return readMatDataset(source);
-  if (ext === '.txt') return readCorpus(source);
-  throw new InputError(source, `is not a dataset NLM Lab reads (expected a CMPE 597 folder, a .npy file in one, a .mat or a .txt file)`);
+  let ds: Dataset;
+  let file = source;
+  if (stat.isDirectory()) ds = readNpyFolder(source);
+  else if (ext === '.npy') ds = readNpyFolder((file = path.dirname(source)));
+  else if (ext === '.mat') ds = readMatDataset(source);
+  else if (ext === '.txt') ds = readCorpus(source, opts);
+  else throw new InputError(source, 'is not a dataset NLM Lab reads (expected a CMPE 597 folder, a .npy file in one, a .mat or a .txt file)');
+  checkVocab(ds.vocab, file);
+  validateIds(ds, file);
+  return { ...ds, name: datasetName(file) };
+}
+
+/** The last two parts of the path, e.g. "ngram4/npy" or "mat/data.mat". */
+function datasetName(file: string): string {
+  const full = path.resolve(file);
+  return `${path.basename(path.dirname(full))}/${path.basename(full)}`;
 }
 
 /** CMPE 597 layout: vocab.npy and {train,valid,test}_{inputs,targets}.npy, ids 0-based. */
-export function readNpyFolder(folder: string): Dataset {
-  const file = (name: string) => {
-    const p = path.join(folder, name);
-    if (!fs.existsSync(p)) throw new InputError(p, `is missing: a CMPE 597 dataset folder needs vocab.npy and {train,valid,test}_{inputs,targets}.npy`);
-    return p;
+function readNpyFolder(folder: string): Dataset {
+  const read = (name: string): [NpyArray, string] => {
+    const file = path.join(folder, name);
+    if (!fs.existsSync(file)) {
+      throw new InputError(file, 'is missing: a CMPE 597 dataset folder holds vocab.npy and {train,valid,test}_{inputs,targets}.npy');
+    }
+    return [readNpy(file), file];
   };
-  const vocabFile = file('vocab.npy');
-  const vocabArray = readNpy(vocabFile);
-  if (vocabArray.shape.length !== 1 || vocabArray.data.length === 0 || typeof vocabArray.data[0] !== 'string') {
-    throw new InputError(vocabFile, `must be a 1-D array of strings, found ${vocabArray.descr} with shape (${vocabArray.shape.join(', ')})`);
+  const [vocabArray, vocabFile] = read('vocab.npy');
+  if (!Array.isArray(vocabArray.data) || vocabArray.shape.length !== 1 || vocabArray.data.length === 0) {
+    throw new InputError(vocabFile, `must be a non-empty 1-D array of strings, found ${vocabArray.dtype} with shape ${shapeText(vocabArray.shape)}`);
   }
-  const vocab = vocabArray.data as string[];
-  const splits = {} as Record<(typeof SPLITS)[number], Split>;
+  const vocab = vocabArray.data;
+  const splits = {} as Record<SplitName, Split>;
   let context = 0;
   for (const name of SPLITS) {
-    const inputsFile = file(`${name}_inputs.npy`);
-    const targetsFile = file(`${name}_targets.npy`);
-    const inputs = readNpy(inputsFile);
-    const targets = readNpy(targetsFile);
+    const [inputs, inputsFile] = read(`${name}_inputs.npy`);
+    const [targets, targetsFile] = read(`${name}_targets.npy`);
     if (inputs.shape.length !== 2 || inputs.shape[1] < 1) {
-      throw new InputError(inputsFile, `must have shape (n, context), found (${inputs.shape.join(', ')})`);
+      throw new InputError(inputsFile, `must have shape (n, context), found ${shapeText(inputs.shape)}`);
     }
     if (context && inputs.shape[1] !== context) throw new InputError(inputsFile, `has ${inputs.shape[1]} context words per row, the other splits ${context}`);
     context = inputs.shape[1];
-    if (targets.shape.length !== 1 || targets.shape[0] !== inputs.shape[0]) {
-      throw new InputError(targetsFile, `must have shape (${inputs.shape[0]},) to match ${path.basename(inputsFile)}, found (${targets.shape.join(', ')})`);
+    const n = inputs.shape[0];
+    // (n,) is the CMPE 597 layout; (n, 1) is accepted as the same thing.
+    const targetShapeOk = targets.shape[0] === n && (targets.shape.length === 1 || (targets.shape.length === 2 && targets.shape[1] === 1));
+    if (!targetShapeOk) {
+      throw new InputError(targetsFile, `must have shape (${n},) to match the ${n} rows of ${path.basename(inputsFile)}, found ${shapeText(targets.shape)}`);
     }
-    const ids = asIds(inputs, inputsFile);
-    const tids = asIds(targets, targetsFile);
-    checkRange(ids, vocab.length, inputsFile);
-    checkRange(tids, vocab.length, targetsFile);
-    splits[name] = makeSplit(ids, tids, context);
+    splits[name] = makeSplit(asIds(inputs, inputsFile, vocab.length), asIds(targets, targetsFile, vocab.length), context);
   }
-  return { name: `${path.basename(path.dirname(path.resolve(folder)))}/${path.basename(path.resolve(folder))}`, source: folder, vocab, context, ...splits };
+  return { name: path.basename(folder), source: folder, vocab, context, ...splits };
 }
 
-function checkRange(ids: Int32Array, v: number, file: string): void {
-  for (let i = 0; i < ids.length; i++) {
-    if (ids[i] < 0 || ids[i] >= v) throw new InputError(file, `word id ${ids[i]} at index ${i} is outside the vocabulary of ${v} words (ids are 0-based)`);
-  }
+/** Words must be unique, or ids would be ambiguous when the model is used by word. */
+function checkVocab(vocab: readonly string[], file: string): void {
+  const seen = new Map<string, number>();
+  vocab.forEach((w, i) => {
+    const j = seen.get(w);
+    if (j !== undefined) throw new InputError(file, `vocabulary entries ${j} and ${i} are both "${w}"`);
+    seen.set(w, i);
+  });
+}
+
+function shapeText(shape: readonly number[]): string {
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 }

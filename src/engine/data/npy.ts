@@ -1,61 +1,116 @@
-// Our own .npy reader (format 1.0–3.0). The header is a Python dict literal, parsed here without
-// evaluating anything; sizes are checked against the file before any allocation.
-import * as fs from 'fs';
+// Our own .npy reader (format versions 1.0, 2.0 and 3.0). The header is a Python dict literal,
+// read by a tiny literal parser that never evaluates anything; the data size the header implies
+// is checked against the bytes actually in the file before anything is allocated.
 import { InputError } from '../errors';
+import { readInputFile } from './inputFile';
 
+export type NpyData =
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array
+  | string[];
 
 export interface NpyArray {
-  /** The dtype descriptor as written in the file, e.g. "<i4" or "<U10". */
-  descr: string;
+  /** The dtype descriptor as written in the file, e.g. "<i4", "|b1" or "<U10". */
+  dtype: string;
   shape: number[];
-  /** Values in C (row-major) order, whatever order the file used. */
-  data: number[] | Float64Array | string[];
+  /** Whether the file stored the values in Fortran (column-major) order. */
+  fortranOrder: boolean;
+  /**
+   * The values, always in C (row-major) order whatever order the file used. int64/uint64 become a
+   * Float64Array (exact, or an error beyond 2^53), bool a Uint8Array of 0/1, unicode a string[].
+   */
+  data: NpyData;
 }
 
-const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
+const HOST_LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const SUPPORTED = 'bool, int8–int64, uint8–uint64, float32, float64 and unicode strings are';
 
 export function readNpy(file: string): NpyArray {
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (e) {
-    throw new InputError(file, `could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  return parseNpy(bytes, file);
+  return parseNpy(readInputFile(file), file);
 }
 
 export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   if (bytes.length === 0) throw new InputError(file, 'is empty');
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw new InputError(file, 'is not a .npy file (wrong magic bytes)');
-  const major = bytes[6];
+  if (MAGIC.some((b, i) => bytes[i] !== b)) throw new InputError(file, 'is not a .npy file (wrong magic bytes)');
+  if (bytes.length < 8) throw new InputError(file, 'is truncated inside the .npy preamble');
+  const [major, minor] = [bytes[6], bytes[7]];
+  if (minor !== 0 || major < 1 || major > 3) {
+    throw new InputError(file, `uses .npy format version ${major}.${minor}, which is not supported (1.0, 2.0 and 3.0 are)`);
+  }
+  // Version 1.0 has a 2-byte header length, 2.0 and 3.0 a 4-byte one; all little-endian.
+  const headerStart = major === 1 ? 10 : 12;
+  if (bytes.length < headerStart) throw new InputError(file, 'is truncated inside the .npy preamble');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let headerLen: number;
-  let headerStart: number;
-  if (major === 1) {
-    headerLen = view.getUint16(8, true);
-    headerStart = 10;
-  } else if (major === 2 || major === 3) {
-    if (bytes.length < 12) throw new InputError(file, 'is truncated inside the .npy preamble');
-    headerLen = view.getUint32(8, true);
-    headerStart = 12;
-  } else throw new InputError(file, `uses .npy format version ${major}.${bytes[7]}, which is not supported (1.0–3.0 are)`);
+  const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const dataStart = headerStart + headerLen;
-  if (dataStart > bytes.length) throw new InputError(file, `is truncated: the header claims ${headerLen} bytes but the file has ${bytes.length - headerStart} left`);
-  const headerText = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, dataStart));
+  if (dataStart > bytes.length) {
+    throw new InputError(file, `is truncated: the header claims ${headerLen} bytes but only ${bytes.length - headerStart} follow`);
+  }
+  const headerBytes = bytes.subarray(headerStart, dataStart);
+  let headerText: string;
+  try {
+    headerText = new TextDecoder(major === 3 ? 'utf-8' : 'latin1', { fatal: true }).decode(headerBytes);
+  } catch {
+    throw new InputError(file, 'has a .npy 3.0 header that is not valid UTF-8');
+  }
   const header = parseHeader(headerText, file);
-  const dtype = parseDescr(header.descr, file);
-  const count = header.shape.reduce((a, b) => a * b, 1);
+  const dtype = parseDtype(header.descr, file);
+
+  // Exact arithmetic: a forged shape such as (10**12, 10**12) must give an error, not an overflow.
+  const count = header.shape.reduce((a, d) => a * BigInt(d), 1n);
+  const needed = count * BigInt(dtype.itemSize);
   const available = bytes.length - dataStart;
-  if (!Number.isSafeInteger(count) || count * dtype.itemSize !== available) {
+  if (needed !== BigInt(available)) {
     throw new InputError(
       file,
-      `shape (${header.shape.join(', ')}) of ${header.descr} needs ${count * dtype.itemSize} data bytes but the file has ${available}`,
+      `shape (${header.shape.join(', ')}) of ${header.descr} needs ${needed} data bytes but the file has ${available} after the header`,
     );
   }
-  const raw = new DataView(bytes.buffer, bytes.byteOffset + dataStart, available);
-  const flat = dtype.read(raw, count);
-  const data = header.fortranOrder && header.shape.length > 1 ? toCOrder(flat, header.shape) : flat;
-  return { descr: header.descr, shape: header.shape, data };
+  const flat = dtype.decode(bytes.subarray(dataStart), Number(count));
+  const data = header.fortranOrder && header.shape.length > 1 ? fortranToC(flat, header.shape) : flat;
+  return { dtype: header.descr, shape: header.shape, fortranOrder: header.fortranOrder, data };
+}
+
+/** Whether the array holds integers (signed or unsigned, any width). */
+function isIntegerArray(a: NpyArray): boolean {
+  return /^[<>|=][iu]\d+$/.test(a.dtype);
+}
+
+/**
+ * The values as int32 word ids (the array's own data when it already is int32), for arrays of an
+ * integer dtype. With `vocabSize`, every id must be in 0..vocabSize-1. Errors name the file and
+ * the offending element.
+ */
+export function asIds(a: NpyArray, file: string, vocabSize?: number): Int32Array {
+  if (!isIntegerArray(a)) throw new InputError(file, `has dtype ${a.dtype} where integer word ids were expected`);
+  const data = a.data as Exclude<NpyData, string[]>;
+  const hi = vocabSize === undefined ? 2147483647 : vocabSize - 1;
+  const lo = vocabSize === undefined ? -2147483648 : 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v < lo || v > hi) {
+      const range = vocabSize === undefined ? 'the int32 range' : `the vocabulary (ids 0..${hi})`;
+      throw new InputError(file, `word id ${v} at ${formatIndex(i, a.shape)} is outside ${range}`);
+    }
+  }
+  return data instanceof Int32Array ? data : Int32Array.from(data);
+}
+
+/** A flat C-order index as a numpy index, e.g. [12, 2]. */
+function formatIndex(flat: number, shape: readonly number[]): string {
+  const idx: number[] = [];
+  for (let a = shape.length - 1; a >= 0; a--) {
+    idx.unshift(flat % shape[a]);
+    flat = Math.floor(flat / shape[a]);
+  }
+  return `[${idx.join(', ')}]`;
 }
 
 interface Header {
@@ -64,136 +119,242 @@ interface Header {
   shape: number[];
 }
 
-/** Parses "{'descr': '<i4', 'fortran_order': False, 'shape': (372500, 3), }". */
 function parseHeader(text: string, file: string): Header {
   const fail = (why: string): never => {
     throw new InputError(file, `has a malformed .npy header (${why}): ${JSON.stringify(text.trim().slice(0, 120))}`);
   };
-  const body = /^\s*\{(.*)\}\s*$/s.exec(text);
-  if (!body) fail('not a dict');
-  const descr = /['"]descr['"]\s*:\s*['"]([^'"]+)['"]/.exec(body![1]);
-  const order = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(body![1]);
-  const shape = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(body![1]);
-  if (!descr) fail('no descr');
-  if (!order) fail('no fortran_order');
-  if (!shape) fail('no shape');
-  const dims = shape![1]
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((s) => (/^\d+L?$/.test(s) ? Number.parseInt(s, 10) : fail(`shape entry "${s}" is not a non-negative integer`)));
-  return { descr: descr![1], fortranOrder: order![1] === 'True', shape: dims };
+  let value: PyValue;
+  try {
+    value = parsePyLiteral(text);
+  } catch (e) {
+    if (e instanceof PySyntaxError) return fail(e.message);
+    throw e;
+  }
+  if (!(value instanceof Map)) return fail('not a dict');
+  const keys = [...value.keys()].sort().join(', ');
+  if (keys !== 'descr, fortran_order, shape') return fail(`keys are {${keys}}, expected descr, fortran_order and shape`);
+  const descr = value.get('descr');
+  const order = value.get('fortran_order');
+  const shape = value.get('shape');
+  if (Array.isArray(descr)) throw new InputError(file, `has a structured dtype, which is not supported (${SUPPORTED})`);
+  if (typeof descr !== 'string') return fail('descr is not a string');
+  if (typeof order !== 'boolean') return fail('fortran_order is not True or False');
+  if (!(shape instanceof PyTuple)) return fail('shape is not a tuple');
+  const dims = shape.items.map((d) => {
+    if (typeof d !== 'bigint') return fail('shape holds a non-integer');
+    if (d < 0n) throw new InputError(file, `has a negative dimension ${d} in its shape`);
+    if (d > BigInt(Number.MAX_SAFE_INTEGER)) throw new InputError(file, `has an impossible dimension ${d} in its shape`);
+    return Number(d);
+  });
+  return { descr, fortranOrder: order, shape: dims };
 }
 
 interface DType {
   itemSize: number;
-  read(view: DataView, count: number): number[] | Float64Array | string[];
+  /** Decodes `count` items from exactly count × itemSize bytes (already checked). */
+  decode(bytes: Uint8Array, count: number): NpyData;
 }
 
-function parseDescr(descr: string, file: string): DType {
-  const m = /^([<>|=])([a-zA-Z])(\d+)$/.exec(descr);
-  if (!m) throw new InputError(file, `has dtype "${descr}", which is not supported (integers, floats, bool and unicode strings are)`);
-  const little = m[1] !== '>';
-  const kind = m[2];
+function parseDtype(descr: string, file: string): DType {
+  const m = /^([<>|=])([a-zA-Z?])(\d*)$/.exec(descr);
+  if (m && m[2] === 'O') throw new InputError(file, 'holds Python objects (pickled data), which are never loaded');
+  if (!m) throw new InputError(file, `has dtype "${descr}", which is not supported (${SUPPORTED})`);
+  // '|' (byte order not applicable) and '=' (native) both mean the writer's own order; numpy
+  // only writes them for single-byte types, where the order does not matter.
+  const swap = (m[1] === '<' && !HOST_LITTLE) || (m[1] === '>' && HOST_LITTLE);
   const size = Number(m[3]);
-  const numbers = (get: (v: DataView, o: number) => number): DType => ({
+  const typed = <T extends NpyData>(make: (buf: ArrayBuffer) => T): DType => ({
     itemSize: size,
-    read(view, count) {
-      const out = new Float64Array(count);
-      for (let i = 0; i < count; i++) out[i] = get(view, i * size);
-      return out;
-    },
+    decode: (bytes) => make(alignedCopy(bytes, swap ? size : 1)),
   });
-  const big = (get: (v: DataView, o: number) => bigint): DType => ({
-    itemSize: 8,
-    read(view, count) {
-      const out = new Float64Array(count);
-      for (let i = 0; i < count; i++) {
-        const v = get(view, i * 8);
-        if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
-          throw new InputError(file, `holds the 64-bit integer ${v} at index ${i}, beyond what this reader represents exactly`);
-        }
-        out[i] = Number(v);
-      }
-      return out;
-    },
-  });
-  switch (`${kind}${size}`) {
-    case 'i1':
-      return numbers((v, o) => v.getInt8(o));
-    case 'u1':
+  switch (`${m[2]}${size}`) {
     case 'b1':
-      return numbers((v, o) => v.getUint8(o));
+      return { itemSize: 1, decode: (bytes) => Uint8Array.from(bytes, (b) => (b ? 1 : 0)) };
+    case 'i1':
+      return typed((b) => new Int8Array(b));
+    case 'u1':
+      return typed((b) => new Uint8Array(b));
     case 'i2':
-      return numbers((v, o) => v.getInt16(o, little));
+      return typed((b) => new Int16Array(b));
     case 'u2':
-      return numbers((v, o) => v.getUint16(o, little));
+      return typed((b) => new Uint16Array(b));
     case 'i4':
-      return numbers((v, o) => v.getInt32(o, little));
+      return typed((b) => new Int32Array(b));
     case 'u4':
-      return numbers((v, o) => v.getUint32(o, little));
-    case 'i8':
-      return big((v, o) => v.getBigInt64(o, little));
-    case 'u8':
-      return big((v, o) => v.getBigUint64(o, little));
+      return typed((b) => new Uint32Array(b));
     case 'f4':
-      return numbers((v, o) => v.getFloat32(o, little));
+      return typed((b) => new Float32Array(b));
     case 'f8':
-      return numbers((v, o) => v.getFloat64(o, little));
+      return typed((b) => new Float64Array(b));
+    case 'i8':
+    case 'u8': {
+      const signed = m[2] === 'i';
+      return typed((b) => int64ToNumbers(signed ? new BigInt64Array(b) : new BigUint64Array(b), file));
+    }
   }
-  if (kind === 'U' && size > 0) {
+  if (m[2] === 'U' && size > 0) {
     return {
       itemSize: size * 4,
-      read(view, count) {
-        const out: string[] = [];
-        for (let i = 0; i < count; i++) {
-          let s = '';
-          for (let c = 0; c < size; c++) {
-            const code = view.getUint32((i * size + c) * 4, little);
-            if (code === 0) break;
-            if (code > 0x10ffff) throw new InputError(file, `string ${i} holds an invalid code point ${code}`);
-            s += String.fromCodePoint(code);
-          }
-          out.push(s);
-        }
-        return out;
-      },
+      decode: (bytes, count) => utf32Strings(new Uint32Array(alignedCopy(bytes, swap ? 4 : 1)), count, size, file),
     };
   }
-  if (kind === 'O') throw new InputError(file, 'holds Python objects (pickled data), which are never loaded');
-  throw new InputError(file, `has dtype "${descr}", which is not supported (integers, floats, bool and unicode strings are)`);
+  throw new InputError(file, `has dtype "${descr}", which is not supported (${SUPPORTED})`);
 }
 
-/** Reorders Fortran (column-major) values into C (row-major) order. */
-function toCOrder<T extends number[] | Float64Array | string[]>(flat: T, shape: number[]): T {
+/** A fresh, aligned copy of the bytes, each `swapWidth`-byte item reversed when it is > 1. */
+function alignedCopy(bytes: Uint8Array, swapWidth: number): ArrayBuffer {
+  const out = new Uint8Array(bytes);
+  for (let i = 0; swapWidth > 1 && i < out.length; i += swapWidth) {
+    for (let a = i, b = i + swapWidth - 1; a < b; a++, b--) {
+      const t = out[a];
+      out[a] = out[b];
+      out[b] = t;
+    }
+  }
+  return out.buffer;
+}
+
+function int64ToNumbers(values: BigInt64Array | BigUint64Array, file: string): Float64Array {
+  const out = new Float64Array(values.length);
+  const max = BigInt(Number.MAX_SAFE_INTEGER);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v > max || v < -max) throw new InputError(file, `holds ${v} at flat index ${i}, beyond 2^53, which a JavaScript number cannot hold exactly`);
+    out[i] = Number(v);
+  }
+  return out;
+}
+
+/** Fixed-width UTF-32 strings; numpy pads with NULs, which are stripped from the end. */
+function utf32Strings(units: Uint32Array, count: number, width: number, file: string): string[] {
+  const out = new Array<string>(count);
+  for (let i = 0; i < count; i++) {
+    const item = units.subarray(i * width, (i + 1) * width);
+    let end = width;
+    while (end > 0 && item[end - 1] === 0) end--;
+    let s = '';
+    for (let c = 0; c < end; c++) {
+      const code = item[c];
+      if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
+        throw new InputError(file, `string ${i} holds ${code}, which is not a Unicode code point`);
+      }
+      s += String.fromCodePoint(code);
+    }
+    out[i] = s;
+  }
+  return out;
+}
+
+/** Reorders Fortran-order values (first axis fastest) into C order (last axis fastest). */
+function fortranToC<T extends NpyData>(flat: T, shape: readonly number[]): T {
   const n = flat.length;
-  const out = (Array.isArray(flat) ? new Array(n) : new Float64Array(n)) as T;
+  const out = (Array.isArray(flat) ? new Array<string>(n) : new (flat.constructor as new (n: number) => T)(n)) as T;
   const rank = shape.length;
+  // Fortran strides: axis a advances the source index by the product of the earlier dims.
+  const stride = new Array<number>(rank);
+  for (let a = 0, s = 1; a < rank; a++) {
+    stride[a] = s;
+    s *= shape[a];
+  }
   const index = new Array<number>(rank).fill(0);
-  for (let f = 0; f < n; f++) {
-    // f walks Fortran order: the first axis varies fastest.
-    let c = 0;
-    for (let a = 0; a < rank; a++) c = c * shape[a] + index[a];
-    out[c] = flat[f];
-    for (let a = 0; a < rank; a++) {
-      if (++index[a] < shape[a]) break;
+  let src = 0;
+  for (let c = 0; c < n; c++) {
+    out[c] = flat[src];
+    // Odometer over the C index, last axis fastest, keeping `src` in step.
+    for (let a = rank - 1; a >= 0; a--) {
+      if (++index[a] < shape[a]) {
+        src += stride[a];
+        break;
+      }
+      src -= stride[a] * (shape[a] - 1);
       index[a] = 0;
     }
   }
   return out;
 }
 
-/** The array as integer word ids; names the file when values are not integers in int32 range. */
-export function asIds(a: NpyArray, file: string): Int32Array {
-  if (typeof a.data[0] === 'string') throw new InputError(file, `holds strings (${a.descr}) where integer word ids were expected`);
-  const data = a.data as Float64Array | number[];
-  const out = new Int32Array(data.length);
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) {
-      throw new InputError(file, `holds ${v} at index ${i} where an integer word id was expected (dtype ${a.descr})`);
+// ---- A tiny Python literal parser: dicts, tuples, lists, strings, ints, True/False/None. ----
+
+type PyValue = string | bigint | boolean | null | PyTuple | PyValue[] | Map<string, PyValue>;
+
+class PyTuple {
+  constructor(readonly items: PyValue[]) {}
+}
+
+class PySyntaxError extends Error {}
+
+const MAX_DEPTH = 16;
+
+function parsePyLiteral(text: string): PyValue {
+  let pos = 0;
+  const fail = (why: string): never => {
+    throw new PySyntaxError(`${why} at character ${pos}`);
+  };
+  const skip = () => {
+    while (pos < text.length && /\s/.test(text[pos])) pos++;
+  };
+  const items = (close: string, depth: number): PyValue[] => {
+    const out: PyValue[] = [];
+    for (;;) {
+      skip();
+      if (text[pos] === close) break;
+      out.push(value(depth + 1));
+      skip();
+      if (text[pos] === ',') pos++;
+      else if (text[pos] !== close) fail(pos < text.length ? `expected "," or "${close}"` : 'unexpected end');
     }
-    out[i] = v;
-  }
-  return out;
+    pos++;
+    return out;
+  };
+  const value = (depth: number): PyValue => {
+    if (depth > MAX_DEPTH) fail('nested too deeply');
+    skip();
+    const c = text[pos];
+    if (c === '{') {
+      pos++;
+      const dict = new Map<string, PyValue>();
+      for (;;) {
+        skip();
+        if (text[pos] === '}') break;
+        const key = value(depth + 1);
+        if (typeof key !== 'string') fail('dict key is not a string');
+        if (dict.has(key as string)) fail(`duplicate key "${key}"`);
+        skip();
+        if (text[pos++] !== ':') fail('expected ":"');
+        dict.set(key as string, value(depth + 1));
+        skip();
+        if (text[pos] === ',') pos++;
+        else if (text[pos] !== '}') fail(pos < text.length ? 'expected "," or "}"' : 'unexpected end');
+      }
+      pos++;
+      return dict;
+    }
+    if (c === '(') {
+      pos++;
+      return new PyTuple(items(')', depth));
+    }
+    if (c === '[') {
+      pos++;
+      return items(']', depth);
+    }
+    if (c === "'" || c === '"') {
+      const end = text.indexOf(c, pos + 1);
+      if (end < 0) fail('unterminated string');
+      const s = text.slice(pos + 1, end);
+      if (s.includes('\\')) fail('escapes in strings are not supported');
+      pos = end + 1;
+      return s;
+    }
+    const word = /^(?:[-+]?\d+L?|True|False|None)/.exec(text.slice(pos, pos + 40));
+    if (!word) return fail(c === undefined ? 'unexpected end' : `unexpected "${c}"`);
+    pos += word[0].length;
+    if (word[0] === 'True') return true;
+    if (word[0] === 'False') return false;
+    if (word[0] === 'None') return null;
+    return BigInt(word[0].replace(/L$/, '').replace(/^\+/, ''));
+  };
+  const result = value(0);
+  skip();
+  if (pos < text.length) fail('unexpected text after the literal');
+  return result;
 }
