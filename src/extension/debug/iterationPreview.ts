@@ -5,6 +5,7 @@ import { resolveConfig, TrainConfig } from '../../engine/config';
 import { makeSplit } from '../../engine/data/dataset';
 import { jsKernels } from '../../engine/kernels';
 import { Trainer } from '../../engine/trainer';
+import { phaseInfos } from '../phaseInfo';
 import type { IterationInput } from './iterationDocument';
 
 export function previewIteration(settings: Partial<TrainConfig>): IterationInput {
@@ -16,13 +17,6 @@ export function previewIteration(settings: Partial<TrainConfig>): IterationInput
   return {
     config,
     modelKind: trainer.model.kind,
-    phases: trainer.phases.map((p) => ({
-      name: p.name,
-      direction: p.direction,
-      math: p.math,
-      reads: [...p.reads],
-      writes: [...p.writes],
-      subSteps: p.subSteps.map((s) => s.label),
-    })),
+    phases: phaseInfos(trainer.phases),
   };
 }

@@ -32,6 +32,7 @@ import type {
   WorkerEvent,
 } from '../protocol';
 import { completionsAt } from '../debug/expression';
+import { phaseInfos } from '../phaseInfo';
 import { BreakpointBook } from './breakpoints';
 import { TrainerExpressions } from './trainerExpressions';
 
@@ -180,14 +181,7 @@ export class SessionCore {
       modelKind: t.model.kind,
       vocab: [...ds.vocab],
       wordClasses: ds.wordClasses ? [...ds.wordClasses] : undefined,
-      phases: t.phases.map((p) => ({
-        name: p.name,
-        direction: p.direction,
-        math: p.math,
-        reads: [...p.reads],
-        writes: [...p.writes],
-        subSteps: p.subSteps.map((s) => s.label),
-      })),
+      phases: phaseInfos(t.phases),
       params: PARAM_NAMES.map((n) => ({ name: n, shape: [...t.params[n].shape] })),
       wordAxes: t.model.wordAxes(),
       batchesPerEpoch: t.batchesPerEpoch,
