@@ -14,12 +14,13 @@ if (!existsSync(join(engine, 'wasmKernels.js'))) {
   process.exit(1);
 }
 const require = createRequire(import.meta.url);
-const { createWasmKernels, jsFastKernels } = require(join(engine, 'wasmKernels.js'));
+const { createWasmKernels } = require(join(engine, 'wasmKernels.js'));
+const { jsKernels } = require(join(engine, 'kernels.js'));
 const { Rng } = require(join(engine, 'rng.js'));
 
 const [N, IN, P, V, EXAMPLES] = [100, 48, 128, 250, 372500];
 const STEPS = Math.ceil(EXAMPLES / N);
-const backends = { js: jsFastKernels, wasm: createWasmKernels() };
+const backends = { js: jsKernels, wasm: createWasmKernels() };
 
 /** Best time of one call in seconds: the machine may be shared, and the best run is the least disturbed. */
 function bestSeconds(fn) {
@@ -64,7 +65,7 @@ const matmuls = [
   ['dE = dZ1·W2ᵀ', 'matmulNT', N, P, IN, (b) => [b.dZ1, b.W2, b.dE]],
 ];
 
-// The rest of a step, with the fused kernels (the JS backend runs their reference compositions).
+// The rest of a step, with the fused kernels of the split iteration (src/engine/splitStep.ts).
 const others = [
   ['E = W1[x]', (k, b) => k.gatherRows(b.W1, b.inputs, b.E, N, 3, 16, 0, 3)],
   ['H = σ(Z1 + b1)', (k, b) => k.biasActivation(b.Z1, b.b1, b.H, N, P, 'sigmoid')],
@@ -72,6 +73,7 @@ const others = [
   ['P, loss, dZ2', (k, b) => k.softmaxCrossEntropy(b.Z2, b.targets, b.Pr, b.dZ2, N, V, 1 / N)],
   ['db2, db1', (k, b) => (k.sumRows(b.dZ2, b.db2, N, V), k.sumRows(b.dZ1, b.db1, N, P))],
   ['dZ1 = dH ⊙ σ\'', (k, b) => k.activationBackward(b.Z1, b.H, b.dH, b.dZ1, N * P, 'sigmoid')],
+  ['correct = Σ [argmax P = y]', (k, b) => k.countCorrect(b.Pr, b.targets, N, V)],
   ['dW1 += dE', (k, b) => k.scatterAddRows(b.dE, b.inputs, b.dW1, N, 3, 16, 0, 3)],
   ['Adam on W3', (k, b) => k.adamUpdate(b.W3, b.dW3, b.m, b.v, P * V, 1e-9, 0, 0.9, 0.999, 10)],
 ];

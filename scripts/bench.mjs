@@ -1,21 +1,35 @@
 // `npm run bench`: one epoch of the 16/128 model (batch 100) on the course data — our engine with
-// each kernel backend, then PyTorch and NumPy when a python3 with them is present — and the
-// ratio of each to PyTorch. A script that prints figures, not a test.
+// the JS kernels and with the WASM kernels on one and two threads, then PyTorch and NumPy when a
+// python3 with them is present — the ratio of each to PyTorch on one thread, the peak memory of
+// each run, and the latency of one step() in-process. A script that prints figures, not a test.
+import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const real = path.resolve(root, '..', 'shared', 'data', 'ngram4', 'npy');
-const data = real;
+const data = path.resolve(root, '..', 'shared', 'data', 'ngram4', 'npy');
+const EXAMPLES = 372500;
 const rows = [];
 
-function engineEpoch(label, env) {
-  const args = [path.join(root, 'dist', 'cli.js'), 'train', '--data', data, '--epochs', '1', '--json'];
-  const r = spawnSync(process.execPath, args, { env: { ...process.env, ...env }, encoding: 'utf8' });
-  if (r.status !== 0) return rows.push({ name: label, skipped: r.stderr.trim().split('\n')[0] });
+/** Runs a command under GNU time when present, for the peak resident memory of the whole process. */
+function measured(command, args, env) {
+  const gnuTime = '/usr/bin/time';
+  const withTime = existsSync(gnuTime);
+  const r = withTime
+    ? spawnSync(gnuTime, ['-v', command, ...args], { env, encoding: 'utf8' })
+    : spawnSync(command, args, { env, encoding: 'utf8' });
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? '');
+  return { ...r, peakMiB: rss ? Number(rss[1]) / 1024 : undefined };
+}
+
+function engineEpoch(label, kernels, threads) {
+  const args = [path.join(root, 'dist', 'cli.js'), 'train', '--data', data, '--epochs', '1', '--threads', String(threads), '--json'];
+  const r = measured(process.execPath, args, { ...process.env, NLM_KERNELS: kernels });
+  if (r.status !== 0) return rows.push({ name: label, skipped: r.stderr.trim().split('\n').find((l) => l.startsWith('nlm:')) ?? 'failed' });
   const epoch = JSON.parse(r.stdout.trim().split('\n').at(-1));
-  rows.push({ name: label, seconds: epoch.seconds, examples: 372500, loss: epoch.train_ce, validAcc: epoch.valid_acc });
+  rows.push({ name: label, seconds: epoch.seconds, examples: EXAMPLES, loss: epoch.train_ce, peakMiB: r.peakMiB });
 }
 
 function reference() {
@@ -25,12 +39,67 @@ function reference() {
     for (const threads of ['1', '2']) {
       // The BLAS thread count must be fixed before numpy/torch load it.
       const env = { ...process.env, OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads };
-      const r = spawnSync(python, [path.join(root, 'scripts', 'bench_reference.py'), data, threads], { encoding: 'utf8', env });
-      for (const line of r.stdout.trim().split('\n').filter(Boolean)) rows.push(JSON.parse(line));
+      const r = measured(python, [path.join(root, 'scripts', 'bench_reference.py'), data, threads], env);
+      const lines = r.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+      // One process times PyTorch and (on one thread) NumPy: its peak is the larger of the two.
+      for (const line of lines) rows.push({ ...line, peakMiB: r.peakMiB, peakShared: lines.length > 1 });
     }
     return;
   }
   rows.push({ name: 'PyTorch / NumPy', skipped: 'no python3 with numpy (apt-get install python3-numpy python3-torch)' });
+}
+
+/** The engine's modules for in-process timing, bundled next to dist/cli.js (where the helper
+ *  thread's script and kernels.wasm are found). */
+async function engine() {
+  const outfile = path.join(root, 'dist', 'bench-engine.js');
+  await build({
+    stdin: {
+      contents: `export { Trainer } from './src/engine/trainer'; export { createWasmKernels } from './src/engine/wasmKernels';
+export { loadDataset } from './src/engine/data/load'; export { DEFAULT_CONFIG } from './src/engine/config';`,
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile,
+    logLevel: 'warning',
+  });
+  return createRequire(import.meta.url)(outfile);
+}
+
+/** Median and 90th percentile of `count` calls of `fn`, in ms, after `warmup` calls. */
+function latency(fn, warmup, count) {
+  for (let i = 0; i < warmup; i++) fn();
+  const times = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(count / 2)], p90: times[Math.floor(count * 0.9)] };
+}
+
+async function stepLatency() {
+  const { Trainer, createWasmKernels, loadDataset, DEFAULT_CONFIG } = await engine();
+  const dataset = loadDataset(data);
+  const results = [];
+  for (const threads of [1, 2]) {
+    const trainer = new Trainer(dataset, { ...DEFAULT_CONFIG, threads }, createWasmKernels());
+    const step = latency(() => trainer.step(), 300, 2000);
+    // The debugger's path: one iteration phase by phase (what "Step Mini-batch" runs in the extension).
+    const phases = latency(() => {
+      let p = trainer.stepPhase();
+      while (!p.iteration) p = trainer.stepPhase();
+    }, 50, 300);
+    // stepPhase() never uses the helper: only the 2300 step() calls count.
+    results.push({ threads, step, phases, helperShare: trainer.helperHalves / (2 * 2300) });
+    trainer.close();
+  }
+  return results;
 }
 
 if (!existsSync(data)) {
@@ -38,17 +107,28 @@ if (!existsSync(data)) {
   process.exit(1);
 }
 console.log(`one epoch, D=16 P=128 sigmoid, batch 100, Adam, ${data}`);
-engineEpoch('NLM Lab, JS kernels', { NLM_KERNELS: 'js' });
-engineEpoch('NLM Lab, WASM SIMD kernels', { NLM_KERNELS: 'wasm' });
+engineEpoch('NLM Lab, JS kernels, 1 thread', 'js', 1);
+engineEpoch('NLM Lab, WASM SIMD, 1 thread', 'wasm', 1);
+engineEpoch('NLM Lab, WASM SIMD, 2 threads', 'wasm', 2);
 reference();
 const torch = rows.find((r) => r.name === 'PyTorch (1 thread)' && r.seconds);
-console.log('| implementation | s / epoch | examples / s | × PyTorch (1 thread) | mean train CE |');
-console.log('|---|---|---|---|---|');
+console.log('| implementation | s / epoch | examples / s | × PyTorch (1 thread) | mean train CE | peak RSS (MiB) |');
+console.log('|---|---|---|---|---|---|');
 for (const r of rows) {
   if (r.skipped) {
-    console.log(`| ${r.name} | skipped: ${r.skipped} | | | |`);
+    console.log(`| ${r.name} | skipped: ${r.skipped} | | | | |`);
     continue;
   }
   const ratio = torch ? (r.seconds / torch.seconds).toFixed(2) : 'n/a';
-  console.log(`| ${r.name} | ${r.seconds.toFixed(2)} | ${Math.round(r.examples / r.seconds).toLocaleString('en-US')} | ${ratio} | ${r.loss.toFixed(4)} |`);
+  const peak = r.peakMiB === undefined ? 'n/a' : `${r.peakMiB.toFixed(0)}${r.peakShared ? ' (one process: PyTorch + NumPy)' : ''}`;
+  console.log(
+    `| ${r.name} | ${r.seconds.toFixed(2)} | ${Math.round(r.examples / r.seconds).toLocaleString('en-US')} | ${ratio} | ${r.loss.toFixed(4)} | ${peak} |`,
+  );
+}
+console.log('\nStep latency in-process, WASM kernels (ms, median / 90th percentile):');
+console.log('| threads | step() | one iteration phase by phase | halves run by the helper |');
+console.log('|---|---|---|---|');
+for (const r of await stepLatency()) {
+  const ms = ({ median, p90 }) => `${median.toFixed(2)} / ${p90.toFixed(2)}`;
+  console.log(`| ${r.threads} | ${ms(r.step)} | ${ms(r.phases)} | ${r.threads === 2 ? `${(100 * r.helperShare).toFixed(0)} %` : '—'} |`);
 }

@@ -41,6 +41,9 @@ const { error } = await asc.main(
     '--runtime', 'stub', // no GC: the kernels never allocate
     '--enable', 'simd',
     '--importMemory', '--noExportMemory', // the host sizes the memory and allocates in it
+    // Shared, so a helper thread can run a second instance on the same tensors. The declared
+    // maximum is wasm32's 4 GiB: the host's memory only has to fit under it.
+    '--enable', 'threads', '--sharedMemory', '--maximumMemory', '65536',
     '--baseDir', root,
     '--noColors',
   ],

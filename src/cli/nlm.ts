@@ -19,7 +19,7 @@ const USAGE = `usage:
   nlm train [--data PATH|demo] [--embed D] [--hidden P] [--activation sigmoid|tanh|relu|linear]
             [--optimizer sgd|momentum|adam] [--lr X] [--momentum M] [--batch B] [--epochs E]
             [--seed S] [--init normal|xavier|he] [--l2 L] [--lr-decay F] [--patience N]
-            [--out FILE.safetensors] [--npz FILE.npz] [--json]
+            [--threads 1|2] [--out FILE.safetensors] [--npz FILE.npz] [--json]
   nlm eval --model FILE --data PATH [--split test|valid|train] [--json]
   nlm predict --model FILE "city of new" [-k 10]
   nlm neighbours --model FILE WORD [-k 10]
@@ -81,6 +81,7 @@ function train(argv: string[]): void {
     l2: { type: 'string' },
     'lr-decay': { type: 'string' },
     patience: { type: 'string' },
+    threads: { type: 'string' },
     out: { type: 'string' },
     npz: { type: 'string' },
     json: { type: 'boolean' },
@@ -99,6 +100,7 @@ function train(argv: string[]): void {
     weightDecay: values.l2,
     lrDecay: values['lr-decay'],
     patience: values.patience,
+    threads: values.threads,
   });
   const dataPath = values.data ?? 'demo';
   const dataset = loadDataset(dataPath);
@@ -109,7 +111,7 @@ function train(argv: string[]): void {
     console.log(
       `${dataset.name}: V=${dataset.vocab.length}, ${dataset.train.n} train / ${dataset.valid.n} valid / ${dataset.test.n} test 4-grams`,
     );
-    console.log(describe(config) + `, kernels ${kernels.name}`);
+    console.log(describe(config) + `, kernels ${kernels.name}, ${trainer.threads === 2 ? '2 threads' : '1 thread'}`);
   }
   const bar = !json && process.stderr.isTTY ? new ProgressBar(trainer.batchesPerEpoch, config.batchSize) : undefined;
   while (!trainer.finished) {

@@ -28,6 +28,9 @@ export interface TrainConfig {
   seed: number;
   /** Stop when validation cross-entropy has not improved for this many epochs (0 = off). */
   patience: number;
+  /** Threads a whole iteration runs on (2: a helper thread takes half of each mini-batch). The
+   *  weights do not depend on it. */
+  threads: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<TrainConfig> = {
@@ -47,6 +50,7 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = {
   epochs: 10,
   seed: 1,
   patience: 0,
+  threads: 2,
 };
 
 interface NumberRule {
@@ -71,6 +75,7 @@ export const NUMBER_RULES: Record<Exclude<keyof TrainConfig, 'activation' | 'ini
   epochs: { min: 1, max: 1000, integer: true, description: 'Number of epochs.' },
   seed: { min: 0, max: 4294967295, integer: true, description: 'Random seed for initialisation and shuffling.' },
   patience: { min: 0, max: 1000, integer: true, description: 'Early stopping: epochs without validation improvement (0 = off).' },
+  threads: { min: 1, max: 2, integer: true, description: 'Threads a training iteration runs on (2: half of each mini-batch on a helper thread; same weights either way).' },
 };
 
 /** Merges user values over the defaults; throws a message naming the setting on a bad value. */

@@ -1,44 +1,88 @@
-// The hot loops of training, behind one small interface so that a faster backend (WASM SIMD,
-// threads) can replace them without touching the phases. All matrices are row-major; `n` is the
+// The hot loops of training, behind one interface so that a faster backend (WASM SIMD, a helper
+// thread) can replace them without touching the phases. All matrices are row-major; `n` is the
 // number of rows actually used in a batch-major buffer (the last batch of an epoch is shorter).
+// jsKernels is the reference: every backend implements every kernel with its semantics.
+import { ActivationName, activationByName } from './activations';
 import { FloatArray } from './tensor';
+
+/** What a helper thread needs to run the same kernels on the same memory (see wasmKernels.ts). */
+export interface SharedKernelMemory {
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+}
 
 export interface Kernels {
   readonly name: string;
   /** Float32 storage for tensors the kernels will touch: a backend may place it in its own
    *  memory (a WASM heap) so the hot loops run without copies. */
   alloc(n: number): Float32Array;
+  /** Int32 storage (a batch's word ids and targets), placed like alloc's. */
+  allocInt32(n: number): Int32Array;
+  /** Set when arrays from alloc live in memory another thread can run these kernels on. */
+  readonly shared?: SharedKernelMemory;
   /** C[m×n] (=|+=) A[m×k] · B[k×n] */
   matmul(a: FloatArray, b: FloatArray, c: FloatArray, m: number, k: number, n: number, accumulate: boolean): void;
-  /** C[m×n] (=|+=) Aᵀ · B where A is [k×m], B is [k×n] (weight gradients: Hᵀ·dZ). */
-  matmulTN(a: FloatArray, b: FloatArray, c: FloatArray, m: number, k: number, n: number, accumulate: boolean): void;
+  /** C[m×n] (=|+=) Aᵀ · B where A is [k×m], B is [k×n] (weight gradients: Hᵀ·dZ). A's rows are
+   *  `lda` (default m) apart, so A can be a column window of a wider matrix: rows of the result. */
+  matmulTN(a: FloatArray, b: FloatArray, c: FloatArray, m: number, k: number, n: number, accumulate: boolean, lda?: number): void;
   /** C[m×n] (=|+=) A · Bᵀ where A is [m×k], B is [n×k] (back-propagated errors: dZ·Wᵀ). */
   matmulNT(a: FloatArray, b: FloatArray, c: FloatArray, m: number, k: number, n: number, accumulate: boolean): void;
   /** Z[r, :] += bias for each of the `rows` rows. */
   addBias(z: FloatArray, bias: FloatArray, rows: number, cols: number): void;
-  /** out[j] = Σ_r X[r, j] (bias gradients). */
-  sumRows(x: FloatArray, out: FloatArray, rows: number, cols: number): void;
+  /** out[j] = Σ_r X[r, j] for j < cols (bias gradients), rows in order. X's rows are `ld`
+   *  (default cols) apart, so X can be a column window. */
+  sumRows(x: FloatArray, out: FloatArray, rows: number, cols: number, ld?: number): void;
+  /** H = f(Z) over `count` elements. */
+  activationForward(z: FloatArray, h: FloatArray, count: number, activation: ActivationName): void;
+  /** Z[r, :] += bias, then H = f(Z): addBias followed by activationForward, in one pass. */
+  biasActivation(z: FloatArray, bias: FloatArray, h: FloatArray, rows: number, cols: number, activation: ActivationName): void;
+  /** dZ = dH ⊙ f'(Z) over `count` elements, given Z and H = f(Z). */
+  activationBackward(z: FloatArray, h: FloatArray, dh: FloatArray, dz: FloatArray, count: number, activation: ActivationName): void;
   /** P[r, :] = softmax(Z[r, :]), numerically stable. */
   softmaxRows(z: FloatArray, p: FloatArray, rows: number, cols: number): void;
-  /** Σ_r −log P[r, target_r]; probabilities are floored at the smallest normal float32 so a
-   *  confident wrong guess gives a large finite loss, not Infinity. */
+  /** Σ_r −log P[r, target_r], rows in order; probabilities are floored at the smallest normal
+   *  float32 so a confident wrong guess gives a large finite loss, not Infinity. */
   crossEntropySum(p: FloatArray, targets: Int32Array, rows: number, cols: number): number;
   /** dZ = (P − onehot(targets)) · scale */
   softmaxCrossEntropyGrad(p: FloatArray, targets: Int32Array, dz: FloatArray, rows: number, cols: number, scale: number): void;
+  /** softmaxRows into P, softmaxCrossEntropyGrad into dZ, returns crossEntropySum: one pass per row. */
+  softmaxCrossEntropy(z: FloatArray, targets: Int32Array, p: FloatArray, dz: FloatArray, rows: number, cols: number, scale: number): number;
+  /** Number of rows whose most probable column is the target (the first, on ties). */
+  countCorrect(p: FloatArray, targets: Int32Array, rows: number, cols: number): number;
   /** E[r, k·D + d] = W[ids[r·context + k], d] for positions k in [k0, k1): the embedding lookup,
    *  no one-hot product. The position range lets the debugger step into one context word. */
   gatherRows(w: FloatArray, ids: Int32Array, e: FloatArray, rows: number, context: number, dim: number, k0: number, k1: number): void;
   /** dW[ids[r·context + k], :] += dE[r, k·D : (k+1)·D] for k in [k0, k1): the embedding
    *  gradient, touching only the rows used. */
   scatterAddRows(de: FloatArray, ids: Int32Array, dw: FloatArray, rows: number, context: number, dim: number, k0: number, k1: number): void;
+  /** The updates of the optimizers on the first n values; `decay` is the L2 λ.
+   *  SGD: θ ← θ − lr·(g + λθ) */
+  sgdUpdate(w: FloatArray, g: FloatArray, n: number, lr: number, decay: number): void;
+  /** v ← μ·v − lr·(g + λθ) ; θ ← θ + v */
+  momentumUpdate(w: FloatArray, g: FloatArray, v: FloatArray, n: number, lr: number, decay: number, momentum: number): void;
+  /** Adam with bias corrections for update number `t` (from 1), ε = ADAM_EPSILON. */
+  adamUpdate(
+    w: FloatArray,
+    g: FloatArray,
+    m: FloatArray,
+    v: FloatArray,
+    n: number,
+    lr: number,
+    decay: number,
+    beta1: number,
+    beta2: number,
+    t: number,
+  ): void;
 }
 
+export const ADAM_EPSILON = 1e-8;
 const TINY = 1.1754943508222875e-38;
 
 export const jsKernels: Kernels = {
   name: 'js',
 
   alloc: (n) => new Float32Array(n),
+  allocInt32: (n) => new Int32Array(n),
 
   matmul(a, b, c, m, k, n, accumulate) {
     if (!accumulate) c.fill(0, 0, m * n);
@@ -54,10 +98,10 @@ export const jsKernels: Kernels = {
     }
   },
 
-  matmulTN(a, b, c, m, k, n, accumulate) {
+  matmulTN(a, b, c, m, k, n, accumulate, lda = m) {
     if (!accumulate) c.fill(0, 0, m * n);
     for (let p = 0; p < k; p++) {
-      const ap = p * m;
+      const ap = p * lda;
       const bp = p * n;
       for (let i = 0; i < m; i++) {
         const av = a[ap + i];
@@ -88,12 +132,25 @@ export const jsKernels: Kernels = {
     }
   },
 
-  sumRows(x, out, rows, cols) {
+  sumRows(x, out, rows, cols, ld = cols) {
     out.fill(0, 0, cols);
     for (let r = 0; r < rows; r++) {
-      const o = r * cols;
+      const o = r * ld;
       for (let j = 0; j < cols; j++) out[j] += x[o + j];
     }
+  },
+
+  activationForward(z, h, count, activation) {
+    activationByName(activation).forward(z, h, count);
+  },
+
+  biasActivation(z, bias, h, rows, cols, activation) {
+    jsKernels.addBias(z, bias, rows, cols);
+    jsKernels.activationForward(z, h, rows * cols, activation);
+  },
+
+  activationBackward(z, h, dh, dz, count, activation) {
+    activationByName(activation).backward(z, h, dh, dz, count);
   },
 
   softmaxRows(z, p, rows, cols) {
@@ -126,6 +183,23 @@ export const jsKernels: Kernels = {
     }
   },
 
+  softmaxCrossEntropy(z, targets, p, dz, rows, cols, scale) {
+    jsKernels.softmaxRows(z, p, rows, cols);
+    jsKernels.softmaxCrossEntropyGrad(p, targets, dz, rows, cols, scale);
+    return jsKernels.crossEntropySum(p, targets, rows, cols);
+  },
+
+  countCorrect(p, targets, rows, cols) {
+    let correct = 0;
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let best = 0;
+      for (let j = 1; j < cols; j++) if (p[o + j] > p[o + best]) best = j;
+      if (best === targets[r]) correct++;
+    }
+    return correct;
+  },
+
   gatherRows(w, ids, e, rows, context, dim, k0, k1) {
     const width = context * dim;
     for (let r = 0; r < rows; r++) {
@@ -145,6 +219,28 @@ export const jsKernels: Kernels = {
         const src = r * width + k * dim;
         for (let d = 0; d < dim; d++) dw[dst + d] += de[src + d];
       }
+    }
+  },
+
+  sgdUpdate(w, g, n, lr, decay) {
+    for (let j = 0; j < n; j++) w[j] -= lr * (g[j] + decay * w[j]);
+  },
+
+  momentumUpdate(w, g, v, n, lr, decay, momentum) {
+    for (let j = 0; j < n; j++) {
+      v[j] = momentum * v[j] - lr * (g[j] + decay * w[j]);
+      w[j] += v[j];
+    }
+  },
+
+  adamUpdate(w, g, m, v, n, lr, decay, beta1, beta2, t) {
+    const c1 = 1 / (1 - Math.pow(beta1, t));
+    const c2 = 1 / (1 - Math.pow(beta2, t));
+    for (let j = 0; j < n; j++) {
+      const gj = g[j] + decay * w[j];
+      m[j] = beta1 * m[j] + (1 - beta1) * gj;
+      v[j] = beta2 * v[j] + (1 - beta2) * gj * gj;
+      w[j] -= (lr * (m[j] * c1)) / (Math.sqrt(v[j] * c2) + ADAM_EPSILON);
     }
   },
 };

@@ -1,5 +1,6 @@
 // The next-word MLP of the Bengio/Hinton courses, as named phases over named tensors:
 // x (N×context ids) → E = [W1[x1]; …] → Z1 = E·W2 + b1 → H = f(Z1) → Z2 = H·W3 + b2 → P = softmax(Z2).
+// Every computation is a kernel call, so the phases run on whichever backend the model was given.
 import { Activation, activationByName, ActivationName } from './activations';
 import { InitName } from './config';
 import { Kernels } from './kernels';
@@ -23,6 +24,20 @@ export interface InitOptions {
   init: InitName;
   initStd: number;
   seed: number;
+}
+
+/** The activation buffers of a batch, each [capacity, width], row-major. */
+export const BUFFER_NAMES = ['E', 'Z1', 'H', 'Z2', 'P', 'dZ2', 'dH', 'dZ1', 'dE'] as const;
+export type ActivationBuffers = Readonly<Record<(typeof BUFFER_NAMES)[number], FloatArray>>;
+
+/**
+ * A batch of n rows is two shards, rows [0, h) and [h, n) with h = splitRow(n) (a multiple of 4,
+ * the kernels' row block). Every result is computed row by row or per output element, so the split
+ * changes nothing — except the loss, a sum over rows, which is summed per shard and then added,
+ * here and in the two-thread iteration (splitStep.ts) alike.
+ */
+export function splitRow(n: number): number {
+  return Math.min(n, 4 * Math.round(n / 8));
 }
 
 export function paramShapes(s: MlpShape): Record<ParamName, number[]> {
@@ -86,15 +101,7 @@ export class MlpModel {
   loss = NaN;
   correct = 0;
 
-  private readonly E: FloatArray;
-  private readonly Z1: FloatArray;
-  private readonly H: FloatArray;
-  private readonly Z2: FloatArray;
-  private readonly P: FloatArray;
-  private readonly dZ2: FloatArray;
-  private readonly dH: FloatArray;
-  private readonly dZ1: FloatArray;
-  private readonly dE: FloatArray;
+  readonly buffers: ActivationBuffers;
 
   constructor(
     readonly shape: MlpShape,
@@ -111,15 +118,17 @@ export class MlpModel {
       this.grads[name] = { name: `d${name}`, shape: shapes[name], data: store(dtype, kernels, sizeOf(shapes[name])) };
     }
     const buf = (n: number) => store(dtype, kernels, capacity * n);
-    this.E = buf(C * D);
-    this.Z1 = buf(P);
-    this.H = buf(P);
-    this.Z2 = buf(V);
-    this.P = buf(V);
-    this.dZ2 = buf(V);
-    this.dH = buf(P);
-    this.dZ1 = buf(P);
-    this.dE = buf(C * D);
+    this.buffers = {
+      E: buf(C * D),
+      Z1: buf(P),
+      H: buf(P),
+      Z2: buf(V),
+      P: buf(V),
+      dZ2: buf(V),
+      dH: buf(P),
+      dZ1: buf(P),
+      dE: buf(C * D),
+    };
     this.phases = this.buildPhases();
   }
 
@@ -150,16 +159,17 @@ export class MlpModel {
       shape: [n, width],
       data: data.subarray(0, n * width),
     });
+    const b = this.buffers;
     return [
-      view('E', this.E, C * D),
-      view('Z1', this.Z1, P),
-      view('H', this.H, P),
-      view('Z2', this.Z2, V),
-      view('P', this.P, V),
-      view('dZ2', this.dZ2, V),
-      view('dH', this.dH, P),
-      view('dZ1', this.dZ1, P),
-      view('dE', this.dE, C * D),
+      view('E', b.E, C * D),
+      view('Z1', b.Z1, P),
+      view('H', b.H, P),
+      view('Z2', b.Z2, V),
+      view('P', b.P, V),
+      view('dZ2', b.dZ2, V),
+      view('dH', b.dH, P),
+      view('dZ1', b.dZ1, P),
+      view('dE', b.dE, C * D),
     ];
   }
 
@@ -170,7 +180,7 @@ export class MlpModel {
       if (phase.direction !== 'forward' || phase.name === 'loss') continue;
       for (const s of phase.subSteps) s.run();
     }
-    return this.P.subarray(0, n * this.shape.vocabSize);
+    return this.buffers.P.subarray(0, n * this.shape.vocabSize);
   }
 
   private buildPhases(): Phase[] {
@@ -179,6 +189,7 @@ export class MlpModel {
     const { W1, W2, b1, W3, b2 } = this.params;
     const g = this.grads;
     const f = this.activation;
+    const { E, Z1, H, Z2, P: Pr, dZ2, dH, dZ1, dE } = this.buffers;
     const positions = (label: string, run: (pos: number) => void): SubStep[] =>
       Array.from({ length: C }, (_, pos) => ({ label: `${label} x${pos + 1}`, run: () => run(pos) }));
     const ctxList = Array.from({ length: C }, (_, i) => `W1[x${i + 1}]`).join('; ');
@@ -190,7 +201,7 @@ export class MlpModel {
         math: `E = [${ctxList}]`,
         reads: ['W1'],
         writes: ['E'],
-        subSteps: positions('E ←', (pos) => k.gatherRows(W1.data, this.inputs, this.E, this.n, C, D, pos, pos + 1)),
+        subSteps: positions('E ←', (pos) => k.gatherRows(W1.data, this.inputs, E, this.n, C, D, pos, pos + 1)),
       },
       {
         name: 'hidden',
@@ -199,8 +210,8 @@ export class MlpModel {
         reads: ['E', 'W2', 'b1'],
         writes: ['Z1'],
         subSteps: singleStep('Z1', () => {
-          k.matmul(this.E, W2.data, this.Z1, this.n, C * D, P, false);
-          k.addBias(this.Z1, b1.data, this.n, P);
+          k.matmul(E, W2.data, Z1, this.n, C * D, P, false);
+          k.addBias(Z1, b1.data, this.n, P);
         }),
       },
       {
@@ -209,7 +220,7 @@ export class MlpModel {
         math: `H = ${f.symbol}(Z1)`,
         reads: ['Z1'],
         writes: ['H'],
-        subSteps: singleStep('H', () => f.forward(this.Z1, this.H, this.n * P)),
+        subSteps: singleStep('H', () => k.activationForward(Z1, H, this.n * P, f.name)),
       },
       {
         name: 'output',
@@ -218,8 +229,8 @@ export class MlpModel {
         reads: ['H', 'W3', 'b2'],
         writes: ['Z2'],
         subSteps: singleStep('Z2', () => {
-          k.matmul(this.H, W3.data, this.Z2, this.n, P, V, false);
-          k.addBias(this.Z2, b2.data, this.n, V);
+          k.matmul(H, W3.data, Z2, this.n, P, V, false);
+          k.addBias(Z2, b2.data, this.n, V);
         }),
       },
       {
@@ -228,7 +239,7 @@ export class MlpModel {
         math: 'P = softmax(Z2)',
         reads: ['Z2'],
         writes: ['P'],
-        subSteps: singleStep('P', () => k.softmaxRows(this.Z2, this.P, this.n, V)),
+        subSteps: singleStep('P', () => k.softmaxRows(Z2, Pr, this.n, V)),
       },
       {
         name: 'loss',
@@ -237,8 +248,12 @@ export class MlpModel {
         reads: ['P'],
         writes: ['loss'],
         subSteps: singleStep('L', () => {
-          this.loss = k.crossEntropySum(this.P, this.targets, this.n, V) / this.n;
-          this.correct = countCorrect(this.P, this.targets, this.n, V);
+          const { n, targets } = this;
+          const h = splitRow(n);
+          const sum0 = k.crossEntropySum(Pr, targets, h, V);
+          const sum1 = k.crossEntropySum(Pr.subarray(h * V), targets.subarray(h), n - h, V);
+          this.loss = (sum0 + sum1) / n;
+          this.correct = k.countCorrect(Pr, targets, n, V);
         }),
       },
       {
@@ -247,7 +262,7 @@ export class MlpModel {
         math: 'dZ2 = (P − Y) / N',
         reads: ['P'],
         writes: ['dZ2'],
-        subSteps: singleStep('dZ2', () => k.softmaxCrossEntropyGrad(this.P, this.targets, this.dZ2, this.n, V, 1 / this.n)),
+        subSteps: singleStep('dZ2', () => k.softmaxCrossEntropyGrad(Pr, this.targets, dZ2, this.n, V, 1 / this.n)),
       },
       {
         name: 'dW3',
@@ -256,8 +271,8 @@ export class MlpModel {
         reads: ['H', 'dZ2'],
         writes: ['dW3', 'db2'],
         subSteps: [
-          { label: 'dW3', run: () => k.matmulTN(this.H, this.dZ2, g.W3.data, P, this.n, V, false) },
-          { label: 'db2', run: () => k.sumRows(this.dZ2, g.b2.data, this.n, V) },
+          { label: 'dW3', run: () => k.matmulTN(H, dZ2, g.W3.data, P, this.n, V, false) },
+          { label: 'db2', run: () => k.sumRows(dZ2, g.b2.data, this.n, V) },
         ],
       },
       {
@@ -266,7 +281,7 @@ export class MlpModel {
         math: 'dH = dZ2·W3ᵀ',
         reads: ['dZ2', 'W3'],
         writes: ['dH'],
-        subSteps: singleStep('dH', () => k.matmulNT(this.dZ2, W3.data, this.dH, this.n, V, P, false)),
+        subSteps: singleStep('dH', () => k.matmulNT(dZ2, W3.data, dH, this.n, V, P, false)),
       },
       {
         name: 'dZ1',
@@ -274,7 +289,7 @@ export class MlpModel {
         math: `dZ1 = dH ⊙ ${f.symbol}'(Z1)`,
         reads: ['dH', 'Z1', 'H'],
         writes: ['dZ1'],
-        subSteps: singleStep('dZ1', () => f.backward(this.Z1, this.H, this.dH, this.dZ1, this.n * P)),
+        subSteps: singleStep('dZ1', () => k.activationBackward(Z1, H, dH, dZ1, this.n * P, f.name)),
       },
       {
         name: 'dW2',
@@ -283,8 +298,8 @@ export class MlpModel {
         reads: ['E', 'dZ1'],
         writes: ['dW2', 'db1'],
         subSteps: [
-          { label: 'dW2', run: () => k.matmulTN(this.E, this.dZ1, g.W2.data, C * D, this.n, P, false) },
-          { label: 'db1', run: () => k.sumRows(this.dZ1, g.b1.data, this.n, P) },
+          { label: 'dW2', run: () => k.matmulTN(E, dZ1, g.W2.data, C * D, this.n, P, false) },
+          { label: 'db1', run: () => k.sumRows(dZ1, g.b1.data, this.n, P) },
         ],
       },
       {
@@ -293,7 +308,7 @@ export class MlpModel {
         math: 'dE = dZ1·W2ᵀ',
         reads: ['dZ1', 'W2'],
         writes: ['dE'],
-        subSteps: singleStep('dE', () => k.matmulNT(this.dZ1, W2.data, this.dE, this.n, P, C * D, false)),
+        subSteps: singleStep('dE', () => k.matmulNT(dZ1, W2.data, dE, this.n, P, C * D, false)),
       },
       {
         name: 'dW1',
@@ -303,21 +318,9 @@ export class MlpModel {
         writes: ['dW1'],
         subSteps: [
           { label: 'dW1 ← 0', run: () => g.W1.data.fill(0) },
-          ...positions('dW1 +=', (pos) => k.scatterAddRows(this.dE, this.inputs, g.W1.data, this.n, C, D, pos, pos + 1)),
+          ...positions('dW1 +=', (pos) => k.scatterAddRows(dE, this.inputs, g.W1.data, this.n, C, D, pos, pos + 1)),
         ],
       },
     ];
   }
-}
-
-/** Number of rows whose most probable word is the target. */
-export function countCorrect(p: FloatArray, targets: Int32Array, rows: number, cols: number): number {
-  let correct = 0;
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    let best = 0;
-    for (let j = 1; j < cols; j++) if (p[o + j] > p[o + best]) best = j;
-    if (best === targets[r]) correct++;
-  }
-  return correct;
 }

@@ -1,8 +1,11 @@
 // Parameter updates. Each parameter is updated by its own sub-step so the debugger can step into
-// `update` one tensor at a time.
+// `update` one tensor at a time. The formulas are kernels, so they run where the parameters live
+// (WASM memory for the WASM backend); they are elementwise, so a parameter updated in slices — as
+// the split iteration does, one slice per thread — gets exactly the values of a whole update.
 import { OptimizerName, TrainConfig } from './config';
+import { Kernels } from './kernels';
 import { SubStep } from './phase';
-import { allocate, DType, FloatArray, Tensor } from './tensor';
+import { FloatArray, Tensor } from './tensor';
 
 export interface ParamSlot {
   readonly param: Tensor;
@@ -11,9 +14,36 @@ export interface ParamSlot {
   readonly decay: boolean;
 }
 
-type OptimizerSettings = Pick<TrainConfig, 'optimizer' | 'lr' | 'momentum' | 'beta1' | 'beta2' | 'weightDecay' | 'lrDecay'>;
+/** The settings an update reads; the learning rate and step number come with each call. */
+export type UpdateSettings = Pick<TrainConfig, 'optimizer' | 'momentum' | 'beta1' | 'beta2' | 'weightDecay'>;
+type OptimizerSettings = UpdateSettings & Pick<TrainConfig, 'lr' | 'lrDecay'>;
 
-const ADAM_EPSILON = 1e-8;
+/** One parameter's arrays for its update. */
+export interface UpdateArrays {
+  readonly w: FloatArray;
+  readonly g: FloatArray;
+  /** Velocity (momentum) or first moment (Adam); empty for SGD. */
+  readonly s1: FloatArray;
+  /** Second moment (Adam); empty otherwise. */
+  readonly s2: FloatArray;
+  readonly decay: boolean;
+}
+
+/** Updates θ[start, end) from the gradient; `t` is Adam's update number, from 1. */
+export function applyUpdate(k: Kernels, s: UpdateSettings, a: UpdateArrays, start: number, end: number, lr: number, t: number): void {
+  const n = end - start;
+  const w = a.w.subarray(start, end);
+  const g = a.g.subarray(start, end);
+  const lambda = a.decay ? s.weightDecay : 0;
+  switch (s.optimizer) {
+    case 'sgd':
+      return k.sgdUpdate(w, g, n, lr, lambda);
+    case 'momentum':
+      return k.momentumUpdate(w, g, a.s1.subarray(start, end), n, lr, lambda, s.momentum);
+    case 'adam':
+      return k.adamUpdate(w, g, a.s1.subarray(start, end), a.s2.subarray(start, end), n, lr, lambda, s.beta1, s.beta2, t);
+  }
+}
 
 export class Optimizer {
   readonly name: OptimizerName;
@@ -21,20 +51,25 @@ export class Optimizer {
   lr: number;
   /** Number of updates done; Adam's bias correction needs it. */
   t = 0;
-  private readonly state1: FloatArray[];
-  private readonly state2: FloatArray[];
+  /** Per slot, what its update touches; the state is allocated by the kernels. */
+  readonly arrays: readonly UpdateArrays[];
 
   constructor(
-    private readonly settings: OptimizerSettings,
+    readonly settings: OptimizerSettings,
     readonly slots: readonly ParamSlot[],
-    dtype: DType,
+    private readonly kernels: Kernels,
   ) {
     this.name = settings.optimizer;
     this.lr = settings.lr;
     const needs1 = this.name !== 'sgd';
     const needs2 = this.name === 'adam';
-    this.state1 = slots.map((s) => allocate(dtype, needs1 ? s.param.data.length : 0));
-    this.state2 = slots.map((s) => allocate(dtype, needs2 ? s.param.data.length : 0));
+    this.arrays = slots.map(({ param, grad, decay }) => ({
+      w: param.data,
+      g: grad.data,
+      s1: kernels.alloc(needs1 ? param.data.length : 0),
+      s2: kernels.alloc(needs2 ? param.data.length : 0),
+      decay,
+    }));
   }
 
   /** The iteration document's line for this optimizer. */
@@ -55,50 +90,18 @@ export class Optimizer {
       label: `${slot.param.name} ← update`,
       run: () => {
         if (i === 0) this.t++;
-        this.updateSlot(i);
+        this.update(i, 0, slot.param.data.length);
       },
     }));
+  }
+
+  /** Updates values [start, end) of slot i with the current learning rate and step number. */
+  update(i: number, start: number, end: number): void {
+    applyUpdate(this.kernels, this.settings, this.arrays[i], start, end, this.lr, this.t);
   }
 
   /** Called once per finished epoch. */
   decayLearningRate(): void {
     this.lr *= this.settings.lrDecay;
-  }
-
-  private updateSlot(i: number): void {
-    const { param, grad, decay } = this.slots[i];
-    const w = param.data;
-    const g = grad.data;
-    const lambda = decay ? this.settings.weightDecay : 0;
-    const lr = this.lr;
-    const n = w.length;
-    switch (this.name) {
-      case 'sgd':
-        for (let j = 0; j < n; j++) w[j] -= lr * (g[j] + lambda * w[j]);
-        break;
-      case 'momentum': {
-        const v = this.state1[i];
-        const mu = this.settings.momentum;
-        for (let j = 0; j < n; j++) {
-          v[j] = mu * v[j] - lr * (g[j] + lambda * w[j]);
-          w[j] += v[j];
-        }
-        break;
-      }
-      case 'adam': {
-        const m = this.state1[i];
-        const v = this.state2[i];
-        const { beta1: b1, beta2: b2 } = this.settings;
-        const c1 = 1 / (1 - Math.pow(b1, this.t));
-        const c2 = 1 / (1 - Math.pow(b2, this.t));
-        for (let j = 0; j < n; j++) {
-          const gj = g[j] + lambda * w[j];
-          m[j] = b1 * m[j] + (1 - b1) * gj;
-          v[j] = b2 * v[j] + (1 - b2) * gj * gj;
-          w[j] -= (lr * (m[j] * c1)) / (Math.sqrt(v[j] * c2) + ADAM_EPSILON);
-        }
-        break;
-      }
-    }
   }
 }

@@ -1,14 +1,19 @@
-// Drives training as a program with a cursor: epoch › batch › phase › sub-step. `stepSub`,
-// `stepPhase`, `step` (one iteration) and `runEpoch` all advance the same cursor through the same
-// sub-steps, so stepping one phase at a time gives exactly the numbers of a full step.
+// Drives training as a program with a cursor: epoch › batch › phase › sub-step. `stepSub` and
+// `stepPhase` run the phases' sub-steps; `step` (one iteration) and `runEpoch` run a whole iteration
+// as the split iteration of splitStep.ts, on one thread or two (config.threads), which gives the
+// numbers of the sub-steps to the bit — so stepping one phase at a time matches a full step.
 import { TrainConfig } from './config';
 import { Dataset } from './data/dataset';
 import { EvalResult, Evaluator } from './evaluate';
+import { HelperThread, locateShardWorker } from './helperThread';
 import { jsKernels, Kernels } from './kernels';
-import { initParams, MlpModel, MlpParams, MlpShape, PARAM_NAMES } from './mlp';
+import { initParams, MlpModel, MlpParams, MlpShape, PARAM_NAMES, ParamName } from './mlp';
 import { Optimizer } from './optimizers';
 import { Phase, SubStep } from './phase';
 import { Rng } from './rng';
+import { IterationSpec, IterationTensors, layoutIn, ShardResult, SplitIteration } from './splitStep';
+import { FloatArray } from './tensor';
+import { ThreadChooser } from './threadChooser';
 
 export interface StepRecord {
   /** Iterations finished so far, counting this one (1-based). */
@@ -63,12 +68,21 @@ export class Trainer {
   /** True once the configured epochs ran or early stopping fired. */
   finished = false;
   stoppedEarly = false;
+  /** Threads whole iterations may run on: config.threads when the kernels and the helper thread's
+   *  script allow it, else 1 (the JS kernels, arrays outside shared memory, no dist/shardWorker.js).
+   *  With 2, a ThreadChooser still runs an iteration on one thread when that is faster. */
+  threads: 1 | 2 = 1;
 
   private readonly evaluator: Evaluator;
   private readonly order: Int32Array;
   private readonly shuffleRng: Rng;
   private readonly batchInputs: Int32Array;
   private readonly batchTargets: Int32Array;
+  private readonly split: SplitIteration;
+  /** Started at the first whole iteration on two threads; ended when training finishes. */
+  private helper: HelperThread | undefined;
+  private readonly startHelper: (() => HelperThread) | undefined;
+  private readonly chooser = new ThreadChooser();
   private epochLoss = 0;
   private epochCorrect = 0;
   private epochExamples = 0;
@@ -97,7 +111,7 @@ export class Trainer {
     this.optimizer = new Optimizer(
       config,
       PARAM_NAMES.map((name) => ({ param: this.params[name], grad: this.model.grads[name], decay: name.startsWith('W') })),
-      'f32',
+      kernels,
     );
     this.phases = [
       ...this.model.phases,
@@ -114,8 +128,27 @@ export class Trainer {
     this.order = Int32Array.from({ length: dataset.train.n }, (_, i) => i);
     this.shuffleRng = new Rng((config.seed ^ SHUFFLE_SALT) >>> 0);
     this.shuffleRng.shuffle(this.order);
-    this.batchInputs = new Int32Array(capacity * dataset.context);
-    this.batchTargets = new Int32Array(capacity);
+    this.batchInputs = kernels.allocInt32(capacity * dataset.context);
+    this.batchTargets = kernels.allocInt32(capacity);
+    const data = (tensors: MlpParams) => Object.fromEntries(PARAM_NAMES.map((name) => [name, tensors[name].data])) as Record<ParamName, FloatArray>;
+    const tensors: IterationTensors = {
+      params: data(this.params),
+      grads: data(this.model.grads),
+      buffers: this.model.buffers,
+      state1: this.optimizer.arrays.map((a) => a.s1),
+      state2: this.optimizer.arrays.map((a) => a.s2),
+      inputs: this.batchInputs,
+      targets: this.batchTargets,
+    };
+    const spec: IterationSpec = { shape: this.shape, update: config };
+    this.split = new SplitIteration(kernels, spec, tensors);
+    const shared = kernels.shared;
+    const layout = shared && layoutIn(tensors, shared.memory.buffer);
+    const script = locateShardWorker();
+    if (config.threads === 2 && shared && layout && script) {
+      this.startHelper = () => new HelperThread(script, { shared, spec, layout });
+      this.threads = 2;
+    }
   }
 
   get atIterationStart(): boolean {
@@ -153,8 +186,9 @@ export class Trainer {
     return p;
   }
 
-  /** Runs the rest of the current iteration (one mini-batch). */
+  /** Runs the rest of the current iteration (one mini-batch); a whole one as the split iteration. */
   step(): Progress {
+    if (this.atIterationStart) return this.runIteration();
     let p = this.stepSub();
     while (!p.iteration) p = this.stepSub();
     return p;
@@ -174,6 +208,61 @@ export class Trainer {
       onEpoch?.(e);
     }
     return this.epochs;
+  }
+
+  /** Halves of whole iterations (shard 1 or slice 1) the helper thread ran so far: 2 per
+   *  iteration when it keeps up, fewer when it was late and this thread took them. */
+  get helperHalves(): number {
+    return this.helper?.halvesByHelper ?? 0;
+  }
+
+  /** Ends the helper thread, if one runs; training goes on, on one thread, if asked to. */
+  close(): void {
+    this.helper?.close();
+    this.helper = undefined;
+    this.threads = 1;
+  }
+
+  /** One whole iteration, every phase of it, as splitStep.ts's parts. */
+  private runIteration(): Progress {
+    if (this.finished) throw new Error('training has finished');
+    this.loadBatch();
+    const t0 = performance.now();
+    const n = this.model.n;
+    const t = ++this.optimizer.t;
+    const lr = this.optimizer.lr;
+    const twoThreads = this.threads === 2 && this.chooser.next() === 2;
+    // Starting the helper takes tens of milliseconds: not a time the chooser should compare.
+    const timed = this.threads === 2 && (!twoThreads || this.helper !== undefined);
+    let shards: [ShardResult, ShardResult];
+    try {
+      shards = twoThreads ? this.runOnTwoThreads(n, lr, t) : this.runOnOneThread(n, lr, t);
+    } catch (e) {
+      this.close();
+      throw e;
+    }
+    this.model.loss = (shards[0].lossSum + shards[1].lossSum) / n;
+    this.model.correct = shards[0].correct + shards[1].correct;
+    const ms = performance.now() - t0;
+    if (timed) this.chooser.record(ms);
+    this.epochSeconds += ms / 1000;
+    const phase = this.phases[this.phases.length - 1];
+    const progress: Progress = { phase, subStep: phase.subSteps[phase.subSteps.length - 1], iteration: this.finishIteration() };
+    if (this.batch === this.batchesPerEpoch) progress.epoch = this.finishEpoch();
+    return progress;
+  }
+
+  private runOnOneThread(n: number, lr: number, t: number): [ShardResult, ShardResult] {
+    const s = this.split;
+    const shards: [ShardResult, ShardResult] = [s.forwardBackward(0, n), s.forwardBackward(1, n)];
+    s.gradientsAndUpdate(0, n, lr, t);
+    s.gradientsAndUpdate(1, n, lr, t);
+    return shards;
+  }
+
+  private runOnTwoThreads(n: number, lr: number, t: number): [ShardResult, ShardResult] {
+    this.helper ??= this.startHelper!();
+    return this.helper.run(this.split, n, lr, t);
   }
 
   private loadBatch(): void {
@@ -229,6 +318,7 @@ export class Trainer {
     } else this.epochsWithoutImprovement++;
     this.stoppedEarly = this.config.patience > 0 && this.epochsWithoutImprovement >= this.config.patience;
     this.finished = this.stoppedEarly || this.epoch >= this.config.epochs;
+    if (this.finished) this.close();
     return record;
   }
 }

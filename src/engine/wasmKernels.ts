@@ -1,46 +1,20 @@
 // The WebAssembly SIMD kernel backend: dist/kernels.wasm, compiled from wasm/assembly/kernels.ts by
 // scripts/build-wasm.mjs, behind the Kernels interface (jsKernels stays the reference and fallback).
 //
-// Memory: the module imports one memory, created here at its full size (memoryMiB, 256 MiB by
-// default: address space, backed only where touched) with maximum = initial. It can never grow, so
-// the Float32Array views handed out by alloc() can never detach. alloc() bumps a pointer and nothing
-// is freed; once the reserve is used up alloc() returns ordinary Float32Arrays. Arrays outside the
-// wasm memory (such arrays, a batch's Int32Array ids, anything else) are copied into scratch space
-// above the allocations for the duration of a call and the outputs copied back. A call whose scratch
-// does not fit, or that is given a Float64Array (the gradient check's f64 models), runs the JS
-// kernels. Out-of-range ids and targets never reach memory outside the arrays: gathered rows are
-// NaN, scattered ones skipped, the loss NaN.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { activationByName, ActivationName } from './activations';
-import { jsKernels, Kernels } from './kernels';
+// Memory: the module imports one shared memory, created here at its full size (memoryMiB, 256 MiB
+// by default: address space, backed only where touched) with maximum = initial. It can never grow,
+// so the Float32Array views handed out by alloc() can never detach, and a helper thread can attach a
+// second instance to it (attachWasmKernels) and work on the same tensors. alloc() bumps a pointer and
+// nothing is freed; once the reserve is used up alloc() returns ordinary arrays. Arrays outside the
+// wasm memory are copied into scratch space above the allocations for the duration of a call and
+// the outputs copied back. A call whose scratch does not fit, or that is given a Float64Array (the
+// gradient check's f64 models), runs the JS kernels. Out-of-range ids and targets never reach memory
+// outside the arrays: gathered rows are NaN, scattered ones skipped, the loss NaN.
+import { readFileSync } from 'node:fs';
+import { ActivationName } from './activations';
+import { findBuilt } from './builtFiles';
+import { ADAM_EPSILON, jsKernels, Kernels, SharedKernelMemory } from './kernels';
 import { FloatArray } from './tensor';
-
-/** Kernels plus fused steps a trainer can opt into. Each equals the reference steps it replaces. */
-export interface FastKernels extends Kernels {
-  /** Z[r, :] += bias, then H = f(Z): addBias followed by activation.forward over rows·cols. */
-  biasActivation(z: FloatArray, bias: FloatArray, h: FloatArray, rows: number, cols: number, activation: ActivationName): void;
-  /** dZ = dH ⊙ f'(Z), as activation.backward. */
-  activationBackward(z: FloatArray, h: FloatArray, dh: FloatArray, dz: FloatArray, count: number, activation: ActivationName): void;
-  /** softmaxRows into P, softmaxCrossEntropyGrad into dZ, and returns crossEntropySum. */
-  softmaxCrossEntropy(z: FloatArray, targets: Int32Array, p: FloatArray, dz: FloatArray, rows: number, cols: number, scale: number): number;
-  /** The updates of Optimizer (optimizers.ts) on the first n values; `decay` is the L2 λ. */
-  sgdUpdate(w: FloatArray, g: FloatArray, n: number, lr: number, decay: number): void;
-  momentumUpdate(w: FloatArray, g: FloatArray, v: FloatArray, n: number, lr: number, decay: number, momentum: number): void;
-  /** `t` is the number of the update, from 1, for Adam's bias corrections. */
-  adamUpdate(
-    w: FloatArray,
-    g: FloatArray,
-    m: FloatArray,
-    v: FloatArray,
-    n: number,
-    lr: number,
-    decay: number,
-    beta1: number,
-    beta2: number,
-    t: number,
-  ): void;
-}
 
 export interface WasmKernelOptions {
   /** Size of the wasm memory: allocations plus scratch for copied arguments. */
@@ -51,50 +25,6 @@ const DEFAULT_MEMORY_MIB = 256;
 const PAGE_BYTES = 65536;
 /** Keeps every allocation on a v128 boundary. */
 const ALIGN = 16;
-/** As in optimizers.ts. */
-const ADAM_EPSILON = 1e-8;
-
-/** The reference FastKernels: jsKernels, the activations and the optimizer formulas, composed. */
-export const jsFastKernels: FastKernels = {
-  ...jsKernels,
-
-  biasActivation(z, bias, h, rows, cols, activation) {
-    jsKernels.addBias(z, bias, rows, cols);
-    activationByName(activation).forward(z, h, rows * cols);
-  },
-
-  activationBackward(z, h, dh, dz, count, activation) {
-    activationByName(activation).backward(z, h, dh, dz, count);
-  },
-
-  softmaxCrossEntropy(z, targets, p, dz, rows, cols, scale) {
-    jsKernels.softmaxRows(z, p, rows, cols);
-    jsKernels.softmaxCrossEntropyGrad(p, targets, dz, rows, cols, scale);
-    return jsKernels.crossEntropySum(p, targets, rows, cols);
-  },
-
-  sgdUpdate(w, g, n, lr, decay) {
-    for (let j = 0; j < n; j++) w[j] -= lr * (g[j] + decay * w[j]);
-  },
-
-  momentumUpdate(w, g, v, n, lr, decay, momentum) {
-    for (let j = 0; j < n; j++) {
-      v[j] = momentum * v[j] - lr * (g[j] + decay * w[j]);
-      w[j] += v[j];
-    }
-  },
-
-  adamUpdate(w, g, m, v, n, lr, decay, beta1, beta2, t) {
-    const c1 = 1 / (1 - Math.pow(beta1, t));
-    const c2 = 1 / (1 - Math.pow(beta2, t));
-    for (let j = 0; j < n; j++) {
-      const gj = g[j] + decay * w[j];
-      m[j] = beta1 * m[j] + (1 - beta1) * gj;
-      v[j] = beta2 * v[j] + (1 - beta2) * gj * gj;
-      w[j] -= (lr * (m[j] * c1)) / (Math.sqrt(v[j] * c2) + ADAM_EPSILON);
-    }
-  },
-};
 
 /** The module's exports: byte addresses and sizes (see the AssemblyScript source). */
 interface WasmExports {
@@ -104,16 +34,18 @@ interface WasmExports {
   LINEAR: WebAssembly.Global;
   heapBase(): number;
   matmul(a: number, b: number, c: number, m: number, k: number, n: number, accumulate: number): void;
-  matmulTN(a: number, b: number, c: number, m: number, k: number, n: number, accumulate: number): void;
+  matmulTN(a: number, b: number, c: number, m: number, k: number, n: number, accumulate: number, lda: number): void;
   matmulNT(a: number, b: number, c: number, m: number, k: number, n: number, accumulate: number): void;
   addBias(z: number, bias: number, rows: number, cols: number): void;
-  sumRows(x: number, out: number, rows: number, cols: number): void;
+  sumRows(x: number, out: number, rows: number, cols: number, ld: number): void;
+  activationForward(z: number, h: number, count: number, activation: number): void;
   biasActivation(z: number, bias: number, h: number, rows: number, cols: number, activation: number): void;
   activationBackward(z: number, h: number, dh: number, dz: number, count: number, activation: number): void;
   softmaxRows(z: number, p: number, rows: number, cols: number): void;
   crossEntropySum(p: number, targets: number, rows: number, cols: number): number;
   softmaxCrossEntropyGrad(p: number, targets: number, dz: number, rows: number, cols: number, scale: number): void;
   softmaxCrossEntropy(z: number, targets: number, p: number, dz: number, rows: number, cols: number, scale: number): number;
+  countCorrect(p: number, targets: number, rows: number, cols: number): number;
   gatherRows(w: number, wRows: number, ids: number, e: number, rows: number, context: number, dim: number, k0: number, k1: number): void;
   scatterAddRows(de: number, ids: number, dw: number, wRows: number, rows: number, context: number, dim: number, k0: number, k1: number): void;
   sgdUpdate(w: number, g: number, n: number, lr: number, decay: number): void;
@@ -143,25 +75,30 @@ type Arg = readonly [data: FloatArray | Int32Array, used: number, mode: number];
 
 /** The built module: next to the running bundle (dist/), else in the project's dist/. */
 export function locateKernelsWasm(): string {
-  const beside = join(__dirname, 'kernels.wasm');
-  if (existsSync(beside)) return beside;
-  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) {
-      const built = join(dir, 'dist', 'kernels.wasm');
-      if (existsSync(built)) return built;
-      break;
-    }
-  }
-  throw new Error(`kernels.wasm not found (run npm run build); looked in ${__dirname} and the project's dist/`);
+  const found = findBuilt('kernels.wasm');
+  if (!found) throw new Error(`kernels.wasm not found (run npm run build); looked in ${__dirname} and the project's dist/`);
+  return found;
 }
 
-export function createWasmKernels(wasmBytes?: Uint8Array, options: WasmKernelOptions = {}): FastKernels {
+export function createWasmKernels(wasmBytes?: Uint8Array, options: WasmKernelOptions = {}): Kernels {
   const bytes = wasmBytes ?? readFileSync(locateKernelsWasm());
   const pages = Math.ceil(((options.memoryMiB ?? DEFAULT_MEMORY_MIB) * 2 ** 20) / PAGE_BYTES);
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   // The copy gives WebAssembly.Module the unshared ArrayBuffer it requires, whatever backs `bytes`.
-  const compiled = new WebAssembly.Module(new Uint8Array(bytes));
-  const wasm = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as WasmExports;
+  const module = new WebAssembly.Module(new Uint8Array(bytes));
+  return wasmKernels({ module, memory }, true);
+}
+
+/** A second instance over the memory of createWasmKernels' (for a helper thread). It allocates
+ *  nothing: its callers pass arrays already in that memory, so it never writes where the first
+ *  instance keeps its allocations or scratch copies. */
+export function attachWasmKernels(shared: SharedKernelMemory): Kernels {
+  return wasmKernels(shared, false);
+}
+
+function wasmKernels(shared: SharedKernelMemory, owner: boolean): Kernels {
+  const { module, memory } = shared;
+  const wasm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as WasmExports;
   const buffer = memory.buffer; // the same for the memory's whole life: it cannot grow
   const activations: Record<ActivationName, number> = {
     sigmoid: wasm.SIGMOID.value,
@@ -170,9 +107,9 @@ export function createWasmKernels(wasmBytes?: Uint8Array, options: WasmKernelOpt
     linear: wasm.LINEAR.value,
   };
   const align = (p: number) => Math.ceil(p / ALIGN) * ALIGN;
-  let top = align(wasm.heapBase());
+  let top = owner ? align(wasm.heapBase()) : buffer.byteLength;
 
-  /** Byte address of `bytes` fresh bytes, or -1 when the memory is full. */
+  /** Byte address of `bytes` fresh bytes, or -1 when the memory is full (always, when attached). */
   const reserve = (bytes: number): number => {
     const p = top;
     if (p + bytes > buffer.byteLength) return -1;
@@ -213,11 +150,17 @@ export function createWasmKernels(wasmBytes?: Uint8Array, options: WasmKernelOpt
 
   return {
     name: 'wasm',
+    shared,
 
     alloc(n) {
       const p = reserve(n * 4);
       // Scratch copies may have left data there; alloc() promises zeros like new Float32Array(n).
       return p < 0 ? new Float32Array(n) : new Float32Array(buffer, p, n).fill(0);
+    },
+
+    allocInt32(n) {
+      const p = reserve(n * 4);
+      return p < 0 ? new Int32Array(n) : new Int32Array(buffer, p, n).fill(0);
     },
 
     matmul: (a, b, c, m, k, n, accumulate) =>
@@ -227,11 +170,11 @@ export function createWasmKernels(wasmBytes?: Uint8Array, options: WasmKernelOpt
         () => jsKernels.matmul(a, b, c, m, k, n, accumulate),
       ),
 
-    matmulTN: (a, b, c, m, k, n, accumulate) =>
+    matmulTN: (a, b, c, m, k, n, accumulate, lda = m) =>
       run(
-        [[a, k * m, IN], [b, k * n, IN], [c, m * n, accumulate ? INOUT : OUT]],
-        ([pa, pb, pc]) => wasm.matmulTN(pa, pb, pc, m, k, n, +accumulate),
-        () => jsKernels.matmulTN(a, b, c, m, k, n, accumulate),
+        [[a, k > 0 ? (k - 1) * lda + m : 0, IN], [b, k * n, IN], [c, m * n, accumulate ? INOUT : OUT]],
+        ([pa, pb, pc]) => wasm.matmulTN(pa, pb, pc, m, k, n, +accumulate, lda),
+        () => jsKernels.matmulTN(a, b, c, m, k, n, accumulate, lda),
       ),
 
     matmulNT: (a, b, c, m, k, n, accumulate) =>
@@ -248,11 +191,18 @@ export function createWasmKernels(wasmBytes?: Uint8Array, options: WasmKernelOpt
         () => jsKernels.addBias(z, bias, rows, cols),
       ),
 
-    sumRows: (x, out, rows, cols) =>
+    sumRows: (x, out, rows, cols, ld = cols) =>
       run(
-        [[x, rows * cols, IN], [out, cols, OUT]],
-        ([px, po]) => wasm.sumRows(px, po, rows, cols),
-        () => jsKernels.sumRows(x, out, rows, cols),
+        [[x, rows > 0 ? (rows - 1) * ld + cols : 0, IN], [out, cols, OUT]],
+        ([px, po]) => wasm.sumRows(px, po, rows, cols, ld),
+        () => jsKernels.sumRows(x, out, rows, cols, ld),
+      ),
+
+    activationForward: (z, h, count, activation) =>
+      run(
+        [[z, count, IN], [h, count, OUT]],
+        ([pz, ph]) => wasm.activationForward(pz, ph, count, activations[activation]),
+        () => jsKernels.activationForward(z, h, count, activation),
       ),
 
     softmaxRows: (z, p, rows, cols) =>
@@ -274,6 +224,13 @@ export function createWasmKernels(wasmBytes?: Uint8Array, options: WasmKernelOpt
         [[p, rows * cols, IN], [targets, rows, IN], [dz, rows * cols, OUT]],
         ([pp, pt, pd]) => wasm.softmaxCrossEntropyGrad(pp, pt, pd, rows, cols, scale),
         () => jsKernels.softmaxCrossEntropyGrad(p, targets, dz, rows, cols, scale),
+      ),
+
+    countCorrect: (p, targets, rows, cols) =>
+      run(
+        [[p, rows * cols, IN], [targets, rows, IN]],
+        ([pp, pt]) => wasm.countCorrect(pp, pt, rows, cols),
+        () => jsKernels.countCorrect(p, targets, rows, cols),
       ),
 
     gatherRows(w, ids, e, rows, context, dim, k0, k1) {
@@ -298,35 +255,35 @@ export function createWasmKernels(wasmBytes?: Uint8Array, options: WasmKernelOpt
       run(
         [[z, rows * cols, INOUT], [bias, cols, IN], [h, rows * cols, OUT]],
         ([pz, pb, ph]) => wasm.biasActivation(pz, pb, ph, rows, cols, activations[activation]),
-        () => jsFastKernels.biasActivation(z, bias, h, rows, cols, activation),
+        () => jsKernels.biasActivation(z, bias, h, rows, cols, activation),
       ),
 
     activationBackward: (z, h, dh, dz, count, activation) =>
       run(
         [[z, count, IN], [h, count, IN], [dh, count, IN], [dz, count, OUT]],
         ([pz, ph, pdh, pdz]) => wasm.activationBackward(pz, ph, pdh, pdz, count, activations[activation]),
-        () => jsFastKernels.activationBackward(z, h, dh, dz, count, activation),
+        () => jsKernels.activationBackward(z, h, dh, dz, count, activation),
       ),
 
     softmaxCrossEntropy: (z, targets, p, dz, rows, cols, scale) =>
       run(
         [[z, rows * cols, IN], [targets, rows, IN], [p, rows * cols, OUT], [dz, rows * cols, OUT]],
         ([pz, pt, pp, pd]) => wasm.softmaxCrossEntropy(pz, pt, pp, pd, rows, cols, scale),
-        () => jsFastKernels.softmaxCrossEntropy(z, targets, p, dz, rows, cols, scale),
+        () => jsKernels.softmaxCrossEntropy(z, targets, p, dz, rows, cols, scale),
       ),
 
     sgdUpdate: (w, g, n, lr, decay) =>
       run(
         [[w, n, INOUT], [g, n, IN]],
         ([pw, pg]) => wasm.sgdUpdate(pw, pg, n, lr, decay),
-        () => jsFastKernels.sgdUpdate(w, g, n, lr, decay),
+        () => jsKernels.sgdUpdate(w, g, n, lr, decay),
       ),
 
     momentumUpdate: (w, g, v, n, lr, decay, momentum) =>
       run(
         [[w, n, INOUT], [g, n, IN], [v, n, INOUT]],
         ([pw, pg, pv]) => wasm.momentumUpdate(pw, pg, pv, n, lr, decay, momentum),
-        () => jsFastKernels.momentumUpdate(w, g, v, n, lr, decay, momentum),
+        () => jsKernels.momentumUpdate(w, g, v, n, lr, decay, momentum),
       ),
 
     adamUpdate: (w, g, m, v, n, lr, decay, beta1, beta2, t) =>
@@ -334,7 +291,7 @@ export function createWasmKernels(wasmBytes?: Uint8Array, options: WasmKernelOpt
         [[w, n, INOUT], [g, n, IN], [m, n, INOUT], [v, n, INOUT]],
         ([pw, pg, pm, pv]) =>
           wasm.adamUpdate(pw, pg, pm, pv, n, lr, decay, beta1, beta2, 1 / (1 - Math.pow(beta1, t)), 1 / (1 - Math.pow(beta2, t)), ADAM_EPSILON),
-        () => jsFastKernels.adamUpdate(w, g, m, v, n, lr, decay, beta1, beta2, t),
+        () => jsKernels.adamUpdate(w, g, m, v, n, lr, decay, beta1, beta2, t),
       ),
   };
 }

@@ -1,8 +1,18 @@
 // Shared by the extension-host suites.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import type { NlmApi } from '../../src/extension/extension';
+import type { RunInfo } from '../../src/extension/protocol';
+import type { TrainArgs } from '../../src/extension/commands/trainingCommands';
 
 export const EXTENSION_ID = 'nlm-lab.nlm-lab';
+/** The repository (out/test/extension → ../../..). */
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
+/** A small network: quick to train, same code paths. */
+export const SMALL = { hiddenUnits: 32, batchSize: 50, epochs: 2 };
 
 export async function api(): Promise<NlmApi> {
   const ext = vscode.extensions.getExtension<NlmApi>(EXTENSION_ID);
@@ -16,11 +26,40 @@ export async function waitFor<T>(what: string, fn: () => T | undefined | false, 
     const v = fn();
     if (v) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
-/** The harness bridge (screenshots, webview text); undefined outside the harness. */
+/** NLM: Train with arguments instead of the pickers; resolves once the run is loaded. */
+export async function train(args: TrainArgs): Promise<RunInfo> {
+  const info = await vscode.commands.executeCommand<RunInfo | undefined>('nlm.train', { noDashboard: true, ...args });
+  if (!info) throw new Error(`NLM: Train did not load ${args.dataset}`);
+  return info;
+}
+
+/** The message of the next error notification the extension shows. */
+export async function nextProblem(): Promise<string> {
+  const { onDidReportProblem } = await api();
+  return new Promise((resolve) => {
+    const subscription = onDidReportProblem((message) => {
+      subscription.dispose();
+      resolve(message);
+    });
+  });
+}
+
+/** `node dist/cli.js …`, parsed from JSON. */
+export function cli(args: string[]): unknown {
+  // In desktop VS Code (test-electron) execPath is Electron, which runs as plain Node with this.
+  const env = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
+  return JSON.parse(execFileSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), ...args], { encoding: 'utf8', env }));
+}
+
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'nlm-ext-'));
+}
+
+/** The harness bridge (screenshots, webview text, the UI script); undefined outside the harness. */
 export async function harness(route: string, body: unknown): Promise<unknown> {
   const base = process.env.VSCODE_HARNESS_URL;
   if (!base) return undefined;

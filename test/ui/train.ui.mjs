@@ -1,21 +1,100 @@
-// UI test: a student runs "NLM: Train" from the Command Palette, picks the demo corpus, and sees
-// the dashboard draw its curves. Screenshots go to the harness's --out folder.
+// UI test, as a student works: "NLM: Train" from the Command Palette, the demo corpus picked with
+// the keyboard, the dashboard drawing its curves next to the NLM view; then Pause, the palette
+// offering only what fits a paused run, Step Mini-batch advancing one iteration, Inspect Weights
+// opening W1's heatmap, and Resume. Screenshots go to the harness's --out folder.
+// Run it with --settings test/ui/settings.json, so training lasts long enough to be paused.
+// Screenshot names start with NLM_UI_SHOTS (default "ui-"; the .vsix run uses "vsix-").
+
+/** The status bar item's text, e.g. "NLM paused · epoch 1/10 · batch 200/612 · loss 2.1". */
+async function statusText(page) {
+  return (await page.locator('.statusbar-item[id$="nlm.status"]').innerText()).trim();
+}
+
+async function waitFor(page, what, fn, timeoutMs = 30000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await page.waitForTimeout(200);
+  }
+}
+
+/** The labels the Command Palette lists for a query (then closes it). */
+async function paletteLabels(page, query) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input').first();
+  await input.waitFor({ state: 'visible' });
+  await input.fill('>' + query);
+  await page.waitForTimeout(500);
+  const labels = await page.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
+  await page.keyboard.press('Escape');
+  return labels.map((l) => l.trim());
+}
+
+/** Points of the longest path in the webview's charts (the per-batch loss line). */
+function curvePoints(frame) {
+  return frame.evaluate(() => Math.max(0, ...[...document.querySelectorAll('svg path')].map((p) => (p.getAttribute('d') ?? '').split(/[ML]/).length - 1)));
+}
+
+const stepOf = (text) => Number((/step ([\d,]+)/.exec(text)?.[1] ?? 'NaN').replace(/,/g, ''));
+
 export default async function (ctx) {
+  const { page } = ctx;
+  const screenshot = (name) => ctx.screenshot(`${process.env.NLM_UI_SHOTS ?? 'ui-'}${name}`);
+  // The NLM view; in a fresh window it welcomes with a Train button.
+  const icon = page.locator('.activitybar .action-item', { has: page.locator('a[aria-label^="NLM Lab"]') });
+  // A click on the icon of the container already shown would hide it.
+  if (!/\bchecked\b/.test((await icon.getAttribute('class')) ?? '')) await icon.click();
+  const view = page.locator('[id="workbench.view.extension.nlm"]');
+  await view.locator('.welcome-view-content, .monaco-list-row').first().waitFor({ timeout: 10000 });
+  if (await view.locator('.welcome-view-content', { hasText: 'No model is loaded yet' }).isVisible()) console.log('screenshot:', await screenshot('nlm-welcome'));
+
   await ctx.runCommand('NLM: Train');
-  const page = ctx.page;
-  // Our dataset picker replaces the palette: wait for its title, then take the first entry.
   await page.locator('.quick-input-widget .quick-input-title', { hasText: 'NLM: Train' }).waitFor({ timeout: 30000 });
-  const demo = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Built-in demo corpus' });
-  await demo.waitFor({ timeout: 30000 });
-  await demo.click();
-  const wv = await ctx.waitForWebviewText('Gradient norms', 60000);
-  // Let it train a few seconds so the curves have points.
-  await page.waitForTimeout(8000);
-  const points = await wv.frame.evaluate(() => {
-    const paths = [...document.querySelectorAll('svg path')].map((p) => (p.getAttribute('d') ?? '').split(/[ML]/).length - 1);
-    return Math.max(0, ...paths);
+  await page.keyboard.type('demo corpus');
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Built-in demo corpus' }).waitFor({ timeout: 10000 });
+  await page.keyboard.press('Enter');
+
+  const dashboard = await ctx.waitForWebviewText('Gradient norms', 60000);
+  // The NLM view beside the dashboard: run facts and live parameter statistics.
+  await page.locator('.monaco-list-row', { hasText: /W1\s*\[/ }).first().waitFor({ timeout: 10000 });
+  const points = await waitFor(page, 'the loss curve to have 20 points', async () => {
+    const n = await curvePoints(dashboard.frame);
+    return n >= 20 && n;
   });
-  if (points < 20) throw new Error(`the loss curve has only ${points} points`);
-  console.log('curve points:', points);
-  console.log('screenshot:', await ctx.screenshot(process.env.NLM_UI_SHOT ?? 'ui-dashboard-training'));
+  console.log(`training: ${points} curve points; status bar "${await statusText(page)}"`);
+  console.log('screenshot:', await screenshot('dashboard-training'));
+
+  await ctx.runCommand('NLM: Pause');
+  await waitFor(page, 'the status bar to say paused', async () => {
+    const status = await statusText(page);
+    if (/^NLM finished/.test(status)) throw new Error('training finished before it could be paused: run with --settings test/ui/settings.json (more epochs)');
+    return /^NLM paused/.test(status);
+  });
+  const offered = await paletteLabels(page, 'NLM: ');
+  for (const label of ['NLM: Resume', 'NLM: Step Mini-batch', 'NLM: Stop']) if (!offered.includes(label)) throw new Error(`paused, the palette lacks ${label}: ${offered.join(', ')}`);
+  if (offered.includes('NLM: Pause')) throw new Error(`paused, the palette still offers NLM: Pause: ${offered.join(', ')}`);
+
+  const before = stepOf((await ctx.waitForWebviewText('step ')).text);
+  await ctx.runCommand('NLM: Step Mini-batch');
+  const after = await waitFor(page, 'one more iteration on the dashboard', async () => {
+    const step = stepOf((await ctx.waitForWebviewText('step ')).text);
+    return step > before && step;
+  });
+  if (after !== before + 1) throw new Error(`Step Mini-batch went from step ${before} to ${after}`);
+  if (!/^NLM paused/.test(await statusText(page))) throw new Error(`after a step: "${await statusText(page)}"`);
+  console.log(`step mini-batch: ${before} → ${after}`);
+
+  await ctx.runCommand('NLM: Inspect Weights');
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: 'NLM: Inspect Weights' }).waitFor({ timeout: 10000 });
+  await page.keyboard.type('W1');
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'word embeddings' }).waitFor({ timeout: 10000 });
+  await page.keyboard.press('Enter');
+  await ctx.waitForWebviewText('Row i is the learned vector of word i.', 20000);
+  await page.waitForTimeout(1000); // the heatmap draws after its tensor arrives
+  console.log('screenshot:', await screenshot('inspect-weights-W1'));
+
+  await ctx.runCommand('NLM: Resume');
+  await waitFor(page, 'training to resume', async () => /^NLM (training|finished)/.test(await statusText(page)));
 }

@@ -1,20 +1,37 @@
-// package.json's settings and launch attributes must say what the engine does.
+// package.json's settings, launch attributes, commands and menus must say what the engine and
+// the extension do. Settings drift is fixed with `node scripts/gen-settings.mjs`.
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { test } from 'node:test';
-import { DEFAULT_CONFIG, NUMBER_RULES, TrainConfig } from '../../src/engine/config';
+import { ACTIVATIONS } from '../../src/engine/activations';
+import { DEFAULT_CONFIG, INITS, NUMBER_RULES, OPTIMIZERS, TrainConfig } from '../../src/engine/config';
 
-const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 
-test('every hyper-parameter is an nlm.* setting with the engine default and bounds', () => {
-  const props = manifest.contributes.configuration.properties as Record<string, { default: unknown; minimum?: number; maximum?: number }>;
+interface Setting {
+  type: string;
+  default: unknown;
+  minimum?: number;
+  maximum?: number;
+  enum?: string[];
+  description: string;
+}
+
+test('every hyper-parameter is an nlm.* setting with the engine default, type, bounds and description', () => {
+  const props = manifest.contributes.configuration.properties as Record<string, Setting>;
+  const choices: Partial<Record<keyof TrainConfig, readonly string[]>> = { activation: ACTIVATIONS, init: INITS, optimizer: OPTIMIZERS };
   for (const key of Object.keys(DEFAULT_CONFIG) as (keyof TrainConfig)[]) {
     const p = props[`nlm.${key}`];
     assert.ok(p, `nlm.${key} is declared`);
     assert.deepEqual(p.default, DEFAULT_CONFIG[key], `nlm.${key} default`);
+    assert.ok(p.description, `nlm.${key} has a description`);
     const rule = NUMBER_RULES[key as keyof typeof NUMBER_RULES];
-    if (rule) assert.deepEqual([p.minimum, p.maximum], [rule.min, rule.max], `nlm.${key} bounds`);
+    if (rule) {
+      assert.deepEqual([p.type, p.minimum, p.maximum], [rule.integer ? 'integer' : 'number', rule.min, rule.max], `nlm.${key} type and bounds`);
+      assert.equal(p.description, rule.description, `nlm.${key} description`);
+    } else assert.deepEqual(p.enum, [...(choices[key] ?? [])], `nlm.${key} choices`);
   }
   assert.equal(Object.keys(props).length, Object.keys(DEFAULT_CONFIG).length, 'no stale settings');
 });
@@ -32,4 +49,24 @@ test('commands are in the NLM category and every menu entry names a declared com
   for (const entries of Object.values(manifest.contributes.menus) as { command: string }[][]) {
     for (const e of entries) assert.ok(ids.has(e.command), e.command);
   }
+});
+
+test('enablement and when clauses use only the context keys the extension sets', () => {
+  const clauses = [
+    ...(manifest.contributes.commands as { enablement?: string }[]).map((c) => c.enablement),
+    ...(Object.values(manifest.contributes.menus) as { when?: string }[][]).flat().map((e) => e.when),
+  ].filter((w): w is string => !!w);
+  const ours = new Set(clauses.flatMap((w) => w.match(/\bnlm\.\w+/g) ?? []).filter((k) => k !== 'nlm.run'));
+  assert.deepEqual([...ours].sort(), ['nlm.hasRun', 'nlm.state']);
+  for (const w of clauses) {
+    for (const [, value] of w.matchAll(/nlm\.state [!=]= (\w+)/g)) assert.ok(['idle', 'running', 'paused', 'finished'].includes(value), `${w}: ${value}`);
+  }
+});
+
+test('the view, its container icon and the activation events are declared', () => {
+  const c = manifest.contributes;
+  assert.ok(fs.existsSync(path.join(ROOT, c.viewsContainers.activitybar[0].icon)), 'activity bar icon');
+  assert.deepEqual(c.views.nlm.map((v: { id: string }) => v.id), ['nlm.run']);
+  assert.ok(c.viewsWelcome.some((w: { view: string; contents: string }) => w.view === 'nlm.run' && w.contents.includes('command:nlm.train')));
+  for (const e of ['onView:nlm.run', 'onWebviewPanel:nlm.dashboard']) assert.ok(manifest.activationEvents.includes(e), e);
 });

@@ -15,15 +15,15 @@ import { Optimizer } from '../../src/engine/optimizers';
 import { Rng } from '../../src/engine/rng';
 import { FloatArray } from '../../src/engine/tensor';
 import { Trainer } from '../../src/engine/trainer';
-import { createWasmKernels, FastKernels, jsFastKernels } from '../../src/engine/wasmKernels';
+import { createWasmKernels } from '../../src/engine/wasmKernels';
 import { toyDataset } from './fixtures';
 
 const TOL = 1e-5;
 const SIZES = [1, 3, 5, 17, 48, 100, 128, 250];
 
-let shared: FastKernels | undefined;
+let shared: Kernels | undefined;
 /** Loaded on first use, so a missing dist/kernels.wasm fails each test with the loader's message. */
-const wasm = (): FastKernels => (shared ??= createWasmKernels());
+const wasm = (): Kernels => (shared ??= createWasmKernels());
 
 type Placement = 'wasm memory' | 'plain arrays';
 const PLACEMENTS: readonly Placement[] = ['wasm memory', 'plain arrays'];
@@ -119,6 +119,49 @@ for (const kernel of ['matmul', 'matmulTN', 'matmulNT'] as const) {
   });
 }
 
+test('matmulTN on a column window of A (lda > m) matches the JS kernels and the rows of the whole product, to the bit', () => {
+  const rng = new Rng(21);
+  for (const [width, k, n] of [[128, 100, 250], [48, 100, 128], [17, 5, 3], [9, 1, 6]]) {
+    const a = randn(rng, k * width);
+    const b = randn(rng, k * n);
+    const whole = new Float32Array(width * n);
+    wasm().matmulTN(a, b, whole, width, k, n, false);
+    for (const [i0, i1] of [[0, Math.min(width, 56)], [Math.min(width, 56), width], [1, width - 1], [3, 4]]) {
+      if (i1 <= i0) continue;
+      const m = i1 - i0;
+      const expected = new Float32Array(m * n);
+      jsKernels.matmulTN(a.subarray(i0), b, expected, m, k, n, false, width);
+      const scale = new Float64Array(m * n);
+      jsKernels.matmulTN(abs64(a).subarray(i0), abs64(b), scale, m, k, n, false, width);
+      for (const where of PLACEMENTS) {
+        const c = place(where, new Float32Array(m * n));
+        wasm().matmulTN(place(where, a).subarray(i0), place(where, b), c, m, k, n, false, width);
+        const what = `rows [${i0}, ${i1}) of ${width}×${k}×${n}, ${where}`;
+        assertClose(c, expected, scale, what);
+        assert.deepEqual(c, whole.subarray(i0 * n, i1 * n), `${what}: the whole product's rows`);
+      }
+    }
+  }
+});
+
+test('row ranges of matmul and matmulNT give the rows of the whole product, to the bit', () => {
+  const rng = new Rng(22);
+  for (const kernel of ['matmul', 'matmulNT'] as const) {
+    for (const [m, k, n] of [[100, 48, 128], [100, 128, 250], [100, 250, 128], [100, 128, 48], [17, 5, 3]]) {
+      const a = place('wasm memory', randn(rng, m * k));
+      const b = place('wasm memory', randn(rng, k * n));
+      const whole = place('wasm memory', new Float32Array(m * n));
+      wasm()[kernel](a, b, whole, m, k, n, false);
+      for (const [r0, r1] of [[0, 52], [52, m], [1, 2], [5, m - 3]]) {
+        if (r1 <= r0 || r1 > m) continue;
+        const c = place('wasm memory', new Float32Array((r1 - r0) * n));
+        wasm()[kernel](a.subarray(r0 * k), b, c, r1 - r0, k, n, false);
+        assert.deepEqual(c, whole.subarray(r0 * n, r1 * n), `${kernel} ${m}×${k}×${n} rows [${r0}, ${r1})`);
+      }
+    }
+  }
+});
+
 const ROW_SHAPES: [number, number][] = [1, 3, 5, 17, 100].flatMap((rows) => SIZES.map((cols): [number, number] => [rows, cols]));
 
 test('addBias and sumRows match the JS kernels', () => {
@@ -143,6 +186,65 @@ test('addBias and sumRows match the JS kernels', () => {
     }
   }
 });
+
+test('sumRows over a column window (ld > cols) matches the JS kernels and the whole sums, to the bit', () => {
+  const rng = new Rng(23);
+  for (const [rows, width] of [[100, 250], [100, 128], [5, 17], [1, 3]]) {
+    const x = place('wasm memory', randn(rng, rows * width));
+    const whole = place('wasm memory', new Float32Array(width));
+    wasm().sumRows(x, whole, rows, width);
+    for (const [j0, j1] of [[0, Math.min(width, 124)], [Math.min(width, 124), width], [1, width - 1]]) {
+      if (j1 <= j0) continue;
+      const expected = new Float32Array(j1 - j0);
+      jsKernels.sumRows(x.subarray(j0), expected, rows, j1 - j0, width);
+      const scale = new Float64Array(j1 - j0);
+      jsKernels.sumRows(abs64(x).subarray(j0), scale, rows, j1 - j0, width);
+      for (const where of PLACEMENTS) {
+        const out = place(where, new Float32Array(j1 - j0));
+        wasm().sumRows(place(where, x).subarray(j0), out, rows, j1 - j0, width);
+        const what = `columns [${j0}, ${j1}) of ${rows}×${width}, ${where}`;
+        assertClose(out, expected, scale, what);
+        assert.deepEqual(out, whole.subarray(j0, j1), `${what}: the whole sums`);
+      }
+    }
+  }
+});
+
+test('countCorrect counts like the JS kernel: first index on ties, NaN never wins unless first, targets out of range never', () => {
+  const rng = new Rng(24);
+  for (const [rows, cols] of ROW_SHAPES) {
+    // Few distinct values, so ties are common.
+    const p = Float32Array.from({ length: rows * cols }, () => rng.int(4) / 4);
+    const targets = randIds(rng, rows, cols);
+    for (let r = 0; r < rows; r += 3) targets[r] = cols === 1 ? 0 : jsArgmax(p, r, cols);
+    for (const where of PLACEMENTS) {
+      const got = wasm().countCorrect(place(where, p), placeIds(where, targets), rows, cols);
+      assert.equal(got, jsKernels.countCorrect(p, targets, rows, cols), `${rows}×${cols}, ${where}`);
+    }
+  }
+  const cols = 6;
+  const special = new Float32Array([
+    ...[NaN, 1, 2, 3, 4, 5], // NaN first: column 0 is never beaten
+    ...[1, NaN, 9, 9, NaN, 2], // ties: the first 9
+    ...[-0, 0, -1, -2, -3, -4], // −0 and 0 are equal: the first
+    ...[-Infinity, -Infinity, -Infinity, -Infinity, -Infinity, -Infinity],
+    ...[0.5, 0.25, 0.75, 0.75, 1, 1], // a tie at the end, after whole vectors
+    ...[1, 2, 3, 4, 5, 6],
+  ]);
+  for (const target of [0, 1, 2, 3, 4, 5, -1, 6]) {
+    const targets = new Int32Array(special.length / cols).fill(target);
+    for (const where of PLACEMENTS) {
+      const got = wasm().countCorrect(place(where, special), placeIds(where, targets), targets.length, cols);
+      assert.equal(got, jsKernels.countCorrect(special, targets, targets.length, cols), `target ${target}, ${where}`);
+    }
+  }
+});
+
+function jsArgmax(p: Float32Array, row: number, cols: number): number {
+  let best = 0;
+  for (let j = 1; j < cols; j++) if (p[row * cols + j] > p[row * cols + best]) best = j;
+  return best;
+}
 
 test('softmaxRows, crossEntropySum and softmaxCrossEntropyGrad match the JS kernels', () => {
   const rng = new Rng(13);
@@ -238,7 +340,7 @@ test('targets outside the vocabulary give a NaN loss and leave dZ = P·scale', (
   assert.deepEqual(dz, p.map((v) => 2 * v));
 });
 
-test('biasActivation and activationBackward match addBias + the activations, for each activation', () => {
+test('activationForward, biasActivation and activationBackward match the JS kernels, for each activation', () => {
   const rng = new Rng(15);
   for (const activation of ACTIVATIONS) {
     for (const [rows, cols] of ROW_SHAPES) {
@@ -248,10 +350,10 @@ test('biasActivation and activationBackward match addBias + the activations, for
       const bias = randn(rng, cols);
       const ze = z.slice();
       const he = new Float32Array(n);
-      jsFastKernels.biasActivation(ze, bias, he, rows, cols, activation);
+      jsKernels.biasActivation(ze, bias, he, rows, cols, activation);
       const dh = randn(rng, n);
       const dze = new Float32Array(n);
-      jsFastKernels.activationBackward(ze, he, dh, dze, n, activation);
+      jsKernels.activationBackward(ze, he, dh, dze, n, activation);
       for (const where of PLACEMENTS) {
         const what = `${activation} ${rows}×${cols}, ${where}`;
         const zw = place(where, z);
@@ -259,6 +361,12 @@ test('biasActivation and activationBackward match addBias + the activations, for
         wasm().biasActivation(zw, place(where, bias), hw, rows, cols, activation);
         assert.deepEqual(zw, ze, `biasActivation Z ${what}`);
         assertClose(hw, he, abs64(he), `biasActivation H ${what}`);
+        const hf = place(where, new Float32Array(n));
+        wasm().activationForward(zw, hf, n, activation);
+        assert.deepEqual(hf, hw, `activationForward ${what}: biasActivation's H, to the bit`);
+        const hj = new Float32Array(n);
+        jsKernels.activationForward(ze, hj, n, activation);
+        assert.deepEqual(hj, he, `JS activationForward ${what}`);
         const dzw = place(where, new Float32Array(n));
         wasm().activationBackward(place(where, ze), place(where, he), place(where, dh), dzw, n, activation);
         assertClose(dzw, dze, abs64(dze), `activationBackward ${what}`);
@@ -275,7 +383,7 @@ test('softmaxCrossEntropy equals softmaxRows + crossEntropySum + softmaxCrossEnt
     const scale = 1 / rows;
     const p = new Float32Array(rows * cols);
     const dz = new Float32Array(rows * cols);
-    const loss = jsFastKernels.softmaxCrossEntropy(z, targets, p, dz, rows, cols, scale);
+    const loss = jsKernels.softmaxCrossEntropy(z, targets, p, dz, rows, cols, scale);
     const dzScale = p.map((v, i) => scale * (v + (targets[Math.floor(i / cols)] === i % cols ? 1 : 0)));
     for (const where of PLACEMENTS) {
       const what = `${rows}×${cols}, ${where}`;
@@ -297,11 +405,11 @@ test('optimizer updates follow Optimizer (optimizers.ts) over several steps', ()
       const w0 = randn(rng, n);
       const reference = { name: 'W', shape: [n], data: w0.slice() };
       const grad = { name: 'dW', shape: [n], data: new Float32Array(n) };
-      const opt = new Optimizer(settings, [{ param: reference, grad, decay: true }], 'f32');
+      const opt = new Optimizer(settings, [{ param: reference, grad, decay: true }], jsKernels);
       const update = opt.subSteps()[0];
-      const backends: [string, FastKernels, Placement][] = [
-        ['js', jsFastKernels, 'plain arrays'],
-        ...PLACEMENTS.map((where): [string, FastKernels, Placement] => ['wasm', wasm(), where]),
+      const backends: [string, Kernels, Placement][] = [
+        ['js', jsKernels, 'plain arrays'],
+        ...PLACEMENTS.map((where): [string, Kernels, Placement] => ['wasm', wasm(), where]),
       ];
       const states = backends.map(([, , where]) => ({
         w: place(where, w0),

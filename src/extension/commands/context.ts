@@ -1,11 +1,14 @@
-// What every command module needs: the extension context, the shared run and the log.
+// What every command module needs: the extension context, the shared run, the log and the place
+// failures are reported.
 import * as vscode from 'vscode';
+import { messageOf, Problems } from '../problems';
 import { RunController } from '../session/runController';
 
 export interface CommandContext {
   readonly extension: vscode.ExtensionContext;
   readonly run: RunController;
   readonly output: vscode.OutputChannel;
+  readonly problems: Problems;
 }
 
 /** Registers a command whose failures become one error notification and a log line. */
@@ -19,9 +22,7 @@ export function registerCommand<A extends unknown[], R>(
       try {
         return await handler(...args);
       } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        ctx.output.appendLine(`[error] ${id}: ${message}`);
-        void vscode.window.showErrorMessage(`NLM: ${message}`);
+        ctx.problems.report(id, messageOf(e));
         return undefined;
       }
     }),

@@ -1,35 +1,32 @@
-// Chooses a dataset: the demo corpus, the dataset files and folders found in the workspace, or any
-// file or folder through Browse….
+// Chooses a dataset: the demo corpus, the datasets found in the workspace (CMPE 597 folders,
+// .mat files, .txt corpora), or any file or folder through Browse….
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 
-interface DatasetItem extends vscode.QuickPickItem {
+export const DEMO_LABEL = 'Built-in demo corpus';
+const EXCLUDE = '**/{node_modules,.git,out,dist}/**';
+const MAX_FILES = 200;
+
+export interface DatasetChoice extends vscode.QuickPickItem {
+  /** "demo" or a file system path; absent for Browse…. */
   path?: string;
-  browse?: boolean;
 }
 
-export const DEMO_LABEL = 'Built-in demo corpus';
-
-export async function pickDataset(title: string): Promise<string | undefined> {
-  const items: DatasetItem[] = [{ label: DEMO_LABEL, description: '~250 words in clear classes, generated', path: 'demo' }];
-  const found = await vscode.workspace.findFiles('**/{vocab.npy,*.mat,*.txt}', '**/{node_modules,.git}/**', 200);
-  const seen = new Set<string>();
-  for (const uri of found.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
-    const isNpy = path.basename(uri.fsPath) === 'vocab.npy';
-    const target = isNpy ? path.dirname(uri.fsPath) : uri.fsPath;
-    if (seen.has(target)) continue;
-    seen.add(target);
-    items.push({
-      label: path.basename(target),
-      description: isNpy ? 'CMPE 597 NumPy folder' : uri.fsPath.endsWith('.mat') ? 'MATLAB data.mat' : 'text corpus',
-      detail: vscode.workspace.asRelativePath(target),
-      path: target,
-    });
-  }
-  items.push({ label: '$(folder-opened) Browse…', browse: true });
-  const choice = await vscode.window.showQuickPick(items, { title, placeHolder: 'Dataset to train on' });
+/**
+ * Asks for a dataset. `first` goes above the usual entries (Load Model offers the dataset the
+ * model was trained on there).
+ */
+export async function pickDataset(title: string, first: DatasetChoice[] = []): Promise<string | undefined> {
+  const items: DatasetChoice[] = [
+    ...first,
+    { label: DEMO_LABEL, description: '~250 words in clear classes, generated', path: 'demo' },
+    ...(await workspaceDatasets()),
+    { label: '$(folder-opened) Browse…', description: 'a CMPE 597 folder, a .mat or a .txt file' },
+  ];
+  const choice = await vscode.window.showQuickPick(items, { title, placeHolder: 'Dataset', matchOnDescription: true, matchOnDetail: true });
   if (!choice) return undefined;
-  if (!choice.browse) return choice.path;
+  if (choice.path) return choice.path;
   const picked = await vscode.window.showOpenDialog({
     title: 'A CMPE 597 folder, a data.mat or a .txt corpus',
     canSelectFiles: true,
@@ -37,4 +34,24 @@ export async function pickDataset(title: string): Promise<string | undefined> {
     filters: { Datasets: ['npy', 'mat', 'txt'] },
   });
   return picked?.[0]?.fsPath;
+}
+
+/** The datasets in the workspace folders, as picker entries. */
+export async function workspaceDatasets(): Promise<DatasetChoice[]> {
+  const found = await vscode.workspace.findFiles('**/{vocab.npy,*.mat,*.txt}', EXCLUDE, MAX_FILES);
+  const items: DatasetChoice[] = [];
+  for (const uri of found.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
+    const file = uri.fsPath;
+    if (path.basename(file) === 'vocab.npy') {
+      const folder = path.dirname(file);
+      // A CMPE 597 folder also holds the splits; a lone vocab.npy is something else.
+      if (!fs.existsSync(path.join(folder, 'train_inputs.npy'))) continue;
+      items.push(item(folder, 'CMPE 597 NumPy folder'));
+    } else items.push(item(file, file.endsWith('.mat') ? 'MATLAB data.mat' : 'text corpus, one sentence per line'));
+  }
+  return items;
+}
+
+function item(target: string, kind: string): DatasetChoice {
+  return { label: path.basename(target), description: kind, detail: vscode.workspace.asRelativePath(target), path: target };
 }

@@ -36,7 +36,9 @@ export class RunStatusBar implements vscode.Disposable {
       return;
     }
     const c = snapshot?.cursor;
-    const parts = [`${ICONS[state]} NLM ${WORDS[state]}`];
+    // Finished before the last epoch: stopped by the user or by early stopping.
+    const word = state === 'finished' && c && c.epoch < info.config.epochs ? 'stopped' : WORDS[state];
+    const parts = [`${ICONS[state]} NLM ${word}`];
     if (c) parts.push(`epoch ${Math.min(c.epoch + 1, info.config.epochs)}/${info.config.epochs}`, `batch ${c.batch}/${info.batchesPerEpoch}`);
     if (Number.isFinite(this.smoothedLoss)) parts.push(`loss ${this.smoothedLoss.toFixed(3)}`);
     this.item.text = parts.join(' · ');

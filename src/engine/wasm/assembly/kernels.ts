@@ -1,7 +1,8 @@
 // WebAssembly SIMD kernels for the training loop; src/engine/kernels.ts holds the reference
 // semantics and src/engine/wasmKernels.ts the host side. Pointers are byte addresses in the
 // imported memory, matrices are row-major f32, ids are i32. The host owns the memory (it allocates
-// above heapBase() and never grows it), so nothing here allocates.
+// above heapBase() and never grows it), so nothing here allocates. The memory is shared: a helper
+// thread runs its own instance on it, each kernel call touching only the rows it was given.
 //
 // No kernel reads or writes past the end of a row: the last 1–3 elements of a row go through
 // loadN/storeN, so arrays can sit anywhere in memory, including at its very end.
@@ -137,9 +138,10 @@ export function matmul(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, acc
   gemm(a, <usize>k << 2, 4, b, c, m, k, n, accumulate);
 }
 
-/** C[m×n] (=|+=) Aᵀ · B, A is [k×m], B is [k×n] */
-export function matmulTN(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
-  gemm(a, 4, <usize>m << 2, b, c, m, k, n, accumulate);
+/** C[m×n] (=|+=) Aᵀ · B, A is [k×m] with rows lda ≥ m apart (a column window of a wider matrix
+ *  when lda > m), B is [k×n] */
+export function matmulTN(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, accumulate: bool, lda: i32): void {
+  gemm(a, 4, <usize>lda << 2, b, c, m, k, n, accumulate);
 }
 
 /** C[m×n] (=|+=) A · Bᵀ, A is [m×k], B is [n×k]: dot products along contiguous rows, 2 rows of A
@@ -221,9 +223,10 @@ export function addBias(z: usize, bias: usize, rows: i32, cols: i32): void {
   return acc;
 }
 
-/** out[j] = Σ_r X[r, j], summing rows in order like the reference. */
-export function sumRows(x: usize, out: usize, rows: i32, cols: i32): void {
-  const ld = <usize>cols << 2;
+/** out[j] = Σ_r X[r, j] for j < cols, rows rowStride ≥ cols floats apart (a column window when
+ *  larger), summing rows in order like the reference. */
+export function sumRows(x: usize, out: usize, rows: i32, cols: i32, rowStride: i32): void {
+  const ld = <usize>rowStride << 2;
   const full = <usize>(cols & ~3) << 2;
   for (let q: usize = 0; q < full; q += 16) v128.store(out + q, columnSums(x + q, ld, rows, 4));
   if (cols & 3) storeN(out + full, columnSums(x + full, ld, rows, cols & 3), cols & 3);
@@ -367,6 +370,33 @@ export function biasActivation(z: usize, bias: usize, h: usize, rows: i32, cols:
   }
 }
 
+@inline function forwardStep(z: usize, h: usize, q: usize, w: i32, activation: i32): void {
+  storeN(h + q, activate(loadN(z + q, w), activation), w);
+}
+
+@inline function activationForwardOf(z: usize, h: usize, count: i32, activation: i32): void {
+  const full = <usize>(count & ~3) << 2;
+  for (let q: usize = 0; q < full; q += 16) forwardStep(z, h, q, 4, activation);
+  if (count & 3) forwardStep(z, h, full, count & 3, activation);
+}
+
+/** H = f(Z) over `count` elements: the same values as biasActivation's H. */
+export function activationForward(z: usize, h: usize, count: i32, activation: i32): void {
+  switch (activation) {
+    case SIGMOID:
+      activationForwardOf(z, h, count, SIGMOID);
+      break;
+    case TANH:
+      activationForwardOf(z, h, count, TANH);
+      break;
+    case RELU:
+      activationForwardOf(z, h, count, RELU);
+      break;
+    default:
+      activationForwardOf(z, h, count, LINEAR);
+  }
+}
+
 @inline function backwardStep(z: usize, h: usize, dh: usize, dz: usize, q: usize, w: i32, activation: i32): void {
   storeN(dz + q, derivative(loadN(z + q, w), loadN(h + q, w), loadN(dh + q, w), activation), w);
 }
@@ -493,6 +523,38 @@ export function softmaxCrossEntropy(z: usize, targets: usize, p: usize, dz: usiz
     subtractTarget(dz, target, cols, scale);
   }
   return loss;
+}
+
+/** Is `target` the reference's running argmax of the row (first index of the largest value under
+ *  `>`: a NaN never wins, but a NaN in column 0 is never beaten)? */
+@inline function targetIsArgmax(p: usize, cols: i32, target: i32): bool {
+  if (<u32>target >= <u32>cols) return false;
+  const first = load<f32>(p);
+  if (isNaN(first)) return target == 0;
+  // The largest non-NaN value; pmax(acc, v) keeps acc where v is NaN.
+  const full = <usize>(cols & ~3) << 2;
+  let mx = f32x4.splat(first);
+  for (let q: usize = 0; q < full; q += 16) mx = f32x4.pmax(mx, v128.load(p + q));
+  let top = max(max(f32x4.extract_lane(mx, 0), f32x4.extract_lane(mx, 1)), max(f32x4.extract_lane(mx, 2), f32x4.extract_lane(mx, 3)));
+  for (let j = cols & ~3; j < cols; j++) {
+    const v = load<f32>(p + (<usize>j << 2));
+    if (v > top) top = v;
+  }
+  if (load<f32>(p + (<usize>target << 2)) != top) return false;
+  // The target holds the largest value; it wins unless an earlier column holds it too.
+  const before = <usize>(target & ~3) << 2;
+  const tv = f32x4.splat(top);
+  for (let q: usize = 0; q < before; q += 16) if (v128.any_true(f32x4.eq(v128.load(p + q), tv))) return false;
+  for (let j = target & ~3; j < target; j++) if (load<f32>(p + (<usize>j << 2)) == top) return false;
+  return true;
+}
+
+/** Number of rows whose most probable column is the target. */
+export function countCorrect(p: usize, targets: usize, rows: i32, cols: i32): i32 {
+  const ld = <usize>cols << 2;
+  let correct = 0;
+  for (let r = 0; r < rows; r++, p += ld, targets += 4) if (targetIsArgmax(p, cols, load<i32>(targets))) correct++;
+  return correct;
 }
 
 // ---- embedding ----------------------------------------------------------------------------

@@ -1,0 +1,58 @@
+// Writes package.json's `contributes.configuration` (the nlm.* settings) from the engine's
+// DEFAULT_CONFIG, NUMBER_RULES and choice lists, so defaults and bounds have one source.
+// test/unit/manifest.test.ts fails when the two drift apart; then run: node scripts/gen-settings.mjs
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+
+/** The settings that are a choice, not a number: their list in the engine and what they mean. */
+const CHOICES = {
+  activation: { list: 'ACTIVATIONS', description: 'Hidden layer activation f in H = f(Z1).' },
+  init: { list: 'INITS', description: 'Weight initialisation: N(0, initStd²), Xavier or He.' },
+  optimizer: { list: 'OPTIMIZERS', description: 'Optimizer of the update phase.' },
+};
+
+async function engineConfig() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nlm-gen-settings-'));
+  const out = path.join(tmp, 'config.cjs');
+  try {
+    await build({
+      stdin: { contents: "export * from './src/engine/config'; export { ACTIVATIONS } from './src/engine/activations';", resolveDir: root, loader: 'ts' },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      outfile: out,
+      logLevel: 'warning',
+    });
+    return createRequire(import.meta.url)(out);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function settingsFrom(engine) {
+  const properties = {};
+  Object.keys(engine.DEFAULT_CONFIG).forEach((key, order) => {
+    const value = engine.DEFAULT_CONFIG[key];
+    const rule = engine.NUMBER_RULES[key];
+    const choice = CHOICES[key];
+    if (rule) {
+      properties[`nlm.${key}`] = { type: rule.integer ? 'integer' : 'number', default: value, minimum: rule.min, maximum: rule.max, description: rule.description, order };
+    } else if (choice) {
+      properties[`nlm.${key}`] = { type: 'string', enum: [...engine[choice.list]], default: value, description: choice.description, order };
+    } else throw new Error(`no rule for the setting "${key}": add it to NUMBER_RULES or CHOICES`);
+  });
+  return { title: 'NLM Lab', properties };
+}
+
+const configuration = settingsFrom(await engineConfig());
+// Re-read just before writing: other keys of the manifest may have changed meanwhile.
+const file = path.join(root, 'package.json');
+const manifest = JSON.parse(fs.readFileSync(file, 'utf8'));
+manifest.contributes.configuration = configuration;
+fs.writeFileSync(file, JSON.stringify(manifest, null, 2) + '\n');
+console.log(`wrote ${Object.keys(configuration.properties).length} nlm.* settings into package.json`);

@@ -1,0 +1,165 @@
+// One training iteration as two parts, each split in two halves that two threads can run at once,
+// with the results of the phases (mlp.ts, optimizers.ts) to the bit:
+//   part 1 — forward and backward of one shard of rows (E … dE): all of it is row by row. Shard 0
+//            is rows [0, h), shard 1 rows [h, n), h = splitRow(n).
+//   part 2 — the weight and bias gradients, sums over every row, each split by the rows or columns
+//            of its result, each slice updated by the optimizer as soon as it is computed. Slice 0
+//            also takes dW1 (the scatter-add, in the phases' order) and the W1 update.
+// Part 2 reads every row of part 1, hence one barrier between the parts. Every element is computed
+// by the same kernel arithmetic as in the phases (only where a loop starts differs), the fused
+// kernels equal the steps they replace, and the loss is summed per shard as the `loss` phase sums
+// it, so the weights do not depend on the number of threads or on how the iteration was stepped.
+import { ActivationName } from './activations';
+import { Kernels } from './kernels';
+import { ActivationBuffers, BUFFER_NAMES, MlpShape, PARAM_NAMES, ParamName, splitRow } from './mlp';
+import { applyUpdate, UpdateArrays, UpdateSettings } from './optimizers';
+import { FloatArray } from './tensor';
+
+/** Every array an iteration touches. */
+export interface IterationTensors {
+  readonly params: Readonly<Record<ParamName, FloatArray>>;
+  readonly grads: Readonly<Record<ParamName, FloatArray>>;
+  readonly buffers: ActivationBuffers;
+  /** The optimizer's state per parameter, in PARAM_NAMES order (see UpdateArrays). */
+  readonly state1: readonly FloatArray[];
+  readonly state2: readonly FloatArray[];
+  readonly inputs: Int32Array;
+  readonly targets: Int32Array;
+}
+
+/** What a thread needs besides the arrays; plain data, so it can be posted to a worker. */
+export interface IterationSpec {
+  readonly shape: MlpShape;
+  readonly update: UpdateSettings;
+}
+
+export interface ShardResult {
+  /** Σ −log P[y] over the shard's rows. */
+  lossSum: number;
+  correct: number;
+}
+
+type Half = 0 | 1;
+
+/** [start, end) of half `h` of [0, size), split at a multiple of 4 (the kernels' block). */
+function halfOf(size: number, h: Half, firstShare = 0.5): [number, number] {
+  const cut = Math.min(size, 4 * Math.round((size * firstShare) / 4));
+  return h === 0 ? [0, cut] : [cut, size];
+}
+
+/** Slice 0 also does dW1 and the W1 update; it takes a little less of W3 in exchange. */
+const W3_SHARE_OF_SLICE_0 = 0.45;
+
+export class SplitIteration {
+  private readonly update: UpdateArrays[];
+
+  constructor(
+    private readonly kernels: Kernels,
+    private readonly spec: IterationSpec,
+    private readonly t: IterationTensors,
+  ) {
+    this.update = PARAM_NAMES.map((name, i) => ({
+      w: t.params[name],
+      g: t.grads[name],
+      s1: t.state1[i],
+      s2: t.state2[i],
+      decay: name.startsWith('W'),
+    }));
+  }
+
+  /** Part 1 for one shard of an n-row batch. */
+  forwardBackward(shard: Half, n: number): ShardResult {
+    const k = this.kernels;
+    const { vocabSize: V, context: C, embeddingDim: D, hiddenUnits: P, activation } = this.spec.shape;
+    const { params: w, buffers: b } = this.t;
+    const h = splitRow(n);
+    const [r0, r1] = shard === 0 ? [0, h] : [h, n];
+    const rows = r1 - r0;
+    if (rows === 0) return { lossSum: 0, correct: 0 };
+    const at = (x: FloatArray, width: number) => x.subarray(r0 * width, r1 * width);
+    const [E, Z1, H, Z2, Pr, dZ2, dH, dZ1, dE] = [
+      at(b.E, C * D), at(b.Z1, P), at(b.H, P), at(b.Z2, V), at(b.P, V), at(b.dZ2, V), at(b.dH, P), at(b.dZ1, P), at(b.dE, C * D),
+    ];
+    const inputs = this.t.inputs.subarray(r0 * C, r1 * C);
+    const targets = this.t.targets.subarray(r0, r1);
+    const f: ActivationName = activation;
+
+    k.gatherRows(w.W1, inputs, E, rows, C, D, 0, C);
+    k.matmul(E, w.W2, Z1, rows, C * D, P, false);
+    k.biasActivation(Z1, w.b1, H, rows, P, f);
+    k.matmul(H, w.W3, Z2, rows, P, V, false);
+    k.addBias(Z2, w.b2, rows, V);
+    const lossSum = k.softmaxCrossEntropy(Z2, targets, Pr, dZ2, rows, V, 1 / n);
+    const correct = k.countCorrect(Pr, targets, rows, V);
+    k.matmulNT(dZ2, w.W3, dH, rows, V, P, false);
+    k.activationBackward(Z1, H, dH, dZ1, rows * P, f);
+    k.matmulNT(dZ1, w.W2, dE, rows, P, C * D, false);
+    return { lossSum, correct };
+  }
+
+  /** Part 2, one slice: gradients over all n rows and the update with learning rate lr, step t. */
+  gradientsAndUpdate(slice: Half, n: number, lr: number, t: number): void {
+    const k = this.kernels;
+    const { vocabSize: V, context: C, embeddingDim: D, hiddenUnits: P } = this.spec.shape;
+    const { grads: g, buffers: b } = this.t;
+    const [W1, W2, b1, W3, b2] = this.update;
+    const update = (a: UpdateArrays, start: number, end: number) => applyUpdate(k, this.spec.update, a, start, end, lr, t);
+
+    // Rows [i0, i1) of dW = Xᵀ·dZ are columns [i0, i1) of X: a column window, rows `width` apart.
+    const weightRows = (x: FloatArray, dz: FloatArray, dw: FloatArray, a: UpdateArrays, width: number, cols: number, [i0, i1]: number[]) => {
+      k.matmulTN(x.subarray(i0), dz, dw.subarray(i0 * cols), i1 - i0, n, cols, false, width);
+      update(a, i0 * cols, i1 * cols);
+    };
+    const biasColumns = (dz: FloatArray, db: FloatArray, a: UpdateArrays, cols: number, [j0, j1]: number[]) => {
+      k.sumRows(dz.subarray(j0), db.subarray(j0), n, j1 - j0, cols);
+      update(a, j0, j1);
+    };
+
+    weightRows(b.H, b.dZ2, g.W3, W3, P, V, halfOf(P, slice, W3_SHARE_OF_SLICE_0));
+    biasColumns(b.dZ2, g.b2, b2, V, halfOf(V, slice));
+    weightRows(b.E, b.dZ1, g.W2, W2, C * D, P, halfOf(C * D, slice));
+    biasColumns(b.dZ1, g.b1, b1, P, halfOf(P, slice));
+    if (slice === 0) {
+      g.W1.fill(0);
+      for (let pos = 0; pos < C; pos++) k.scatterAddRows(b.dE, this.t.inputs, g.W1, n, C, D, pos, pos + 1);
+      update(W1, 0, g.W1.length);
+    }
+  }
+}
+
+/** Where each array of an iteration lives in a shared memory: [byte offset, length] per array, in
+ *  a fixed order. Plain data, so a worker can rebuild the same views on its side. */
+export type TensorLayout = readonly (readonly [byteOffset: number, length: number])[];
+
+function arraysOf(t: IterationTensors): (FloatArray | Int32Array)[] {
+  return [
+    ...PARAM_NAMES.map((name) => t.params[name]),
+    ...PARAM_NAMES.map((name) => t.grads[name]),
+    ...BUFFER_NAMES.map((name) => t.buffers[name]),
+    ...t.state1,
+    ...t.state2,
+    t.inputs,
+    t.targets,
+  ];
+}
+
+/** The layout of `t` in `buffer`, or undefined when some array lives elsewhere. */
+export function layoutIn(t: IterationTensors, buffer: ArrayBufferLike): TensorLayout | undefined {
+  const arrays = arraysOf(t);
+  return arrays.every((a) => a.buffer === buffer) ? arrays.map((a) => [a.byteOffset, a.length] as const) : undefined;
+}
+
+/** Views over `buffer` at the places `layout` names: the inverse of layoutIn. */
+export function tensorsAt(layout: TensorLayout, buffer: ArrayBufferLike): IterationTensors {
+  let next = 0;
+  const view = <T>(make: (buffer: ArrayBufferLike, byteOffset: number, length: number) => T): T => make(buffer, ...layout[next++]);
+  const f32 = () => view((b, o, n) => new Float32Array(b, o, n));
+  const i32 = () => view((b, o, n) => new Int32Array(b, o, n));
+  const record = <K extends string>(names: readonly K[]) => Object.fromEntries(names.map((name) => [name, f32()])) as Record<K, Float32Array>;
+  const params = record(PARAM_NAMES);
+  const grads = record(PARAM_NAMES);
+  const buffers = record(BUFFER_NAMES);
+  const state1 = PARAM_NAMES.map(f32);
+  const state2 = PARAM_NAMES.map(f32);
+  return { params, grads, buffers, state1, state2, inputs: i32(), targets: i32() };
+}

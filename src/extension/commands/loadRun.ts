@@ -1,0 +1,28 @@
+// Loads a dataset (and optionally a model file) into the worker with the configured
+// hyper-parameters, under a cancellable progress notification.
+import * as path from 'path';
+import type { TrainConfig } from '../../engine/config';
+import type { RunInfo } from '../protocol';
+import { configuredHyperParameters } from '../settings';
+import { CommandContext } from './context';
+import { withCancellableProgress } from './progress';
+
+export interface LoadArgs {
+  /** "demo" or a path to a dataset. */
+  dataset: string;
+  /** Overrides the `nlm.*` settings. */
+  config?: Partial<TrainConfig>;
+  modelFile?: string;
+}
+
+/** The loaded run, or undefined when the user stopped waiting. */
+export async function loadRun(ctx: CommandContext, args: LoadArgs): Promise<RunInfo | undefined> {
+  const config = { ...configuredHyperParameters(), ...args.config };
+  const name = args.dataset === 'demo' ? 'the demo corpus' : path.basename(args.dataset);
+  const info = await withCancellableProgress(`NLM: loading ${name}${args.modelFile ? ` with ${path.basename(args.modelFile)}` : ''}`, () =>
+    ctx.run.load({ kind: 'load', dataset: { path: args.dataset }, config, modelFile: args.modelFile }),
+  );
+  if (!info) ctx.output.appendLine(`[run] stopped waiting for ${args.dataset} to load`);
+  else if (args.modelFile) ctx.output.appendLine(`[run] weights from ${args.modelFile}`);
+  return info;
+}

@@ -1,0 +1,181 @@
+// Whole iterations (the split iteration, on one thread or two) against the phases stepped one at a
+// time, on both backends; the helper thread's life: it ends with training, and a failed or dead
+// helper is an error, never a hang.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { test } from 'node:test';
+import { DEFAULT_CONFIG, OPTIMIZERS, TrainConfig } from '../../src/engine/config';
+import { HelperThread, locateShardWorker } from '../../src/engine/helperThread';
+import { jsKernels, Kernels } from '../../src/engine/kernels';
+import { PARAM_NAMES } from '../../src/engine/mlp';
+import { SplitIteration } from '../../src/engine/splitStep';
+import { Trainer } from '../../src/engine/trainer';
+import { createWasmKernels } from '../../src/engine/wasmKernels';
+import { toyDataset } from './fixtures';
+
+const small: TrainConfig = { ...DEFAULT_CONFIG, embeddingDim: 5, hiddenUnits: 12, batchSize: 37, epochs: 3 };
+
+type Mode = 'step, 1 thread' | 'step, 2 threads' | 'stepPhase' | 'stepSub';
+const MODES: readonly Mode[] = ['step, 1 thread', 'step, 2 threads', 'stepPhase', 'stepSub'];
+
+/** Trains `iterations` mini-batches in one of the ways; returns the trainer and each iteration's loss and accuracy. */
+function train(mode: Mode, config: TrainConfig, kernels: Kernels, iterations: number) {
+  const trainer = new Trainer(toyDataset(), { ...config, threads: mode === 'step, 2 threads' ? 2 : 1 }, kernels);
+  const losses: number[] = [];
+  const accs: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    let p = mode === 'stepPhase' ? trainer.stepPhase() : mode === 'stepSub' ? trainer.stepSub() : trainer.step();
+    while (!p.iteration) p = mode === 'stepPhase' ? trainer.stepPhase() : trainer.stepSub();
+    losses.push(p.iteration.loss);
+    accs.push(p.iteration.acc);
+  }
+  return { trainer, losses, accs };
+}
+
+for (const backend of ['wasm', 'js'] as const) {
+  for (const optimizer of OPTIMIZERS) {
+    test(`${backend} kernels, ${optimizer}: step() on 1 or 2 threads, stepPhase() and stepSub() give bit-identical weights, losses and accuracies`, () => {
+      const config = { ...small, optimizer, lr: optimizer === 'adam' ? 0.01 : 0.5, weightDecay: 1e-3 };
+      // 40 iterations of 37 cross two epochs (17 batches each, the last of 8 rows): the lr decays
+      // and the order is reshuffled on the way.
+      const runs = MODES.map((mode) => ({ mode, ...train(mode, config, backend === 'wasm' ? createWasmKernels() : jsKernels, 40) }));
+      const [reference] = runs;
+      assert.equal(runs[1].trainer.threads, backend === 'wasm' ? 2 : 1, 'two threads need the shared WASM memory');
+      if (backend === 'wasm') assert.ok(runs[1].trainer.helperHalves > 0, 'the helper ran some halves');
+      for (const run of runs.slice(1)) {
+        for (const name of PARAM_NAMES) assert.deepEqual(run.trainer.params[name].data, reference.trainer.params[name].data, `${run.mode}: ${name}`);
+        assert.deepEqual(run.losses, reference.losses, `${run.mode}: losses`);
+        assert.deepEqual(run.accs, reference.accs, `${run.mode}: accuracies`);
+        run.trainer.close();
+      }
+    });
+  }
+}
+
+test('batches of 1 to 9 rows (an empty first shard, shards off the 4-row blocks) train identically on 1 and 2 threads', () => {
+  for (let batchSize = 1; batchSize <= 9; batchSize++) {
+    const config = { ...small, batchSize };
+    const one = train('step, 1 thread', config, createWasmKernels(), 12).trainer;
+    const two = train('step, 2 threads', config, createWasmKernels(), 12).trainer;
+    const phases = train('stepPhase', config, createWasmKernels(), 12).trainer;
+    for (const name of PARAM_NAMES) {
+      assert.deepEqual(two.params[name].data, one.params[name].data, `batch ${batchSize}: ${name}, 2 threads`);
+      assert.deepEqual(phases.params[name].data, one.params[name].data, `batch ${batchSize}: ${name}, stepPhase`);
+    }
+    two.close();
+  }
+});
+
+test('stepping into an iteration and finishing it with step() matches whole iterations', () => {
+  const config = { ...small, epochs: 1 };
+  const whole = train('step, 2 threads', config, createWasmKernels(), 6).trainer;
+  const mixed = new Trainer(toyDataset(), config, createWasmKernels());
+  for (let i = 0; i < 6; i++) {
+    for (let s = 0; s < i % 4; s++) mixed.stepPhase();
+    mixed.step();
+  }
+  for (const name of PARAM_NAMES) assert.deepEqual(mixed.params[name].data, whole.params[name].data, name);
+  whole.close();
+  mixed.close();
+});
+
+test('the helper thread ends with training; closing early leaves training on one thread', () => {
+  const t = new Trainer(toyDataset(), { ...small, epochs: 1 }, createWasmKernels());
+  assert.equal(t.threads, 2);
+  t.run();
+  assert.equal(t.threads, 1, 'finished training closed the helper');
+  const u = new Trainer(toyDataset(), small, createWasmKernels());
+  u.step();
+  u.close();
+  assert.equal(u.threads, 1);
+  const p = u.step();
+  assert.ok(Number.isFinite(p.iteration!.loss));
+});
+
+test('the CLI training on two threads exits by itself', () => {
+  const cli = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
+  const r = spawnSync(process.execPath, [cli, 'train', '--epochs', '1', '--threads', '2', '--json'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.error, undefined, 'the CLI did not exit within 60 s');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim().split('\n').length, 1);
+});
+
+/** A helper script in a temporary folder. */
+function script(name: string, source: string): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nlm-helper-')), name);
+  fs.writeFileSync(file, source);
+  return file;
+}
+
+function helperData() {
+  const shape = { vocabSize: 20, context: 3, embeddingDim: 5, hiddenUnits: 12, activation: 'sigmoid' as const };
+  return { shared: createWasmKernels(undefined, { memoryMiB: 1 }).shared!, spec: { shape, update: small }, layout: [] };
+}
+
+test('a helper that fails to start is an error naming its problem', () => {
+  const worker = locateShardWorker();
+  assert.ok(worker, 'shardWorker.js is built');
+  // A layout pointing past the end of the memory: the helper's views fail.
+  const data = { ...helperData(), layout: Array.from({ length: 40 }, (): [number, number] => [1 << 30, 4]) };
+  assert.throws(() => new HelperThread(worker, data, 10_000), /helper training thread failed: RangeError/);
+});
+
+/** A split iteration whose shard 0 takes 200 ms, so that a helper script claims shard 1 first. */
+const slowSplit = {
+  forwardBackward: (shard: number) => {
+    if (shard === 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    return { lossSum: shard, correct: 0 };
+  },
+  gradientsAndUpdate: () => undefined,
+} as unknown as SplitIteration;
+
+/** A helper script that gets ready, claims shard 1 of the first iteration, then does `then`. */
+function claimer(name: string, then: string): string {
+  const syncBlock = path.resolve(__dirname, '..', '..', 'src', 'engine', 'syncBlock.js');
+  return script(
+    name,
+    `const { workerData } = require('node:worker_threads');
+const { GO, READY, SHARD_CLAIM, STATUS, SyncBlock } = require(${JSON.stringify(syncBlock)});
+const sync = new SyncBlock(workerData.sync);
+sync.signal(STATUS, READY);
+sync.waitFor(GO, 1, 0, 10000, 'be asked');
+sync.claim(SHARD_CLAIM, 1);
+${then}
+`,
+  );
+}
+
+test('a helper that dies without a word is a timeout error, not a hang', () => {
+  const silent = script('silent.js', 'process.exit(0);\n');
+  assert.throws(() => new HelperThread(silent, helperData(), 500), /did not start within/);
+  const helper = new HelperThread(claimer('quitter.js', 'process.exit(0);'), helperData(), 500);
+  assert.throws(() => helper.run(slowSplit, 10, 0.01, 1), /did not finish its shard within/);
+  helper.close();
+});
+
+test("an error in the helper's half is raised on the trainer's thread", () => {
+  const helper = new HelperThread(claimer('thrower.js', "sync.fail(new Error('boom'));"), helperData(), 10_000);
+  assert.throws(() => helper.run(slowSplit, 10, 0.01, 1), /helper training thread failed: Error: boom/);
+  helper.close();
+});
+
+test("halves the helper does not claim are done by the trainer's thread, without waiting", () => {
+  const syncBlock = path.resolve(__dirname, '..', '..', 'src', 'engine', 'syncBlock.js');
+  const idle = script(
+    'idle.js',
+    `const { workerData } = require('node:worker_threads');
+const { READY, STATUS, SyncBlock } = require(${JSON.stringify(syncBlock)});
+new SyncBlock(workerData.sync).signal(STATUS, READY);
+setInterval(() => undefined, 1000);
+`,
+  );
+  const helper = new HelperThread(idle, helperData(), 10_000);
+  const t0 = performance.now();
+  const shards = helper.run(slowSplit, 10, 0.01, 1);
+  assert.deepEqual(shards.map((r) => r.lossSum), [0, 1]);
+  assert.ok(performance.now() - t0 < 2000, 'no wait for the idle helper');
+  helper.close();
+});
