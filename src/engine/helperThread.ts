@@ -21,8 +21,11 @@ export interface ShardWorkerData {
 
 /** How long the helper may take to start or to finish a half it claimed before it is presumed dead. */
 const DEFAULT_TIMEOUT_MS = 15_000;
-/** A half the helper claimed is usually done within a fraction of a millisecond. */
-const SPIN_MS = 2;
+/** A half the helper claimed usually ends within tens of µs of this thread's, but a VM may stop the
+ *  helper's vCPU for milliseconds, and waking from a sleep costs about as much again: spin through
+ *  such stalls. (Where the second core is busy with other programs, the ThreadChooser falls back
+ *  to one thread.) */
+const SPIN_MS = 5;
 
 /** dist/shardWorker.js (bundles) or out/src/engine/shardWorker.js (tests), if built. */
 export function locateShardWorker(): string | undefined {

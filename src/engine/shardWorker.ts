@@ -8,8 +8,11 @@ import { SplitIteration, tensorsAt } from './splitStep';
 import { CORRECT, GO, LOSS, LR, MAIN_MET, READY, ROWS, SHARD_CLAIM, SHARD_DONE, SLICE_CLAIM, SLICE_DONE, STATUS, STEP, STOP, SyncBlock } from './syncBlock';
 import { attachWasmKernels } from './wasmKernels';
 
-/** Between iterations the trainer's thread only loads the next batch: spin about that long, then sleep. */
-const SPIN_MS = 1;
+/** Between iterations, and between the parts, the trainer's thread needs a few to tens of µs, but
+ *  its vCPU may be stopped for milliseconds. A helper that slept through that would wake late, find
+ *  its halves taken, and fall asleep again: spin longer than such stalls. It sleeps when training
+ *  pauses or runs on one thread. */
+const SPIN_MS = 5;
 const FOREVER = Infinity;
 
 function serve({ shared, spec, layout, sync: buffer }: ShardWorkerData): void {

@@ -9,7 +9,6 @@
 // by the same kernel arithmetic as in the phases (only where a loop starts differs), the fused
 // kernels equal the steps they replace, and the loss is summed per shard as the `loss` phase sums
 // it, so the weights do not depend on the number of threads or on how the iteration was stepped.
-import { ActivationName } from './activations';
 import { Kernels } from './kernels';
 import { ActivationBuffers, BUFFER_NAMES, MlpShape, PARAM_NAMES, ParamName, splitRow } from './mlp';
 import { applyUpdate, UpdateArrays, UpdateSettings } from './optimizers';
@@ -41,14 +40,11 @@ export interface ShardResult {
 
 type Half = 0 | 1;
 
-/** [start, end) of half `h` of [0, size), split at a multiple of 4 (the kernels' block). */
-function halfOf(size: number, h: Half, firstShare = 0.5): [number, number] {
-  const cut = Math.min(size, 4 * Math.round((size * firstShare) / 4));
+/** [start, end) of half `h` of [0, size), cut where batches are (at a multiple of 4). */
+function halfOf(size: number, h: Half): [number, number] {
+  const cut = splitRow(size);
   return h === 0 ? [0, cut] : [cut, size];
 }
-
-/** Slice 0 also does dW1 and the W1 update; it takes a little less of W3 in exchange. */
-const W3_SHARE_OF_SLICE_0 = 0.45;
 
 export class SplitIteration {
   private readonly update: UpdateArrays[];
@@ -72,8 +68,7 @@ export class SplitIteration {
     const k = this.kernels;
     const { vocabSize: V, context: C, embeddingDim: D, hiddenUnits: P, activation } = this.spec.shape;
     const { params: w, buffers: b } = this.t;
-    const h = splitRow(n);
-    const [r0, r1] = shard === 0 ? [0, h] : [h, n];
+    const [r0, r1] = halfOf(n, shard);
     const rows = r1 - r0;
     if (rows === 0) return { lossSum: 0, correct: 0 };
     const at = (x: FloatArray, width: number) => x.subarray(r0 * width, r1 * width);
@@ -82,17 +77,16 @@ export class SplitIteration {
     ];
     const inputs = this.t.inputs.subarray(r0 * C, r1 * C);
     const targets = this.t.targets.subarray(r0, r1);
-    const f: ActivationName = activation;
 
     k.gatherRows(w.W1, inputs, E, rows, C, D, 0, C);
     k.matmul(E, w.W2, Z1, rows, C * D, P, false);
-    k.biasActivation(Z1, w.b1, H, rows, P, f);
+    k.biasActivation(Z1, w.b1, H, rows, P, activation);
     k.matmul(H, w.W3, Z2, rows, P, V, false);
     k.addBias(Z2, w.b2, rows, V);
     const lossSum = k.softmaxCrossEntropy(Z2, targets, Pr, dZ2, rows, V, 1 / n);
     const correct = k.countCorrect(Pr, targets, rows, V);
     k.matmulNT(dZ2, w.W3, dH, rows, V, P, false);
-    k.activationBackward(Z1, H, dH, dZ1, rows * P, f);
+    k.activationBackward(Z1, H, dH, dZ1, rows * P, activation);
     k.matmulNT(dZ1, w.W2, dE, rows, P, C * D, false);
     return { lossSum, correct };
   }
@@ -115,7 +109,7 @@ export class SplitIteration {
       update(a, j0, j1);
     };
 
-    weightRows(b.H, b.dZ2, g.W3, W3, P, V, halfOf(P, slice, W3_SHARE_OF_SLICE_0));
+    weightRows(b.H, b.dZ2, g.W3, W3, P, V, halfOf(P, slice));
     biasColumns(b.dZ2, g.b2, b2, V, halfOf(V, slice));
     weightRows(b.E, b.dZ1, g.W2, W2, C * D, P, halfOf(C * D, slice));
     biasColumns(b.dZ1, g.b1, b1, P, halfOf(P, slice));

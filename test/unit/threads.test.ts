@@ -54,6 +54,32 @@ for (const backend of ['wasm', 'js'] as const) {
   }
 }
 
+test("halves the helper thread computes give the same numbers (the trainer's thread held back so that it takes them)", () => {
+  const config = { ...small, optimizer: 'adam' as const };
+  const one = train('step, 1 thread', config, createWasmKernels(), 4).trainer;
+  // Only this thread's SplitIteration is patched: the helper runs its own copy of the module.
+  const proto = SplitIteration.prototype;
+  const { forwardBackward, gradientsAndUpdate } = proto;
+  const pause = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+  proto.forwardBackward = function (shard, n) {
+    if (shard === 0) pause();
+    return forwardBackward.call(this, shard, n);
+  };
+  proto.gradientsAndUpdate = function (slice, n, lr, t) {
+    if (slice === 0) pause();
+    gradientsAndUpdate.call(this, slice, n, lr, t);
+  };
+  try {
+    const two = train('step, 2 threads', config, createWasmKernels(), 4).trainer;
+    assert.ok(two.helperHalves > 0, 'the helper took none of the halves in 100 ms');
+    for (const name of PARAM_NAMES) assert.deepEqual(two.params[name].data, one.params[name].data, name);
+    two.close();
+  } finally {
+    proto.forwardBackward = forwardBackward;
+    proto.gradientsAndUpdate = gradientsAndUpdate;
+  }
+});
+
 test('batches of 1 to 9 rows (an empty first shard, shards off the 4-row blocks) train identically on 1 and 2 threads', () => {
   for (let batchSize = 1; batchSize <= 9; batchSize++) {
     const config = { ...small, batchSize };

@@ -461,7 +461,7 @@ test('Float64Array arguments run the JS kernels, exactly', () => {
   assert.deepEqual(p, pe);
 });
 
-test('alloc returns zeroed views in the wasm memory that stay valid across copying calls', () => {
+test('alloc and allocInt32 return zeroed views in the wasm memory that stay valid across copying calls', () => {
   const k = createWasmKernels();
   const kept = k.alloc(1000);
   kept.fill(7);
@@ -471,6 +471,10 @@ test('alloc returns zeroed views in the wasm memory that stay valid across copyi
   const fresh = k.alloc(250 * 250);
   assert.equal(fresh.buffer, kept.buffer);
   assert.ok(fresh.every((v) => v === 0), 'alloc() over used scratch space must be zeroed');
+  k.matmul(big, big, new Float32Array(250 * 250), 250, 250, 250, false);
+  const ids = k.allocInt32(250 * 250);
+  assert.ok(ids instanceof Int32Array && ids.buffer === kept.buffer);
+  assert.ok(ids.every((v) => v === 0), 'allocInt32() over used scratch space must be zeroed');
   assert.equal(kept.length, 1000);
   assert.ok(kept.every((v) => v === 7));
 });
