@@ -31,6 +31,11 @@ export interface HitResult {
 export class BreakpointBook {
   private byPhase = new Map<string, Entry[]>();
 
+  /** No breakpoint anywhere: nothing needs to look between phases. */
+  get empty(): boolean {
+    return this.byPhase.size === 0;
+  }
+
   reset(): void {
     this.byPhase.clear();
   }
