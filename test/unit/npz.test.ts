@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -8,6 +7,7 @@ import assert from 'node:assert/strict';
 import { SavedModel } from '../../src/engine/modelfile/modelFile';
 import { crc32, encodeNpz, exportNpz } from '../../src/engine/modelfile/npz';
 import { Tensor } from '../../src/engine/tensor';
+import { pythonSkip, runPython } from './python';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nlm-npz-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -151,15 +151,6 @@ test('exportNpz writes the archive atomically to the given path', () => {
 
 // ---- independent check: numpy loads the archive ----
 
-function pythonWithNumpy(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const LOAD_WITH_NUMPY = `
 import json, sys
 import numpy as np
@@ -177,11 +168,11 @@ with np.load(sys.argv[1], allow_pickle=False) as z:
 print(json.dumps(out))
 `;
 
-test('numpy loads the exported file', { skip: pythonWithNumpy() ? false : 'python3 with numpy is not available' }, () => {
+test('numpy loads the exported file', { skip: pythonSkip('numpy') }, () => {
   const m = model();
   const file = path.join(tmp, 'for-numpy.npz');
   exportNpz(file, m);
-  const seen = JSON.parse(execFileSync('python3', ['-c', LOAD_WITH_NUMPY, file], { encoding: 'utf8' }));
+  const seen = JSON.parse(runPython(['numpy'], LOAD_WITH_NUMPY, [file]));
   assert.deepEqual(Object.keys(seen), ['W1', 'W2', 'b1', 'W3', 'b2', 'vocab']);
   assert.deepEqual(seen.vocab, { dtype: '<U5', shape: [5], values: VOCAB });
   for (const t of Object.values(m.params)) {

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,6 +6,7 @@ import assert from 'node:assert/strict';
 import { InputError } from '../../src/engine/errors';
 import { decodeSafetensors, encodeSafetensors } from '../../src/engine/modelfile/safetensors';
 import { Tensor } from '../../src/engine/tensor';
+import { pythonSkip, runPython } from './python';
 
 const FILE = 'bad.safetensors';
 
@@ -219,16 +219,7 @@ test('a "__proto__" metadata key stays plain data', () => {
 
 // ---- independent check with Python: the header parsed by json, the data read by numpy ----
 
-function pythonWithNumpy(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const skipPython = pythonWithNumpy() ? false : 'python3 with numpy is not available';
+const skipPython = pythonSkip('numpy');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nlm-safetensors-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -251,7 +242,7 @@ test('numpy reads what we write', { skip: skipPython }, () => {
   const tensors = [f32('W', [3, 3], tricky), f32('b', [2], [-1, 2.5])];
   const file = path.join(tmp, 'ours.safetensors');
   fs.writeFileSync(file, encodeSafetensors(tensors, { who: 'nlm' }));
-  const seen = JSON.parse(execFileSync('python3', ['-c', READ_WITH_NUMPY, file], { encoding: 'utf8' }));
+  const seen = JSON.parse(runPython(['numpy'], READ_WITH_NUMPY, [file]));
   assert.deepEqual(seen.metadata, { who: 'nlm' });
   for (const t of tensors) {
     assert.deepEqual(seen.tensors[t.name], { shape: t.shape, bits: bits(t.data as Float32Array) });
@@ -285,7 +276,7 @@ print(json.dumps(expected))
 
 test('we read F64, F16 and BF16 files written with numpy as numpy converts them', { skip: skipPython }, () => {
   const file = path.join(tmp, 'numpy.safetensors');
-  const expected: Record<string, number[]> = JSON.parse(execFileSync('python3', ['-c', WRITE_WITH_NUMPY, file], { encoding: 'utf8' }));
+  const expected: Record<string, number[]> = JSON.parse(runPython(['numpy'], WRITE_WITH_NUMPY, [file]));
   const { tensors, metadata } = decodeSafetensors(fs.readFileSync(file), file);
   assert.deepEqual(metadata, { by: 'numpy' });
   assert.deepEqual(tensors.get('f64')!.shape, [2, 3]);
