@@ -2,7 +2,8 @@
 import { axisBottom, axisLeft, pointer, scaleLinear, select } from 'd3';
 import type { HiddenStats } from '../../src/extension/protocol';
 import type { CsvTable } from '../card';
-import { ElementSize } from '../elementSize';
+import type { ElementSize } from '../elementSize';
+import { createChartSvg } from './chartSvg';
 import type { DashboardState } from '../state';
 import { hideTooltip, showTooltip } from '../tooltip';
 import { formatPercent, formatValue } from './format';
@@ -21,10 +22,7 @@ export class HiddenHistogram {
   private spec: HistogramSpec | undefined;
 
   constructor(container: HTMLElement, onResize: () => void) {
-    this.svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-    this.svg.classList.add('chart');
-    container.appendChild(this.svg);
-    this.size = new ElementSize(this.svg, onResize);
+    ({ svg: this.svg, size: this.size } = createChartSvg(container, onResize));
     this.svg.addEventListener('mousemove', (e) => this.onHover(e));
     this.svg.addEventListener('mouseleave', hideTooltip);
   }

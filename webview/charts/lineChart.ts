@@ -3,7 +3,8 @@
 import { axisBottom, axisLeft, bisector, format, line, pointer, scaleLinear, scaleLog, select } from 'd3';
 import type { ScaleContinuousNumeric, Selection } from 'd3';
 import type { CsvTable } from '../card';
-import { ElementSize } from '../elementSize';
+import type { ElementSize } from '../elementSize';
+import { createChartSvg } from './chartSvg';
 import { decimateByPixel } from '../series';
 import { ChartColour, chartFont } from '../theme';
 import { hideTooltip, showTooltip } from '../tooltip';
@@ -60,10 +61,7 @@ export class LineChart {
   private y: ScaleContinuousNumeric<number, number> = scaleLinear();
 
   constructor(container: HTMLElement, onResize: () => void) {
-    this.svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-    this.svg.classList.add('chart');
-    container.appendChild(this.svg);
-    this.size = new ElementSize(this.svg, onResize);
+    ({ svg: this.svg, size: this.size } = createChartSvg(container, onResize));
     this.svg.addEventListener('mousemove', (e) => this.onHover(e));
     this.svg.addEventListener('mouseleave', () => {
       this.hoverPx = undefined;
