@@ -95,8 +95,8 @@ async function stepLatency() {
       let p = trainer.stepPhase();
       while (!p.iteration) p = trainer.stepPhase();
     }, 50, 300);
-    // stepPhase() never uses the helper: only the 2300 step() calls count.
-    results.push({ threads, step, phases, helperShare: trainer.helperHalves / (2 * 2300) });
+    // stepPhase() never uses the helper: the share counts the step() calls' tasks.
+    results.push({ threads, step, phases, helperShare: trainer.helperShare });
     trainer.close();
   }
   return results;
@@ -126,7 +126,7 @@ for (const r of rows) {
   );
 }
 console.log('\nStep latency in-process, WASM kernels (ms, median / 90th percentile):');
-console.log('| threads | step() | one iteration phase by phase | halves run by the helper |');
+console.log('| threads | step() | one iteration phase by phase | tasks run by the helper |');
 console.log('|---|---|---|---|');
 for (const r of await stepLatency()) {
   const ms = ({ median, p90 }) => `${median.toFixed(2)} / ${p90.toFixed(2)}`;

@@ -1,15 +1,32 @@
 // The second thread of a two-thread trainer: a worker_threads Worker (shardWorker.ts) with its own
 // instance of the WASM kernels on the trainer's shared memory. In each split iteration
-// (splitStep.ts) the trainer's thread runs shard 0 and slice 0 and the helper shard 1 and slice 1 —
-// unless the helper is late (asleep, or not scheduled on a busy machine): then the trainer's thread
-// claims that half too instead of waiting. Who computes a half does not change its numbers. Per
-// iteration nothing is posted: the trainer writes the batch size, learning rate and step into the
-// sync block and bumps GO.
+// (splitStep.ts) both threads claim the tasks of part 1 one at a time until none is left, wait
+// until all have finished, then do the same with part 2; so a helper that is late (asleep, or not
+// scheduled on a busy machine) leaves its share to the trainer's thread instead of being waited
+// for. Who runs a task does not change its numbers. Per iteration nothing is posted: the trainer
+// writes the batch size, learning rate and step into the sync block, opens the claims and bumps GO.
 import { Worker } from 'node:worker_threads';
 import { findBuilt } from './builtFiles';
 import { SharedKernelMemory } from './kernels';
-import { IterationSpec, ShardResult, SplitIteration, TensorLayout } from './splitStep';
-import { CORRECT, GO, LOSS, LR, MAIN_MET, READY, ROWS, SHARD_CLAIM, SHARD_DONE, SLICE_CLAIM, SLICE_DONE, STATUS, STEP, SyncBlock } from './syncBlock';
+import { addRows, IterationSpec, ROW_TASKS, RowsResult, SplitIteration, TensorLayout } from './splitStep';
+import {
+  CORRECT,
+  GO,
+  GRADIENT_DONE,
+  GRADIENT_NEXT,
+  HELPER_TASKS,
+  LOSS,
+  LR,
+  MAX_ROW_TASKS,
+  MAX_TASKS,
+  READY,
+  ROW_DONE,
+  ROW_NEXT,
+  ROWS,
+  STATUS,
+  STEP,
+  SyncBlock,
+} from './syncBlock';
 
 /** What shardWorker.ts receives as workerData. */
 export interface ShardWorkerData {
@@ -19,12 +36,12 @@ export interface ShardWorkerData {
   readonly sync: SharedArrayBuffer;
 }
 
-/** How long the helper may take to start or to finish a half it claimed before it is presumed dead. */
+/** How long the helper may take to start or to finish a task it claimed before it is presumed dead. */
 const DEFAULT_TIMEOUT_MS = 15_000;
-/** A half the helper claimed usually ends within tens of µs of this thread's, but a VM may stop the
- *  helper's vCPU for milliseconds, and waking from a sleep costs about as much again: spin through
- *  such stalls. (Where the second core is busy with other programs, the ThreadChooser falls back
- *  to one thread.) */
+/** A task the helper claimed usually ends within tens of µs of this thread's last, but a VM may
+ *  stop the helper's vCPU for milliseconds, and waking from a sleep costs about as much again:
+ *  spin through such stalls. (Where the second core is busy with other programs, the
+ *  ThreadChooser falls back to one thread.) */
 const SPIN_MS = 5;
 
 /** dist/shardWorker.js (bundles) or out/src/engine/shardWorker.js (tests), if built. */
@@ -32,16 +49,35 @@ export function locateShardWorker(): string | undefined {
   return findBuilt('shardWorker.js');
 }
 
+/** Runs `count` tasks claimed from `next`, counting each in `done`; returns how many it ran. */
+export function claimTasks(sync: SyncBlock, next: number, done: number, iteration: number, count: number, run: (task: number) => void): number {
+  let ran = 0;
+  for (let task = sync.claim(next, iteration, count); task >= 0; task = sync.claim(next, iteration, count)) {
+    run(task);
+    sync.finished(done);
+    ran++;
+  }
+  return ran;
+}
+
+/** Part 1's task: one row block, its results left in the block's slots. */
+export function rowTask(sync: SyncBlock, split: SplitIteration, task: number, n: number): void {
+  const r = split.forwardBackward(task, n);
+  sync.f64[LOSS + task] = r.lossSum;
+  sync.f64[CORRECT + task] = r.correct;
+}
+
 export class HelperThread {
   private readonly sync = new SyncBlock();
   private readonly worker: Worker;
   private iteration = 0;
-  /** Halves (shard 1 or slice 1) the helper ran; the trainer's thread ran the others. */
-  halvesByHelper = 0;
+  /** Tasks of both parts handed out so far, to either thread. */
+  tasksTotal = 0;
   private closed = false;
 
   /** Starts the worker and waits until it is ready; throws if it fails to or does not answer. */
   constructor(script: string, data: Omit<ShardWorkerData, 'sync'>, private readonly timeoutMs = DEFAULT_TIMEOUT_MS) {
+    if (ROW_TASKS > MAX_ROW_TASKS) throw new Error(`${ROW_TASKS} row tasks do not fit the sync block's ${MAX_ROW_TASKS}`);
     const workerData: ShardWorkerData = { ...data, sync: this.sync.buffer };
     this.worker = new Worker(script, { workerData });
     // Never what keeps a process alive: the CLI and test runners exit even if close() is missed.
@@ -54,31 +90,35 @@ export class HelperThread {
     }
   }
 
-  /** One whole iteration of `split` on both threads; returns both shards' part 1 results. */
-  run(split: SplitIteration, n: number, lr: number, t: number): [ShardResult, ShardResult] {
+  /** Tasks the helper ran so far. */
+  get tasksByHelper(): number {
+    return Atomics.load(this.sync.i32, HELPER_TASKS);
+  }
+
+  /** One whole iteration of `split` on both threads; returns the batch's loss sum and hits. */
+  run(split: SplitIteration, n: number, lr: number, t: number): RowsResult {
     if (this.closed) throw new Error('the helper training thread was closed');
     const s = this.sync;
     const it = ++this.iteration;
+    const gradientTasks = split.gradientTaskCount;
+    if (gradientTasks >= MAX_TASKS) throw new Error(`${gradientTasks} gradient tasks do not fit a claim slot`);
     s.i32[ROWS] = n;
     s.f64[LR] = lr;
     s.f64[STEP] = t;
+    // Done counts first: a helper still looking at the last iteration's sees them fall, then GO move.
+    s.signal(ROW_DONE, 0);
+    s.signal(GRADIENT_DONE, 0);
+    s.openClaims(ROW_NEXT, it);
+    s.openClaims(GRADIENT_NEXT, it);
     s.signal(GO, it);
-    const shard0 = split.forwardBackward(0, n);
-    let shard1: ShardResult;
-    if (s.claim(SHARD_CLAIM, it)) shard1 = split.forwardBackward(1, n);
-    else {
-      this.halvesByHelper++;
-      this.wait(SHARD_DONE, it, 'finish its shard');
-      shard1 = { lossSum: s.f64[LOSS], correct: s.f64[CORRECT] };
-    }
-    s.signal(MAIN_MET, it);
-    split.gradientsAndUpdate(0, n, lr, t);
-    if (s.claim(SLICE_CLAIM, it)) split.gradientsAndUpdate(1, n, lr, t);
-    else {
-      this.halvesByHelper++;
-      this.wait(SLICE_DONE, it, 'finish its updates');
-    }
-    return [shard0, shard1];
+    claimTasks(s, ROW_NEXT, ROW_DONE, it, ROW_TASKS, (task) => rowTask(s, split, task, n));
+    this.wait(ROW_DONE, ROW_TASKS, 'finish its rows');
+    claimTasks(s, GRADIENT_NEXT, GRADIENT_DONE, it, gradientTasks, (task) => split.gradientsAndUpdate(task, n, lr, t));
+    this.wait(GRADIENT_DONE, gradientTasks, 'finish its updates');
+    this.tasksTotal += ROW_TASKS + gradientTasks;
+    const total = { lossSum: 0, correct: 0 };
+    for (let task = 0; task < ROW_TASKS; task++) addRows(total, { lossSum: s.f64[LOSS + task], correct: s.f64[CORRECT + task] });
+    return total;
   }
 
   close(): void {

@@ -31,13 +31,16 @@ export const BUFFER_NAMES = ['E', 'Z1', 'H', 'Z2', 'P', 'dZ2', 'dH', 'dZ1', 'dE'
 export type ActivationBuffers = Readonly<Record<(typeof BUFFER_NAMES)[number], FloatArray>>;
 
 /**
- * A batch of n rows is two shards, rows [0, h) and [h, n) with h = splitRow(n) (a multiple of 4,
- * the kernels' row block). Every result is computed row by row or per output element, so the split
- * changes nothing — except the loss, a sum over rows, which is summed per shard and then added,
- * here and in the two-thread iteration (splitStep.ts) alike.
+ * A batch of n rows is ROW_BLOCKS blocks of rows cut at multiples of 4 (the kernels' row block),
+ * the tasks two threads share in the split iteration (splitStep.ts). Every result is computed row
+ * by row or per output element, so the blocks change nothing — except the loss, a sum over rows,
+ * which is summed per block and the blocks' sums then added in order, here and there alike.
  */
-export function splitRow(n: number): number {
-  return Math.min(n, 4 * Math.round(n / 8));
+export const ROW_BLOCKS = 4;
+
+/** Start of block i of `parts` blocks of [0, size), cut at multiples of 4; i = parts gives size. */
+export function blockStart(size: number, parts: number, i: number): number {
+  return i >= parts ? size : Math.min(size, 4 * Math.round((i * size) / (4 * parts)));
 }
 
 export function paramShapes(s: MlpShape): Record<ParamName, number[]> {
@@ -249,10 +252,12 @@ export class MlpModel {
         writes: ['loss'],
         subSteps: singleStep('L', () => {
           const { n, targets } = this;
-          const h = splitRow(n);
-          const sum0 = k.crossEntropySum(Pr, targets, h, V);
-          const sum1 = k.crossEntropySum(Pr.subarray(h * V), targets.subarray(h), n - h, V);
-          this.loss = (sum0 + sum1) / n;
+          let sum = 0;
+          for (let i = 0; i < ROW_BLOCKS; i++) {
+            const [r0, r1] = [blockStart(n, ROW_BLOCKS, i), blockStart(n, ROW_BLOCKS, i + 1)];
+            sum += k.crossEntropySum(Pr.subarray(r0 * V), targets.subarray(r0), r1 - r0, V);
+          }
+          this.loss = sum / n;
           this.correct = k.countCorrect(Pr, targets, n, V);
         }),
       },

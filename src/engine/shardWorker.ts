@@ -1,16 +1,16 @@
-// Entry of the helper thread (helperThread.ts): claims shard 1 and slice 1 of every split iteration
-// (splitStep.ts) and runs them on the trainer's shared WASM memory, until told to stop. A half the
-// trainer's thread claimed first is skipped. Any error ends the thread after writing it into the
-// sync block, where the trainer's thread raises it.
+// Entry of the helper thread (helperThread.ts): in every split iteration (splitStep.ts) claims
+// tasks of part 1, then of part 2, beside the trainer's thread, and runs them on the trainer's
+// shared WASM memory, until told to stop. Any error ends the thread after writing it into the sync
+// block, where the trainer's thread raises it.
 import { workerData } from 'node:worker_threads';
-import { ShardWorkerData } from './helperThread';
-import { SplitIteration, tensorsAt } from './splitStep';
-import { CORRECT, GO, LOSS, LR, MAIN_MET, READY, ROWS, SHARD_CLAIM, SHARD_DONE, SLICE_CLAIM, SLICE_DONE, STATUS, STEP, STOP, SyncBlock } from './syncBlock';
+import { claimTasks, rowTask, ShardWorkerData } from './helperThread';
+import { ROW_TASKS, SplitIteration, tensorsAt } from './splitStep';
+import { GO, GRADIENT_DONE, GRADIENT_NEXT, HELPER_TASKS, LR, READY, ROW_DONE, ROW_NEXT, ROWS, STATUS, STEP, STOP, SyncBlock } from './syncBlock';
 import { attachWasmKernels } from './wasmKernels';
 
 /** Between iterations, and between the parts, the trainer's thread needs a few to tens of µs, but
  *  its vCPU may be stopped for milliseconds. A helper that slept through that would wake late, find
- *  its halves taken, and fall asleep again: spin longer than such stalls. It sleeps when training
+ *  the tasks taken, and fall asleep again: spin longer than such stalls. It sleeps when training
  *  pauses or runs on one thread. */
 const SPIN_MS = 5;
 const FOREVER = Infinity;
@@ -19,25 +19,23 @@ function serve({ shared, spec, layout, sync: buffer }: ShardWorkerData): void {
   const sync = new SyncBlock(buffer);
   try {
     const split = new SplitIteration(attachWasmKernels(shared), spec, tensorsAt(layout, shared.memory.buffer));
+    const gradientTasks = split.gradientTaskCount;
     sync.signal(STATUS, READY);
+    let ran = 0;
     for (let seen = 0; ; ) {
       const it = sync.waitFor(GO, seen + 1, SPIN_MS, FOREVER, 'be asked');
       if (it === STOP) return;
       seen = it;
-      // Once claimed, iteration `it` cannot end before this half is done: its numbers stay put.
-      if (sync.claim(SHARD_CLAIM, it)) {
-        const shard = split.forwardBackward(1, sync.i32[ROWS]);
-        sync.f64[LOSS] = shard.lossSum;
-        sync.f64[CORRECT] = shard.correct;
-        sync.signal(SHARD_DONE, it);
-      }
-      // Part 2 reads every row: wait for the trainer's thread to finish its part 1.
-      sync.waitFor(MAIN_MET, it, SPIN_MS, FOREVER, 'be met');
+      // The numbers stay put while any task of iteration `it` is unfinished, and a claim made
+      // after the trainer moved on to the next one fails.
+      const n = sync.i32[ROWS];
+      ran += claimTasks(sync, ROW_NEXT, ROW_DONE, it, ROW_TASKS, (task) => rowTask(sync, split, task, n));
+      // Part 2 reads every row: wait for the other thread's row blocks (or for the next iteration).
+      sync.waitFor(ROW_DONE, ROW_TASKS, SPIN_MS, FOREVER, 'be met', it);
       if (sync.stopped) return;
-      if (sync.claim(SLICE_CLAIM, it)) {
-        split.gradientsAndUpdate(1, sync.i32[ROWS], sync.f64[LR], sync.f64[STEP]);
-        sync.signal(SLICE_DONE, it);
-      }
+      const [lr, t] = [sync.f64[LR], sync.f64[STEP]];
+      ran += claimTasks(sync, GRADIENT_NEXT, GRADIENT_DONE, it, gradientTasks, (task) => split.gradientsAndUpdate(task, n, lr, t));
+      Atomics.store(sync.i32, HELPER_TASKS, ran);
     }
   } catch (e) {
     sync.fail(e);

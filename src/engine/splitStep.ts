@@ -1,16 +1,19 @@
-// One training iteration as two parts, each split in two halves that two threads can run at once,
-// with the results of the phases (mlp.ts, optimizers.ts) to the bit:
-//   part 1 — forward and backward of one shard of rows (E … dE): all of it is row by row. Shard 0
-//            is rows [0, h), shard 1 rows [h, n), h = splitRow(n).
-//   part 2 — the weight and bias gradients, sums over every row, each split by the rows or columns
-//            of its result, each slice updated by the optimizer as soon as it is computed. Slice 0
-//            also takes dW1 (the scatter-add, in the phases' order) and the W1 update.
-// Part 2 reads every row of part 1, hence one barrier between the parts. Every element is computed
-// by the same kernel arithmetic as in the phases (only where a loop starts differs), the fused
-// kernels equal the steps they replace, and the loss is summed per shard as the `loss` phase sums
-// it, so the weights do not depend on the number of threads or on how the iteration was stepped.
+// One training iteration as two parts, each a list of tasks that two threads claim one at a time
+// (helperThread.ts), with the results of the phases (mlp.ts, optimizers.ts) to the bit:
+//   part 1 — forward and backward of one block of rows (E … dE): all of it is row by row. The
+//            batch is ROW_BLOCKS blocks (mlp.ts).
+//   part 2 — the weight and bias gradients, sums over every row, each task computing some rows of
+//            one gradient and updating those rows of the parameter at once: blocks of W3's rows,
+//            blocks of W2's rows, then W1 (the scatter-add, in the phases' order), b2 and b1.
+// Part 2 reads every row of part 1, hence one barrier between the parts. Tasks are many and
+// claimed as threads come free, so neither thread waits for a fixed half of the other's, and a
+// thread the machine stops for a while leaves its unclaimed tasks to the other. Every element is
+// computed by the same kernel arithmetic as in the phases (only where a loop starts differs), the
+// fused kernels equal the steps they replace, and the loss is summed per row block as the `loss`
+// phase sums it, so the weights do not depend on the number of threads, on who ran which task, or
+// on how the iteration was stepped.
 import { Kernels } from './kernels';
-import { ActivationBuffers, BUFFER_NAMES, MlpShape, PARAM_NAMES, ParamName, splitRow } from './mlp';
+import { ActivationBuffers, blockStart, BUFFER_NAMES, MlpShape, PARAM_NAMES, ParamName, ROW_BLOCKS } from './mlp';
 import { applyUpdate, UpdateArrays, UpdateSettings } from './optimizers';
 import { FloatArray } from './tensor';
 
@@ -32,43 +35,43 @@ export interface IterationSpec {
   readonly update: UpdateSettings;
 }
 
-export interface ShardResult {
-  /** Σ −log P[y] over the shard's rows. */
+export interface RowsResult {
+  /** Σ −log P[y] over the block's rows. */
   lossSum: number;
   correct: number;
 }
 
-type Half = 0 | 1;
+/** Part 1's tasks: one per row block. */
+export const ROW_TASKS = ROW_BLOCKS;
+/** Blocks of rows of W3 and of W2 in part 2: W3's are the largest tasks, claimed first. */
+const W3_BLOCKS = 4;
+const W2_BLOCKS = 2;
 
-/** [start, end) of half `h` of [0, size), cut where batches are (at a multiple of 4). */
-function halfOf(size: number, h: Half): [number, number] {
-  const cut = splitRow(size);
-  return h === 0 ? [0, cut] : [cut, size];
-}
+type GradientTask = (n: number, lr: number, t: number) => void;
 
 export class SplitIteration {
-  private readonly update: UpdateArrays[];
+  private readonly gradientTasks: readonly GradientTask[];
 
   constructor(
     private readonly kernels: Kernels,
     private readonly spec: IterationSpec,
     private readonly t: IterationTensors,
   ) {
-    this.update = PARAM_NAMES.map((name, i) => ({
-      w: t.params[name],
-      g: t.grads[name],
-      s1: t.state1[i],
-      s2: t.state2[i],
-      decay: name.startsWith('W'),
-    }));
+    this.gradientTasks = this.buildGradientTasks();
   }
 
-  /** Part 1 for one shard of an n-row batch. */
-  forwardBackward(shard: Half, n: number): ShardResult {
+  /** Part 2's task count (part 1 has ROW_TASKS). */
+  get gradientTaskCount(): number {
+    return this.gradientTasks.length;
+  }
+
+  /** Part 1 for row block `task` of an n-row batch. */
+  forwardBackward(task: number, n: number): RowsResult {
     const k = this.kernels;
     const { vocabSize: V, context: C, embeddingDim: D, hiddenUnits: P, activation } = this.spec.shape;
     const { params: w, buffers: b } = this.t;
-    const [r0, r1] = halfOf(n, shard);
+    const r0 = blockStart(n, ROW_BLOCKS, task);
+    const r1 = blockStart(n, ROW_BLOCKS, task + 1);
     const rows = r1 - r0;
     if (rows === 0) return { lossSum: 0, correct: 0 };
     const at = (x: FloatArray, width: number) => x.subarray(r0 * width, r1 * width);
@@ -91,34 +94,65 @@ export class SplitIteration {
     return { lossSum, correct };
   }
 
-  /** Part 2, one slice: gradients over all n rows and the update with learning rate lr, step t. */
-  gradientsAndUpdate(slice: Half, n: number, lr: number, t: number): void {
+  /** Part 2, task `task`: gradients over all n rows and the update with learning rate lr, step t. */
+  gradientsAndUpdate(task: number, n: number, lr: number, t: number): void {
+    this.gradientTasks[task](n, lr, t);
+  }
+
+  /** The whole iteration on this thread, tasks in order; returns the batch's loss sum and hits. */
+  runAll(n: number, lr: number, t: number): RowsResult {
+    const total = { lossSum: 0, correct: 0 };
+    for (let task = 0; task < ROW_TASKS; task++) addRows(total, this.forwardBackward(task, n));
+    for (let task = 0; task < this.gradientTasks.length; task++) this.gradientsAndUpdate(task, n, lr, t);
+    return total;
+  }
+
+  private buildGradientTasks(): GradientTask[] {
     const k = this.kernels;
     const { vocabSize: V, context: C, embeddingDim: D, hiddenUnits: P } = this.spec.shape;
     const { grads: g, buffers: b } = this.t;
-    const [W1, W2, b1, W3, b2] = this.update;
-    const update = (a: UpdateArrays, start: number, end: number) => applyUpdate(k, this.spec.update, a, start, end, lr, t);
+    const [W1, W2, b1, W3, b2] = PARAM_NAMES.map((name, i): UpdateArrays => ({
+      w: this.t.params[name],
+      g: this.t.grads[name],
+      s1: this.t.state1[i],
+      s2: this.t.state2[i],
+      decay: name.startsWith('W'),
+    }));
+    const update = (a: UpdateArrays, start: number, end: number, lr: number, t: number) => applyUpdate(k, this.spec.update, a, start, end, lr, t);
 
     // Rows [i0, i1) of dW = Xᵀ·dZ are columns [i0, i1) of X: a column window, rows `width` apart.
-    const weightRows = (x: FloatArray, dz: FloatArray, dw: FloatArray, a: UpdateArrays, width: number, cols: number, [i0, i1]: number[]) => {
-      k.matmulTN(x.subarray(i0), dz, dw.subarray(i0 * cols), i1 - i0, n, cols, false, width);
-      update(a, i0 * cols, i1 * cols);
+    const weightRows = (x: FloatArray, dz: FloatArray, dw: FloatArray, a: UpdateArrays, width: number, cols: number, blocks: number): GradientTask[] =>
+      Array.from({ length: blocks }, (_, i): GradientTask => {
+        const [i0, i1] = [blockStart(width, blocks, i), blockStart(width, blocks, i + 1)];
+        return (n, lr, t) => {
+          if (i1 === i0) return;
+          k.matmulTN(x.subarray(i0), dz, dw.subarray(i0 * cols), i1 - i0, n, cols, false, width);
+          update(a, i0 * cols, i1 * cols, lr, t);
+        };
+      });
+    const bias = (dz: FloatArray, db: FloatArray, a: UpdateArrays, cols: number): GradientTask => (n, lr, t) => {
+      k.sumRows(dz, db, n, cols, cols);
+      update(a, 0, cols, lr, t);
     };
-    const biasColumns = (dz: FloatArray, db: FloatArray, a: UpdateArrays, cols: number, [j0, j1]: number[]) => {
-      k.sumRows(dz.subarray(j0), db.subarray(j0), n, j1 - j0, cols);
-      update(a, j0, j1);
-    };
-
-    weightRows(b.H, b.dZ2, g.W3, W3, P, V, halfOf(P, slice));
-    biasColumns(b.dZ2, g.b2, b2, V, halfOf(V, slice));
-    weightRows(b.E, b.dZ1, g.W2, W2, C * D, P, halfOf(C * D, slice));
-    biasColumns(b.dZ1, g.b1, b1, P, halfOf(P, slice));
-    if (slice === 0) {
+    const embedding: GradientTask = (n, lr, t) => {
       g.W1.fill(0);
       for (let pos = 0; pos < C; pos++) k.scatterAddRows(b.dE, this.t.inputs, g.W1, n, C, D, pos, pos + 1);
-      update(W1, 0, g.W1.length);
-    }
+      update(W1, 0, g.W1.length, lr, t);
+    };
+    return [
+      ...weightRows(b.H, b.dZ2, g.W3, W3, P, V, W3_BLOCKS),
+      ...weightRows(b.E, b.dZ1, g.W2, W2, C * D, P, W2_BLOCKS),
+      embedding,
+      bias(b.dZ2, g.b2, b2, V),
+      bias(b.dZ1, g.b1, b1, P),
+    ];
   }
+}
+
+/** Adds a row block's results into a running total: the one order of summation everywhere. */
+export function addRows(total: RowsResult, block: RowsResult): void {
+  total.lossSum += block.lossSum;
+  total.correct += block.correct;
 }
 
 /** Where each array of an iteration lives in a shared memory: [byte offset, length] per array, in

@@ -1,6 +1,6 @@
 // Whether the next whole iteration of a two-thread trainer runs on both threads or on the trainer's
 // alone. The numbers are the same either way, so only speed decides — and on a machine whose other
-// programs keep the second core busy, the helper is preempted in the middle of its halves and two
+// programs keep the second core busy, the helper is preempted in the middle of its tasks and two
 // threads run slower than one. So the chooser runs a window of iterations the current way, then
 // probes the other way for a few, and keeps the faster: it compares the probe with the iterations
 // just before it (the machine was the same then), by a mean without the few slowest of each, which

@@ -11,7 +11,7 @@ import { initParams, MlpModel, MlpParams, MlpShape, PARAM_NAMES, ParamName } fro
 import { Optimizer } from './optimizers';
 import { Phase, SubStep } from './phase';
 import { Rng } from './rng';
-import { IterationSpec, IterationTensors, layoutIn, ShardResult, SplitIteration } from './splitStep';
+import { IterationSpec, IterationTensors, layoutIn, RowsResult, SplitIteration } from './splitStep';
 import { FloatArray } from './tensor';
 import { ThreadChooser } from './threadChooser';
 
@@ -210,10 +210,10 @@ export class Trainer {
     return this.epochs;
   }
 
-  /** Halves of whole iterations (shard 1 or slice 1) the helper thread ran so far: 2 per
-   *  iteration when it keeps up, fewer when it was late and this thread took them. */
-  get helperHalves(): number {
-    return this.helper?.halvesByHelper ?? 0;
+  /** The share of the tasks of two-thread iterations that the helper thread ran so far: about
+   *  half when it keeps up, less when it was late and this thread took them. */
+  get helperShare(): number {
+    return this.helper && this.helper.tasksTotal > 0 ? this.helper.tasksByHelper / this.helper.tasksTotal : 0;
   }
 
   /** Ends the helper thread, if one runs; training goes on, on one thread, if asked to. */
@@ -234,15 +234,15 @@ export class Trainer {
     const twoThreads = this.threads === 2 && this.chooser.next() === 2;
     // Starting the helper takes tens of milliseconds: not a time the chooser should compare.
     const timed = this.threads === 2 && (!twoThreads || this.helper !== undefined);
-    let shards: [ShardResult, ShardResult];
+    let result: RowsResult;
     try {
-      shards = twoThreads ? this.runOnTwoThreads(n, lr, t) : this.runOnOneThread(n, lr, t);
+      result = twoThreads ? this.runOnTwoThreads(n, lr, t) : this.split.runAll(n, lr, t);
     } catch (e) {
       this.close();
       throw e;
     }
-    this.model.loss = (shards[0].lossSum + shards[1].lossSum) / n;
-    this.model.correct = shards[0].correct + shards[1].correct;
+    this.model.loss = result.lossSum / n;
+    this.model.correct = result.correct;
     const ms = performance.now() - t0;
     if (timed) this.chooser.record(ms);
     this.epochSeconds += ms / 1000;
@@ -252,15 +252,7 @@ export class Trainer {
     return progress;
   }
 
-  private runOnOneThread(n: number, lr: number, t: number): [ShardResult, ShardResult] {
-    const s = this.split;
-    const shards: [ShardResult, ShardResult] = [s.forwardBackward(0, n), s.forwardBackward(1, n)];
-    s.gradientsAndUpdate(0, n, lr, t);
-    s.gradientsAndUpdate(1, n, lr, t);
-    return shards;
-  }
-
-  private runOnTwoThreads(n: number, lr: number, t: number): [ShardResult, ShardResult] {
+  private runOnTwoThreads(n: number, lr: number, t: number): RowsResult {
     this.helper ??= this.startHelper!();
     return this.helper.run(this.split, n, lr, t);
   }

@@ -12,6 +12,7 @@ import { HelperThread, locateShardWorker } from '../../src/engine/helperThread';
 import { jsKernels, Kernels } from '../../src/engine/kernels';
 import { PARAM_NAMES } from '../../src/engine/mlp';
 import { SplitIteration } from '../../src/engine/splitStep';
+import { ROW_NEXT, SyncBlock } from '../../src/engine/syncBlock';
 import { Trainer } from '../../src/engine/trainer';
 import { createWasmKernels } from '../../src/engine/wasmKernels';
 import { toyDataset } from './fixtures';
@@ -54,24 +55,24 @@ for (const backend of ['wasm', 'js'] as const) {
   }
 }
 
-test("halves the helper thread computes give the same numbers (the trainer's thread held back so that it takes them)", () => {
+test("tasks the helper thread computes give the same numbers (the trainer's thread held back so that it takes them)", () => {
   const config = { ...small, optimizer: 'adam' as const };
   const one = train('step, 1 thread', config, createWasmKernels(), 4).trainer;
   // Only this thread's SplitIteration is patched: the helper runs its own copy of the module.
   const proto = SplitIteration.prototype;
   const { forwardBackward, gradientsAndUpdate } = proto;
-  const pause = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
-  proto.forwardBackward = function (shard, n) {
-    if (shard === 0) pause();
-    return forwardBackward.call(this, shard, n);
+  const pause = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  proto.forwardBackward = function (task, n) {
+    pause();
+    return forwardBackward.call(this, task, n);
   };
-  proto.gradientsAndUpdate = function (slice, n, lr, t) {
-    if (slice === 0) pause();
-    gradientsAndUpdate.call(this, slice, n, lr, t);
+  proto.gradientsAndUpdate = function (task, n, lr, t) {
+    pause();
+    gradientsAndUpdate.call(this, task, n, lr, t);
   };
   try {
     const two = train('step, 2 threads', config, createWasmKernels(), 4).trainer;
-    assert.ok(two.helperHalves > 0, 'the helper took none of the halves in 100 ms');
+    assert.ok(two.helperShare > 0.5, `the helper took ${(100 * two.helperShare).toFixed(0)} % of the tasks of a thread that pauses 20 ms before each`);
     for (const name of PARAM_NAMES) assert.deepEqual(two.params[name].data, one.params[name].data, name);
     two.close();
   } finally {
@@ -80,7 +81,7 @@ test("halves the helper thread computes give the same numbers (the trainer's thr
   }
 });
 
-test('batches of 1 to 9 rows (an empty first shard, shards off the 4-row blocks) train identically on 1 and 2 threads', () => {
+test('batches of 1 to 9 rows (empty row blocks, blocks off the 4-row tiles) train identically on 1 and 2 threads', () => {
   for (let batchSize = 1; batchSize <= 9; batchSize++) {
     const config = { ...small, batchSize };
     const one = train('step, 1 thread', config, createWasmKernels(), 12).trainer;
@@ -148,26 +149,29 @@ test('a helper that fails to start is an error naming its problem', () => {
   assert.throws(() => new HelperThread(worker, data, 10_000), /helper training thread failed: RangeError/);
 });
 
-/** A split iteration whose shard 0 takes 200 ms, so that a helper script claims shard 1 first. */
+/** A split iteration whose tasks report their number as the loss; row task 0 takes 200 ms, so
+ *  that a helper script claims the next one while the trainer's thread is in it. */
 const slowSplit = {
-  forwardBackward: (shard: number) => {
-    if (shard === 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
-    return { lossSum: shard, correct: 0 };
+  gradientTaskCount: 2,
+  forwardBackward: (task: number) => {
+    if (task === 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    return { lossSum: 2 ** task, correct: 1 };
   },
   gradientsAndUpdate: () => undefined,
 } as unknown as SplitIteration;
 
-/** A helper script that gets ready, claims shard 1 of the first iteration, then does `then`. */
+const SYNC_BLOCK = path.resolve(__dirname, '..', '..', 'src', 'engine', 'syncBlock.js');
+
+/** A helper script that gets ready, claims a row task of the first iteration, then does `then`. */
 function claimer(name: string, then: string): string {
-  const syncBlock = path.resolve(__dirname, '..', '..', 'src', 'engine', 'syncBlock.js');
   return script(
     name,
     `const { workerData } = require('node:worker_threads');
-const { GO, READY, SHARD_CLAIM, STATUS, SyncBlock } = require(${JSON.stringify(syncBlock)});
+const { GO, READY, ROW_NEXT, STATUS, SyncBlock } = require(${JSON.stringify(SYNC_BLOCK)});
 const sync = new SyncBlock(workerData.sync);
 sync.signal(STATUS, READY);
 sync.waitFor(GO, 1, 0, 10000, 'be asked');
-sync.claim(SHARD_CLAIM, 1);
+if (sync.claim(ROW_NEXT, 1, 4) < 0) throw new Error('no task to claim');
 ${then}
 `,
   );
@@ -177,30 +181,43 @@ test('a helper that dies without a word is a timeout error, not a hang', () => {
   const silent = script('silent.js', 'process.exit(0);\n');
   assert.throws(() => new HelperThread(silent, helperData(), 500), /did not start within/);
   const helper = new HelperThread(claimer('quitter.js', 'process.exit(0);'), helperData(), 500);
-  assert.throws(() => helper.run(slowSplit, 10, 0.01, 1), /did not finish its shard within/);
+  assert.throws(() => helper.run(slowSplit, 10, 0.01, 1), /did not finish its rows within/);
   helper.close();
 });
 
-test("an error in the helper's half is raised on the trainer's thread", () => {
+test("an error in the helper's task is raised on the trainer's thread", () => {
   const helper = new HelperThread(claimer('thrower.js', "sync.fail(new Error('boom'));"), helperData(), 10_000);
   assert.throws(() => helper.run(slowSplit, 10, 0.01, 1), /helper training thread failed: Error: boom/);
   helper.close();
 });
 
-test("halves the helper does not claim are done by the trainer's thread, without waiting", () => {
-  const syncBlock = path.resolve(__dirname, '..', '..', 'src', 'engine', 'syncBlock.js');
+test("tasks the helper does not claim are done by the trainer's thread, without waiting", () => {
   const idle = script(
     'idle.js',
     `const { workerData } = require('node:worker_threads');
-const { READY, STATUS, SyncBlock } = require(${JSON.stringify(syncBlock)});
+const { READY, STATUS, SyncBlock } = require(${JSON.stringify(SYNC_BLOCK)});
 new SyncBlock(workerData.sync).signal(STATUS, READY);
 setInterval(() => undefined, 1000);
 `,
   );
   const helper = new HelperThread(idle, helperData(), 10_000);
   const t0 = performance.now();
-  const shards = helper.run(slowSplit, 10, 0.01, 1);
-  assert.deepEqual(shards.map((r) => r.lossSum), [0, 1]);
+  const result = helper.run(slowSplit, 10, 0.01, 1);
+  assert.deepEqual(result, { lossSum: 1 + 2 + 4 + 8, correct: 4 }, 'every row block ran once');
   assert.ok(performance.now() - t0 < 2000, 'no wait for the idle helper');
+  assert.equal(helper.tasksByHelper, 0);
   helper.close();
+});
+
+test('a claim slot hands each task of an iteration out once, and none to a thread still on an older iteration', () => {
+  const sync = new SyncBlock();
+  sync.openClaims(ROW_NEXT, 7);
+  assert.deepEqual([0, 1, 2].map(() => sync.claim(ROW_NEXT, 7, 2)), [0, 1, -1]);
+  sync.openClaims(ROW_NEXT, 8);
+  assert.equal(sync.claim(ROW_NEXT, 7, 2), -1, 'a claim for iteration 7 once 8 is open');
+  assert.equal(sync.claim(ROW_NEXT, 8, 2), 0);
+  // The stamp keeps 23 bits of the iteration: 2^23 iterations apart share one, nothing nearer.
+  sync.openClaims(ROW_NEXT, 2 ** 23 + 5);
+  assert.equal(sync.claim(ROW_NEXT, 2 ** 23 + 4, 2), -1);
+  assert.equal(sync.claim(ROW_NEXT, 2 ** 23 + 5, 2), 0);
 });
