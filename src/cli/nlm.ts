@@ -2,7 +2,7 @@
 // The headless CLI: the same engine as the extension, for terminals, scripts and CI.
 // Errors are one line on stderr naming the file and the problem, exit code 1.
 import { parseArgs } from 'util';
-import { pickKernels } from '../engine/backend';
+import { allowRelaxedSimd, pickKernels } from '../engine/backend';
 import { resolveConfig, TrainConfig } from '../engine/config';
 import { loadDataset } from '../engine/data/load';
 import { SplitName, SPLITS } from '../engine/data/dataset';
@@ -260,6 +260,7 @@ function gradcheck(argv: string[]): void {
   if (r.maxRelError >= 1e-6) process.exitCode = 1;
 }
 
+allowRelaxedSimd();
 try {
   main(process.argv.slice(2));
 } catch (e) {

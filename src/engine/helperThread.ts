@@ -8,7 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import { findBuilt } from './builtFiles';
 import { SharedKernelMemory } from './kernels';
-import { addRows, IterationSpec, ROW_TASKS, RowsResult, SplitIteration, TensorLayout } from './splitStep';
+import { IterationSpec, ROW_TASKS, RowsResult, SplitIteration, sumRowBlocks, TensorLayout } from './splitStep';
 import {
   CORRECT,
   GO,
@@ -49,22 +49,28 @@ export function locateShardWorker(): string | undefined {
   return findBuilt('shardWorker.js');
 }
 
-/** Runs `count` tasks claimed from `next`, counting each in `done`; returns how many it ran. */
-export function claimTasks(sync: SyncBlock, next: number, done: number, iteration: number, count: number, run: (task: number) => void): number {
+/** Claims and runs row tasks of `iteration` until none is left, each block's results left in its
+ *  slots; returns how many it ran. */
+export function runRowTasks(sync: SyncBlock, split: SplitIteration, iteration: number, n: number): number {
   let ran = 0;
-  for (let task = sync.claim(next, iteration, count); task >= 0; task = sync.claim(next, iteration, count)) {
-    run(task);
-    sync.finished(done);
-    ran++;
+  for (let task = sync.claim(ROW_NEXT, iteration, ROW_TASKS); task >= 0; task = sync.claim(ROW_NEXT, iteration, ROW_TASKS), ran++) {
+    split.forwardBackward(task, n);
+    sync.f64[LOSS + task] = split.lossSums[task];
+    sync.f64[CORRECT + task] = split.corrects[task];
+    sync.finished(ROW_DONE);
   }
   return ran;
 }
 
-/** Part 1's task: one row block, its results left in the block's slots. */
-export function rowTask(sync: SyncBlock, split: SplitIteration, task: number, n: number): void {
-  const r = split.forwardBackward(task, n);
-  sync.f64[LOSS + task] = r.lossSum;
-  sync.f64[CORRECT + task] = r.correct;
+/** Claims and runs gradient tasks of `iteration` until none is left; returns how many it ran. */
+export function runGradientTasks(sync: SyncBlock, split: SplitIteration, iteration: number, n: number, lr: number, t: number): number {
+  const count = split.gradientTaskCount;
+  let ran = 0;
+  for (let task = sync.claim(GRADIENT_NEXT, iteration, count); task >= 0; task = sync.claim(GRADIENT_NEXT, iteration, count), ran++) {
+    split.gradientsAndUpdate(task, n, lr, t);
+    sync.finished(GRADIENT_DONE);
+  }
+  return ran;
 }
 
 export class HelperThread {
@@ -111,14 +117,12 @@ export class HelperThread {
     s.openClaims(ROW_NEXT, it);
     s.openClaims(GRADIENT_NEXT, it);
     s.signal(GO, it);
-    claimTasks(s, ROW_NEXT, ROW_DONE, it, ROW_TASKS, (task) => rowTask(s, split, task, n));
+    runRowTasks(s, split, it, n);
     this.wait(ROW_DONE, ROW_TASKS, 'finish its rows');
-    claimTasks(s, GRADIENT_NEXT, GRADIENT_DONE, it, gradientTasks, (task) => split.gradientsAndUpdate(task, n, lr, t));
+    runGradientTasks(s, split, it, n, lr, t);
     this.wait(GRADIENT_DONE, gradientTasks, 'finish its updates');
     this.tasksTotal += ROW_TASKS + gradientTasks;
-    const total = { lossSum: 0, correct: 0 };
-    for (let task = 0; task < ROW_TASKS; task++) addRows(total, { lossSum: s.f64[LOSS + task], correct: s.f64[CORRECT + task] });
-    return total;
+    return sumRowBlocks(s.f64.subarray(LOSS, LOSS + ROW_TASKS), s.f64.subarray(CORRECT, CORRECT + ROW_TASKS));
   }
 
   close(): void {

@@ -1,7 +1,7 @@
 // Parameter updates. Each parameter is updated by its own sub-step so the debugger can step into
 // `update` one tensor at a time. The formulas are kernels, so they run where the parameters live
 // (WASM memory for the WASM backend); they are elementwise, so a parameter updated in slices — as
-// the split iteration does, one slice per thread — gets exactly the values of a whole update.
+// the split iteration does, one slice per task — gets exactly the values of a whole update.
 import { OptimizerName, TrainConfig } from './config';
 import { Kernels } from './kernels';
 import { SubStep } from './phase';
@@ -29,19 +29,23 @@ export interface UpdateArrays {
   readonly decay: boolean;
 }
 
-/** Updates θ[start, end) from the gradient; `t` is Adam's update number, from 1. */
-export function applyUpdate(k: Kernels, s: UpdateSettings, a: UpdateArrays, start: number, end: number, lr: number, t: number): void {
-  const n = end - start;
-  const w = a.w.subarray(start, end);
-  const g = a.g.subarray(start, end);
+/** Values [start, end) of a parameter's arrays: what one slice of an update touches. */
+export function sliceUpdate(a: UpdateArrays, start: number, end: number): UpdateArrays {
+  const part = (x: FloatArray) => x.subarray(start, end);
+  return { w: part(a.w), g: part(a.g), s1: part(a.s1), s2: part(a.s2), decay: a.decay };
+}
+
+/** Updates every value of θ from its gradient; `t` is Adam's update number, from 1. */
+export function applyUpdate(k: Kernels, s: UpdateSettings, a: UpdateArrays, lr: number, t: number): void {
+  const { w, g, s1, s2 } = a;
   const lambda = a.decay ? s.weightDecay : 0;
   switch (s.optimizer) {
     case 'sgd':
-      return k.sgdUpdate(w, g, n, lr, lambda);
+      return k.sgdUpdate(w, g, w.length, lr, lambda);
     case 'momentum':
-      return k.momentumUpdate(w, g, a.s1.subarray(start, end), n, lr, lambda, s.momentum);
+      return k.momentumUpdate(w, g, s1, w.length, lr, lambda, s.momentum);
     case 'adam':
-      return k.adamUpdate(w, g, a.s1.subarray(start, end), a.s2.subarray(start, end), n, lr, lambda, s.beta1, s.beta2, t);
+      return k.adamUpdate(w, g, s1, s2, w.length, lr, lambda, s.beta1, s.beta2, t);
   }
 }
 
@@ -90,14 +94,9 @@ export class Optimizer {
       label: `${slot.param.name} ← update`,
       run: () => {
         if (i === 0) this.t++;
-        this.update(i, 0, slot.param.data.length);
+        applyUpdate(this.kernels, this.settings, this.arrays[i], this.lr, this.t);
       },
     }));
-  }
-
-  /** Updates values [start, end) of slot i with the current learning rate and step number. */
-  update(i: number, start: number, end: number): void {
-    applyUpdate(this.kernels, this.settings, this.arrays[i], start, end, this.lr, this.t);
   }
 
   /** Called once per finished epoch. */

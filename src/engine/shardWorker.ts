@@ -3,9 +3,9 @@
 // shared WASM memory, until told to stop. Any error ends the thread after writing it into the sync
 // block, where the trainer's thread raises it.
 import { workerData } from 'node:worker_threads';
-import { claimTasks, rowTask, ShardWorkerData } from './helperThread';
+import { runGradientTasks, runRowTasks, ShardWorkerData } from './helperThread';
 import { ROW_TASKS, SplitIteration, tensorsAt } from './splitStep';
-import { GO, GRADIENT_DONE, GRADIENT_NEXT, HELPER_TASKS, LR, READY, ROW_DONE, ROW_NEXT, ROWS, STATUS, STEP, STOP, SyncBlock } from './syncBlock';
+import { GO, HELPER_TASKS, LR, READY, ROW_DONE, ROWS, STATUS, STEP, STOP, SyncBlock } from './syncBlock';
 import { attachWasmKernels } from './wasmKernels';
 
 /** Between iterations, and between the parts, the trainer's thread needs a few to tens of µs, but
@@ -19,7 +19,6 @@ function serve({ shared, spec, layout, sync: buffer }: ShardWorkerData): void {
   const sync = new SyncBlock(buffer);
   try {
     const split = new SplitIteration(attachWasmKernels(shared), spec, tensorsAt(layout, shared.memory.buffer));
-    const gradientTasks = split.gradientTaskCount;
     sync.signal(STATUS, READY);
     let ran = 0;
     for (let seen = 0; ; ) {
@@ -29,12 +28,12 @@ function serve({ shared, spec, layout, sync: buffer }: ShardWorkerData): void {
       // The numbers stay put while any task of iteration `it` is unfinished, and a claim made
       // after the trainer moved on to the next one fails.
       const n = sync.i32[ROWS];
-      ran += claimTasks(sync, ROW_NEXT, ROW_DONE, it, ROW_TASKS, (task) => rowTask(sync, split, task, n));
+      ran += runRowTasks(sync, split, it, n);
       // Part 2 reads every row: wait for the other thread's row blocks (or for the next iteration).
       sync.waitFor(ROW_DONE, ROW_TASKS, SPIN_MS, FOREVER, 'be met', it);
       if (sync.stopped) return;
       const [lr, t] = [sync.f64[LR], sync.f64[STEP]];
-      ran += claimTasks(sync, GRADIENT_NEXT, GRADIENT_DONE, it, gradientTasks, (task) => split.gradientsAndUpdate(task, n, lr, t));
+      ran += runGradientTasks(sync, split, it, n, lr, t);
       Atomics.store(sync.i32, HELPER_TASKS, ran);
     }
   } catch (e) {

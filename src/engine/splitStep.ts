@@ -14,7 +14,7 @@
 // on how the iteration was stepped.
 import { Kernels } from './kernels';
 import { ActivationBuffers, blockStart, BUFFER_NAMES, MlpShape, PARAM_NAMES, ParamName, ROW_BLOCKS } from './mlp';
-import { applyUpdate, UpdateArrays, UpdateSettings } from './optimizers';
+import { applyUpdate, sliceUpdate, UpdateArrays, UpdateSettings } from './optimizers';
 import { FloatArray } from './tensor';
 
 /** Every array an iteration touches. */
@@ -36,7 +36,7 @@ export interface IterationSpec {
 }
 
 export interface RowsResult {
-  /** Σ −log P[y] over the block's rows. */
+  /** Σ −log P[y] over the rows. */
   lossSum: number;
   correct: number;
 }
@@ -47,10 +47,34 @@ export const ROW_TASKS = ROW_BLOCKS;
 const W3_BLOCKS = 4;
 const W2_BLOCKS = 2;
 
+/** One row block's views of the iteration's arrays. */
+interface RowViews {
+  readonly rows: number;
+  readonly inputs: Int32Array;
+  readonly targets: Int32Array;
+  readonly E: FloatArray;
+  readonly Z1: FloatArray;
+  readonly H: FloatArray;
+  readonly Z2: FloatArray;
+  readonly P: FloatArray;
+  readonly dZ2: FloatArray;
+  readonly dH: FloatArray;
+  readonly dZ1: FloatArray;
+  readonly dE: FloatArray;
+}
+
 type GradientTask = (n: number, lr: number, t: number) => void;
 
+// The views every task works on are made once (the row blocks' again when the batch size changes,
+// at the end of an epoch): an iteration allocates nothing, so no garbage collection, whose helper
+// threads would preempt the two training threads.
 export class SplitIteration {
   private readonly gradientTasks: readonly GradientTask[];
+  private rowViews: readonly RowViews[] = [];
+  private rowViewsFor = -1;
+  /** Each row block's results from this thread's last forwardBackward of it. */
+  readonly lossSums = new Float64Array(ROW_TASKS);
+  readonly corrects = new Float64Array(ROW_TASKS);
 
   constructor(
     private readonly kernels: Kernels,
@@ -65,33 +89,25 @@ export class SplitIteration {
     return this.gradientTasks.length;
   }
 
-  /** Part 1 for row block `task` of an n-row batch. */
-  forwardBackward(task: number, n: number): RowsResult {
+  /** Part 1 for row block `task` of an n-row batch; its results go to lossSums and corrects. */
+  forwardBackward(task: number, n: number): void {
     const k = this.kernels;
     const { vocabSize: V, context: C, embeddingDim: D, hiddenUnits: P, activation } = this.spec.shape;
-    const { params: w, buffers: b } = this.t;
-    const r0 = blockStart(n, ROW_BLOCKS, task);
-    const r1 = blockStart(n, ROW_BLOCKS, task + 1);
-    const rows = r1 - r0;
-    if (rows === 0) return { lossSum: 0, correct: 0 };
-    const at = (x: FloatArray, width: number) => x.subarray(r0 * width, r1 * width);
-    const [E, Z1, H, Z2, Pr, dZ2, dH, dZ1, dE] = [
-      at(b.E, C * D), at(b.Z1, P), at(b.H, P), at(b.Z2, V), at(b.P, V), at(b.dZ2, V), at(b.dH, P), at(b.dZ1, P), at(b.dE, C * D),
-    ];
-    const inputs = this.t.inputs.subarray(r0 * C, r1 * C);
-    const targets = this.t.targets.subarray(r0, r1);
-
+    const { params: w } = this.t;
+    const { rows, inputs, targets, E, Z1, H, Z2, P: Pr, dZ2, dH, dZ1, dE } = this.viewsOf(n)[task];
+    this.lossSums[task] = 0;
+    this.corrects[task] = 0;
+    if (rows === 0) return;
     k.gatherRows(w.W1, inputs, E, rows, C, D, 0, C);
     k.matmul(E, w.W2, Z1, rows, C * D, P, false);
     k.biasActivation(Z1, w.b1, H, rows, P, activation);
     k.matmul(H, w.W3, Z2, rows, P, V, false);
     k.addBias(Z2, w.b2, rows, V);
-    const lossSum = k.softmaxCrossEntropy(Z2, targets, Pr, dZ2, rows, V, 1 / n);
-    const correct = k.countCorrect(Pr, targets, rows, V);
+    this.lossSums[task] = k.softmaxCrossEntropy(Z2, targets, Pr, dZ2, rows, V, 1 / n);
+    this.corrects[task] = k.countCorrect(Pr, targets, rows, V);
     k.matmulNT(dZ2, w.W3, dH, rows, V, P, false);
     k.activationBackward(Z1, H, dH, dZ1, rows * P, activation);
     k.matmulNT(dZ1, w.W2, dE, rows, P, C * D, false);
-    return { lossSum, correct };
   }
 
   /** Part 2, task `task`: gradients over all n rows and the update with learning rate lr, step t. */
@@ -101,10 +117,35 @@ export class SplitIteration {
 
   /** The whole iteration on this thread, tasks in order; returns the batch's loss sum and hits. */
   runAll(n: number, lr: number, t: number): RowsResult {
-    const total = { lossSum: 0, correct: 0 };
-    for (let task = 0; task < ROW_TASKS; task++) addRows(total, this.forwardBackward(task, n));
+    for (let task = 0; task < ROW_TASKS; task++) this.forwardBackward(task, n);
     for (let task = 0; task < this.gradientTasks.length; task++) this.gradientsAndUpdate(task, n, lr, t);
-    return total;
+    return sumRowBlocks(this.lossSums, this.corrects);
+  }
+
+  private viewsOf(n: number): readonly RowViews[] {
+    if (n === this.rowViewsFor) return this.rowViews;
+    const { vocabSize: V, context: C, embeddingDim: D, hiddenUnits: P } = this.spec.shape;
+    const b = this.t.buffers;
+    this.rowViews = Array.from({ length: ROW_TASKS }, (_, task): RowViews => {
+      const [r0, r1] = [blockStart(n, ROW_BLOCKS, task), blockStart(n, ROW_BLOCKS, task + 1)];
+      const at = (x: FloatArray, width: number) => x.subarray(r0 * width, r1 * width);
+      return {
+        rows: r1 - r0,
+        inputs: this.t.inputs.subarray(r0 * C, r1 * C),
+        targets: this.t.targets.subarray(r0, r1),
+        E: at(b.E, C * D),
+        Z1: at(b.Z1, P),
+        H: at(b.H, P),
+        Z2: at(b.Z2, V),
+        P: at(b.P, V),
+        dZ2: at(b.dZ2, V),
+        dH: at(b.dH, P),
+        dZ1: at(b.dZ1, P),
+        dE: at(b.dE, C * D),
+      };
+    });
+    this.rowViewsFor = n;
+    return this.rowViews;
   }
 
   private buildGradientTasks(): GradientTask[] {
@@ -118,26 +159,27 @@ export class SplitIteration {
       s2: this.t.state2[i],
       decay: name.startsWith('W'),
     }));
-    const update = (a: UpdateArrays, start: number, end: number, lr: number, t: number) => applyUpdate(k, this.spec.update, a, start, end, lr, t);
+    const settings = this.spec.update;
 
     // Rows [i0, i1) of dW = Xᵀ·dZ are columns [i0, i1) of X: a column window, rows `width` apart.
     const weightRows = (x: FloatArray, dz: FloatArray, dw: FloatArray, a: UpdateArrays, width: number, cols: number, blocks: number): GradientTask[] =>
       Array.from({ length: blocks }, (_, i): GradientTask => {
         const [i0, i1] = [blockStart(width, blocks, i), blockStart(width, blocks, i + 1)];
+        const [xWindow, dwRows, slice] = [x.subarray(i0), dw.subarray(i0 * cols), sliceUpdate(a, i0 * cols, i1 * cols)];
         return (n, lr, t) => {
           if (i1 === i0) return;
-          k.matmulTN(x.subarray(i0), dz, dw.subarray(i0 * cols), i1 - i0, n, cols, false, width);
-          update(a, i0 * cols, i1 * cols, lr, t);
+          k.matmulTN(xWindow, dz, dwRows, i1 - i0, n, cols, false, width);
+          applyUpdate(k, settings, slice, lr, t);
         };
       });
     const bias = (dz: FloatArray, db: FloatArray, a: UpdateArrays, cols: number): GradientTask => (n, lr, t) => {
       k.sumRows(dz, db, n, cols, cols);
-      update(a, 0, cols, lr, t);
+      applyUpdate(k, settings, a, lr, t);
     };
     const embedding: GradientTask = (n, lr, t) => {
       g.W1.fill(0);
       for (let pos = 0; pos < C; pos++) k.scatterAddRows(b.dE, this.t.inputs, g.W1, n, C, D, pos, pos + 1);
-      update(W1, 0, g.W1.length, lr, t);
+      applyUpdate(k, settings, W1, lr, t);
     };
     return [
       ...weightRows(b.H, b.dZ2, g.W3, W3, P, V, W3_BLOCKS),
@@ -149,10 +191,15 @@ export class SplitIteration {
   }
 }
 
-/** Adds a row block's results into a running total: the one order of summation everywhere. */
-export function addRows(total: RowsResult, block: RowsResult): void {
-  total.lossSum += block.lossSum;
-  total.correct += block.correct;
+/** The batch's loss sum and hits from its row blocks' results, added in block order: the one order
+ *  of summation on every path. */
+export function sumRowBlocks(lossSums: ArrayLike<number>, corrects: ArrayLike<number>): RowsResult {
+  const total = { lossSum: 0, correct: 0 };
+  for (let task = 0; task < ROW_TASKS; task++) {
+    total.lossSum += lossSums[task];
+    total.correct += corrects[task];
+  }
+  return total;
 }
 
 /** Where each array of an iteration lives in a shared memory: [byte offset, length] per array, in

@@ -1,5 +1,7 @@
-// The WebAssembly SIMD kernel backend: dist/kernels.wasm, compiled from wasm/assembly/kernels.ts by
-// scripts/build-wasm.mjs, behind the Kernels interface (jsKernels stays the reference and fallback).
+// The WebAssembly SIMD kernel backend: dist/kernels.wasm (128-bit SIMD) and
+// dist/kernels-relaxed.wasm (with relaxed SIMD's fused multiply-add, preferred where the runtime
+// validates it), compiled from wasm/assembly/kernels.ts by scripts/build-wasm.mjs, behind the
+// Kernels interface (jsKernels stays the reference and fallback).
 //
 // Memory: the module imports one shared memory, created here at its full size (memoryMiB, 256 MiB
 // by default: address space, backed only where touched) with maximum = initial. It can never grow,
@@ -16,10 +18,18 @@ import { findBuilt } from './builtFiles';
 import { ADAM_EPSILON, jsKernels, Kernels, SharedKernelMemory } from './kernels';
 import { FloatArray } from './tensor';
 
+/** Which module: relaxed SIMD (fused multiply-add), plain 128-bit SIMD, or the first of the two
+ *  this runtime validates. */
+export type WasmInstructions = 'auto' | 'relaxed' | 'simd';
+
 export interface WasmKernelOptions {
   /** Size of the wasm memory: allocations plus scratch for copied arguments. */
   memoryMiB?: number;
+  /** Default 'auto'. */
+  instructions?: WasmInstructions;
 }
+
+const MODULE_FILES = { relaxed: 'kernels-relaxed.wasm', simd: 'kernels.wasm' } as const;
 
 const DEFAULT_MEMORY_MIB = 256;
 const PAGE_BYTES = 65536;
@@ -73,30 +83,46 @@ const INOUT = IN | OUT;
 /** An argument, the number of its elements the call touches, and its use. */
 type Arg = readonly [data: FloatArray | Int32Array, used: number, mode: number];
 
-/** The built module: next to the running bundle (dist/), else in the project's dist/. */
-export function locateKernelsWasm(): string {
-  const found = findBuilt('kernels.wasm');
-  if (!found) throw new Error(`kernels.wasm not found (run npm run build); looked in ${__dirname} and the project's dist/`);
+/** A built module: next to the running bundle (dist/), else in the project's dist/. */
+export function locateKernelsWasm(file: string = MODULE_FILES.simd): string {
+  const found = findBuilt(file);
+  if (!found) throw new Error(`${file} not found (run npm run build); looked in ${__dirname} and the project's dist/`);
   return found;
 }
 
+/** Whether this runtime runs relaxed SIMD: Node 20 only behind --experimental-wasm-relaxed-simd
+ *  (see allowRelaxedSimd), Node 22+ and VS Code's Electron always. */
+export function relaxedSimdSupported(): boolean {
+  return WebAssembly.validate(readFileSync(locateKernelsWasm(MODULE_FILES.relaxed)));
+}
+
+/** The module's bytes and which it is. */
+function moduleBytes(instructions: WasmInstructions): { bytes: Uint8Array; kind: 'relaxed' | 'simd' } {
+  if (instructions !== 'simd') {
+    const relaxed = readFileSync(locateKernelsWasm(MODULE_FILES.relaxed));
+    if (WebAssembly.validate(relaxed)) return { bytes: relaxed, kind: 'relaxed' };
+    if (instructions === 'relaxed') throw new Error(`this runtime (Node.js ${process.versions.node}) does not support WebAssembly relaxed SIMD`);
+  }
+  return { bytes: readFileSync(locateKernelsWasm(MODULE_FILES.simd)), kind: 'simd' };
+}
+
 export function createWasmKernels(wasmBytes?: Uint8Array, options: WasmKernelOptions = {}): Kernels {
-  const bytes = wasmBytes ?? readFileSync(locateKernelsWasm());
+  const { bytes, kind } = wasmBytes ? { bytes: wasmBytes, kind: 'simd' as const } : moduleBytes(options.instructions ?? 'auto');
   const pages = Math.ceil(((options.memoryMiB ?? DEFAULT_MEMORY_MIB) * 2 ** 20) / PAGE_BYTES);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   // The copy gives WebAssembly.Module the unshared ArrayBuffer it requires, whatever backs `bytes`.
   const module = new WebAssembly.Module(new Uint8Array(bytes));
-  return wasmKernels({ module, memory }, true);
+  return wasmKernels({ module, memory }, true, kind === 'relaxed' ? 'wasm relaxed-simd' : 'wasm');
 }
 
 /** A second instance over the memory of createWasmKernels' (for a helper thread). It allocates
  *  nothing: its callers pass arrays already in that memory, so it never writes where the first
  *  instance keeps its allocations or scratch copies. */
 export function attachWasmKernels(shared: SharedKernelMemory): Kernels {
-  return wasmKernels(shared, false);
+  return wasmKernels(shared, false, 'wasm (helper)');
 }
 
-function wasmKernels(shared: SharedKernelMemory, owner: boolean): Kernels {
+function wasmKernels(shared: SharedKernelMemory, owner: boolean, name: string): Kernels {
   const { module, memory } = shared;
   const wasm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as WasmExports;
   const buffer = memory.buffer; // the same for the memory's whole life: it cannot grow
@@ -120,6 +146,15 @@ function wasmKernels(shared: SharedKernelMemory, owner: boolean): Kernels {
   const viewAt = (like: FloatArray | Int32Array, p: number, n: number) =>
     like instanceof Int32Array ? new Int32Array(buffer, p, n) : new Float32Array(buffer, p, n);
 
+  /** Whether `data` lives in the wasm memory in 4-byte elements, so a kernel can take its address
+   *  as it is: each kernel checks this first and then calls the module directly, allocating
+   *  nothing (the training loop's case; garbage there wakes the garbage collector's threads, which
+   *  preempt the two training threads). Throws when `data` is shorter than the call needs. */
+  const here = (data: FloatArray | Int32Array, used: number): boolean => {
+    if (data.length < used) throw new RangeError(`kernel argument of ${data.length} elements, the call needs ${used}`);
+    return data.buffer === buffer && data.BYTES_PER_ELEMENT === 4;
+  };
+
   /** Calls `kernel` with the arguments' addresses: in place when they live in the wasm memory,
    *  otherwise through scratch copies, released afterwards. */
   function run<R>(args: readonly Arg[], kernel: (ptrs: number[]) => R, fallback: () => R): R {
@@ -128,8 +163,7 @@ function wasmKernels(shared: SharedKernelMemory, owner: boolean): Kernels {
     try {
       const ptrs: number[] = [];
       for (const [data, used, mode] of args) {
-        if (data.length < used) throw new RangeError(`kernel argument of ${data.length} elements, the call needs ${used}`);
-        if (data.buffer === buffer) {
+        if (here(data, used)) {
           ptrs.push(data.byteOffset);
           continue;
         }
@@ -149,7 +183,7 @@ function wasmKernels(shared: SharedKernelMemory, owner: boolean): Kernels {
   }
 
   return {
-    name: 'wasm',
+    name,
     shared,
 
     alloc(n) {
@@ -164,77 +198,101 @@ function wasmKernels(shared: SharedKernelMemory, owner: boolean): Kernels {
     },
 
     matmul: (a, b, c, m, k, n, accumulate) =>
-      run(
-        [[a, m * k, IN], [b, k * n, IN], [c, m * n, accumulate ? INOUT : OUT]],
-        ([pa, pb, pc]) => wasm.matmul(pa, pb, pc, m, k, n, +accumulate),
-        () => jsKernels.matmul(a, b, c, m, k, n, accumulate),
-      ),
+      here(a, m * k) && here(b, k * n) && here(c, m * n)
+        ? wasm.matmul(a.byteOffset, b.byteOffset, c.byteOffset, m, k, n, +accumulate)
+        : run(
+            [[a, m * k, IN], [b, k * n, IN], [c, m * n, accumulate ? INOUT : OUT]],
+            ([pa, pb, pc]) => wasm.matmul(pa, pb, pc, m, k, n, +accumulate),
+            () => jsKernels.matmul(a, b, c, m, k, n, accumulate),
+          ),
 
     matmulTN: (a, b, c, m, k, n, accumulate, lda = m) =>
-      run(
-        [[a, k > 0 ? (k - 1) * lda + m : 0, IN], [b, k * n, IN], [c, m * n, accumulate ? INOUT : OUT]],
-        ([pa, pb, pc]) => wasm.matmulTN(pa, pb, pc, m, k, n, +accumulate, lda),
-        () => jsKernels.matmulTN(a, b, c, m, k, n, accumulate, lda),
-      ),
+      here(a, k > 0 ? (k - 1) * lda + m : 0) && here(b, k * n) && here(c, m * n)
+        ? wasm.matmulTN(a.byteOffset, b.byteOffset, c.byteOffset, m, k, n, +accumulate, lda)
+        : run(
+            [[a, k > 0 ? (k - 1) * lda + m : 0, IN], [b, k * n, IN], [c, m * n, accumulate ? INOUT : OUT]],
+            ([pa, pb, pc]) => wasm.matmulTN(pa, pb, pc, m, k, n, +accumulate, lda),
+            () => jsKernels.matmulTN(a, b, c, m, k, n, accumulate, lda),
+          ),
 
     matmulNT: (a, b, c, m, k, n, accumulate) =>
-      run(
-        [[a, m * k, IN], [b, n * k, IN], [c, m * n, accumulate ? INOUT : OUT]],
-        ([pa, pb, pc]) => wasm.matmulNT(pa, pb, pc, m, k, n, +accumulate),
-        () => jsKernels.matmulNT(a, b, c, m, k, n, accumulate),
-      ),
+      here(a, m * k) && here(b, n * k) && here(c, m * n)
+        ? wasm.matmulNT(a.byteOffset, b.byteOffset, c.byteOffset, m, k, n, +accumulate)
+        : run(
+            [[a, m * k, IN], [b, n * k, IN], [c, m * n, accumulate ? INOUT : OUT]],
+            ([pa, pb, pc]) => wasm.matmulNT(pa, pb, pc, m, k, n, +accumulate),
+            () => jsKernels.matmulNT(a, b, c, m, k, n, accumulate),
+          ),
 
     addBias: (z, bias, rows, cols) =>
-      run(
-        [[z, rows * cols, INOUT], [bias, cols, IN]],
-        ([pz, pb]) => wasm.addBias(pz, pb, rows, cols),
-        () => jsKernels.addBias(z, bias, rows, cols),
-      ),
+      here(z, rows * cols) && here(bias, cols)
+        ? wasm.addBias(z.byteOffset, bias.byteOffset, rows, cols)
+        : run(
+            [[z, rows * cols, INOUT], [bias, cols, IN]],
+            ([pz, pb]) => wasm.addBias(pz, pb, rows, cols),
+            () => jsKernels.addBias(z, bias, rows, cols),
+          ),
 
     sumRows: (x, out, rows, cols, ld = cols) =>
-      run(
-        [[x, rows > 0 ? (rows - 1) * ld + cols : 0, IN], [out, cols, OUT]],
-        ([px, po]) => wasm.sumRows(px, po, rows, cols, ld),
-        () => jsKernels.sumRows(x, out, rows, cols, ld),
-      ),
+      here(x, rows > 0 ? (rows - 1) * ld + cols : 0) && here(out, cols)
+        ? wasm.sumRows(x.byteOffset, out.byteOffset, rows, cols, ld)
+        : run(
+            [[x, rows > 0 ? (rows - 1) * ld + cols : 0, IN], [out, cols, OUT]],
+            ([px, po]) => wasm.sumRows(px, po, rows, cols, ld),
+            () => jsKernels.sumRows(x, out, rows, cols, ld),
+          ),
 
     activationForward: (z, h, count, activation) =>
-      run(
-        [[z, count, IN], [h, count, OUT]],
-        ([pz, ph]) => wasm.activationForward(pz, ph, count, activations[activation]),
-        () => jsKernels.activationForward(z, h, count, activation),
-      ),
+      here(z, count) && here(h, count)
+        ? wasm.activationForward(z.byteOffset, h.byteOffset, count, activations[activation])
+        : run(
+            [[z, count, IN], [h, count, OUT]],
+            ([pz, ph]) => wasm.activationForward(pz, ph, count, activations[activation]),
+            () => jsKernels.activationForward(z, h, count, activation),
+          ),
 
     softmaxRows: (z, p, rows, cols) =>
-      run(
-        [[z, rows * cols, IN], [p, rows * cols, OUT]],
-        ([pz, pp]) => wasm.softmaxRows(pz, pp, rows, cols),
-        () => jsKernels.softmaxRows(z, p, rows, cols),
-      ),
+      here(z, rows * cols) && here(p, rows * cols)
+        ? wasm.softmaxRows(z.byteOffset, p.byteOffset, rows, cols)
+        : run(
+            [[z, rows * cols, IN], [p, rows * cols, OUT]],
+            ([pz, pp]) => wasm.softmaxRows(pz, pp, rows, cols),
+            () => jsKernels.softmaxRows(z, p, rows, cols),
+          ),
 
     crossEntropySum: (p, targets, rows, cols) =>
-      run(
-        [[p, rows * cols, IN], [targets, rows, IN]],
-        ([pp, pt]) => wasm.crossEntropySum(pp, pt, rows, cols),
-        () => jsKernels.crossEntropySum(p, targets, rows, cols),
-      ),
+      here(p, rows * cols) && here(targets, rows)
+        ? wasm.crossEntropySum(p.byteOffset, targets.byteOffset, rows, cols)
+        : run(
+            [[p, rows * cols, IN], [targets, rows, IN]],
+            ([pp, pt]) => wasm.crossEntropySum(pp, pt, rows, cols),
+            () => jsKernels.crossEntropySum(p, targets, rows, cols),
+          ),
 
     softmaxCrossEntropyGrad: (p, targets, dz, rows, cols, scale) =>
-      run(
-        [[p, rows * cols, IN], [targets, rows, IN], [dz, rows * cols, OUT]],
-        ([pp, pt, pd]) => wasm.softmaxCrossEntropyGrad(pp, pt, pd, rows, cols, scale),
-        () => jsKernels.softmaxCrossEntropyGrad(p, targets, dz, rows, cols, scale),
-      ),
+      here(p, rows * cols) && here(targets, rows) && here(dz, rows * cols)
+        ? wasm.softmaxCrossEntropyGrad(p.byteOffset, targets.byteOffset, dz.byteOffset, rows, cols, scale)
+        : run(
+            [[p, rows * cols, IN], [targets, rows, IN], [dz, rows * cols, OUT]],
+            ([pp, pt, pd]) => wasm.softmaxCrossEntropyGrad(pp, pt, pd, rows, cols, scale),
+            () => jsKernels.softmaxCrossEntropyGrad(p, targets, dz, rows, cols, scale),
+          ),
 
     countCorrect: (p, targets, rows, cols) =>
-      run(
-        [[p, rows * cols, IN], [targets, rows, IN]],
-        ([pp, pt]) => wasm.countCorrect(pp, pt, rows, cols),
-        () => jsKernels.countCorrect(p, targets, rows, cols),
-      ),
+      here(p, rows * cols) && here(targets, rows)
+        ? wasm.countCorrect(p.byteOffset, targets.byteOffset, rows, cols)
+        : run(
+            [[p, rows * cols, IN], [targets, rows, IN]],
+            ([pp, pt]) => wasm.countCorrect(pp, pt, rows, cols),
+            () => jsKernels.countCorrect(p, targets, rows, cols),
+          ),
 
     gatherRows(w, ids, e, rows, context, dim, k0, k1) {
       const wRows = dim > 0 ? Math.floor(w.length / dim) : 0;
+      if (here(w, wRows * dim) && here(ids, rows * context) && here(e, rows * context * dim)) {
+        wasm.gatherRows(w.byteOffset, wRows, ids.byteOffset, e.byteOffset, rows, context, dim, k0, k1);
+        return;
+      }
       run(
         [[w, wRows * dim, IN], [ids, rows * context, IN], [e, rows * context * dim, INOUT]],
         ([pw, pi, pe]) => wasm.gatherRows(pw, wRows, pi, pe, rows, context, dim, k0, k1),
@@ -244,6 +302,10 @@ function wasmKernels(shared: SharedKernelMemory, owner: boolean): Kernels {
 
     scatterAddRows(de, ids, dw, rows, context, dim, k0, k1) {
       const wRows = dim > 0 ? Math.floor(dw.length / dim) : 0;
+      if (here(de, rows * context * dim) && here(ids, rows * context) && here(dw, wRows * dim)) {
+        wasm.scatterAddRows(de.byteOffset, ids.byteOffset, dw.byteOffset, wRows, rows, context, dim, k0, k1);
+        return;
+      }
       run(
         [[de, rows * context * dim, IN], [ids, rows * context, IN], [dw, wRows * dim, INOUT]],
         ([pd, pi, pw]) => wasm.scatterAddRows(pd, pi, pw, wRows, rows, context, dim, k0, k1),
@@ -252,46 +314,61 @@ function wasmKernels(shared: SharedKernelMemory, owner: boolean): Kernels {
     },
 
     biasActivation: (z, bias, h, rows, cols, activation) =>
-      run(
-        [[z, rows * cols, INOUT], [bias, cols, IN], [h, rows * cols, OUT]],
-        ([pz, pb, ph]) => wasm.biasActivation(pz, pb, ph, rows, cols, activations[activation]),
-        () => jsKernels.biasActivation(z, bias, h, rows, cols, activation),
-      ),
+      here(z, rows * cols) && here(bias, cols) && here(h, rows * cols)
+        ? wasm.biasActivation(z.byteOffset, bias.byteOffset, h.byteOffset, rows, cols, activations[activation])
+        : run(
+            [[z, rows * cols, INOUT], [bias, cols, IN], [h, rows * cols, OUT]],
+            ([pz, pb, ph]) => wasm.biasActivation(pz, pb, ph, rows, cols, activations[activation]),
+            () => jsKernels.biasActivation(z, bias, h, rows, cols, activation),
+          ),
 
     activationBackward: (z, h, dh, dz, count, activation) =>
-      run(
-        [[z, count, IN], [h, count, IN], [dh, count, IN], [dz, count, OUT]],
-        ([pz, ph, pdh, pdz]) => wasm.activationBackward(pz, ph, pdh, pdz, count, activations[activation]),
-        () => jsKernels.activationBackward(z, h, dh, dz, count, activation),
-      ),
+      here(z, count) && here(h, count) && here(dh, count) && here(dz, count)
+        ? wasm.activationBackward(z.byteOffset, h.byteOffset, dh.byteOffset, dz.byteOffset, count, activations[activation])
+        : run(
+            [[z, count, IN], [h, count, IN], [dh, count, IN], [dz, count, OUT]],
+            ([pz, ph, pdh, pdz]) => wasm.activationBackward(pz, ph, pdh, pdz, count, activations[activation]),
+            () => jsKernels.activationBackward(z, h, dh, dz, count, activation),
+          ),
 
     softmaxCrossEntropy: (z, targets, p, dz, rows, cols, scale) =>
-      run(
-        [[z, rows * cols, IN], [targets, rows, IN], [p, rows * cols, OUT], [dz, rows * cols, OUT]],
-        ([pz, pt, pp, pd]) => wasm.softmaxCrossEntropy(pz, pt, pp, pd, rows, cols, scale),
-        () => jsKernels.softmaxCrossEntropy(z, targets, p, dz, rows, cols, scale),
-      ),
+      here(z, rows * cols) && here(targets, rows) && here(p, rows * cols) && here(dz, rows * cols)
+        ? wasm.softmaxCrossEntropy(z.byteOffset, targets.byteOffset, p.byteOffset, dz.byteOffset, rows, cols, scale)
+        : run(
+            [[z, rows * cols, IN], [targets, rows, IN], [p, rows * cols, OUT], [dz, rows * cols, OUT]],
+            ([pz, pt, pp, pd]) => wasm.softmaxCrossEntropy(pz, pt, pp, pd, rows, cols, scale),
+            () => jsKernels.softmaxCrossEntropy(z, targets, p, dz, rows, cols, scale),
+          ),
 
     sgdUpdate: (w, g, n, lr, decay) =>
-      run(
-        [[w, n, INOUT], [g, n, IN]],
-        ([pw, pg]) => wasm.sgdUpdate(pw, pg, n, lr, decay),
-        () => jsKernels.sgdUpdate(w, g, n, lr, decay),
-      ),
+      here(w, n) && here(g, n)
+        ? wasm.sgdUpdate(w.byteOffset, g.byteOffset, n, lr, decay)
+        : run(
+            [[w, n, INOUT], [g, n, IN]],
+            ([pw, pg]) => wasm.sgdUpdate(pw, pg, n, lr, decay),
+            () => jsKernels.sgdUpdate(w, g, n, lr, decay),
+          ),
 
     momentumUpdate: (w, g, v, n, lr, decay, momentum) =>
-      run(
-        [[w, n, INOUT], [g, n, IN], [v, n, INOUT]],
-        ([pw, pg, pv]) => wasm.momentumUpdate(pw, pg, pv, n, lr, decay, momentum),
-        () => jsKernels.momentumUpdate(w, g, v, n, lr, decay, momentum),
-      ),
+      here(w, n) && here(g, n) && here(v, n)
+        ? wasm.momentumUpdate(w.byteOffset, g.byteOffset, v.byteOffset, n, lr, decay, momentum)
+        : run(
+            [[w, n, INOUT], [g, n, IN], [v, n, INOUT]],
+            ([pw, pg, pv]) => wasm.momentumUpdate(pw, pg, pv, n, lr, decay, momentum),
+            () => jsKernels.momentumUpdate(w, g, v, n, lr, decay, momentum),
+          ),
 
-    adamUpdate: (w, g, m, v, n, lr, decay, beta1, beta2, t) =>
+    adamUpdate(w, g, m, v, n, lr, decay, beta1, beta2, t) {
+      const [c1, c2] = [1 / (1 - Math.pow(beta1, t)), 1 / (1 - Math.pow(beta2, t))];
+      if (here(w, n) && here(g, n) && here(m, n) && here(v, n)) {
+        wasm.adamUpdate(w.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, n, lr, decay, beta1, beta2, c1, c2, ADAM_EPSILON);
+        return;
+      }
       run(
         [[w, n, INOUT], [g, n, IN], [m, n, INOUT], [v, n, INOUT]],
-        ([pw, pg, pm, pv]) =>
-          wasm.adamUpdate(pw, pg, pm, pv, n, lr, decay, beta1, beta2, 1 / (1 - Math.pow(beta1, t)), 1 / (1 - Math.pow(beta2, t)), ADAM_EPSILON),
+        ([pw, pg, pm, pv]) => wasm.adamUpdate(pw, pg, pm, pv, n, lr, decay, beta1, beta2, c1, c2, ADAM_EPSILON),
         () => jsKernels.adamUpdate(w, g, m, v, n, lr, decay, beta1, beta2, t),
-      ),
+      );
+    },
   };
 }
