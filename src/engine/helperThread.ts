@@ -81,19 +81,29 @@ export class HelperThread {
   tasksTotal = 0;
   private closed = false;
 
-  /** Starts the worker and waits until it is ready; throws if it fails to or does not answer. */
+  private readonly spawnedAt = performance.now();
+  private started = false;
+
+  /** Starts the worker, without waiting for it: see `ready`. */
   constructor(script: string, data: Omit<ShardWorkerData, 'sync'>, private readonly timeoutMs = DEFAULT_TIMEOUT_MS) {
     if (ROW_TASKS > MAX_ROW_TASKS) throw new Error(`${ROW_TASKS} row tasks do not fit the sync block's ${MAX_ROW_TASKS}`);
     const workerData: ShardWorkerData = { ...data, sync: this.sync.buffer };
     this.worker = new Worker(script, { workerData });
     // Never what keeps a process alive: the CLI and test runners exit even if close() is missed.
     this.worker.unref();
-    try {
-      this.wait(STATUS, READY, 'start');
-    } catch (e) {
-      this.close();
-      throw e;
+  }
+
+  /** Whether the helper has started (a worker takes tens of ms to), without waiting; throws if it
+   *  failed to start, or has not within the timeout. */
+  get ready(): boolean {
+    if (!this.started) {
+      this.sync.throwIfFailed();
+      this.started = Atomics.load(this.sync.i32, STATUS) === READY;
+      if (!this.started && performance.now() - this.spawnedAt > this.timeoutMs) {
+        throw new Error(`the helper training thread did not start within ${(this.timeoutMs / 1000).toFixed(0)} s; it may have crashed`);
+      }
     }
+    return this.started;
   }
 
   /** Tasks the helper ran so far. */
@@ -104,6 +114,10 @@ export class HelperThread {
   /** One whole iteration of `split` on both threads; returns the batch's loss sum and hits. */
   run(split: SplitIteration, n: number, lr: number, t: number): RowsResult {
     if (this.closed) throw new Error('the helper training thread was closed');
+    if (!this.started) {
+      this.wait(STATUS, READY, 'start');
+      this.started = true;
+    }
     const s = this.sync;
     const it = ++this.iteration;
     const gradientTasks = split.gradientTaskCount;

@@ -112,7 +112,7 @@ export class SyncBlock {
     const i32 = this.i32;
     const start = performance.now();
     for (let i = 0; ; i++) {
-      if (Atomics.load(i32, STATUS) === FAILED) throw new Error(`the helper training thread failed: ${this.error()}`);
+      this.throwIfFailed();
       const seen = Atomics.load(i32, slot);
       const go = Atomics.load(i32, GO);
       if (seen >= value || go === STOP || (iteration !== undefined && go !== iteration)) return seen;
@@ -125,6 +125,11 @@ export class SyncBlock {
       }
       Atomics.wait(i32, slot, seen, Math.min(SLEEP_SLICE_MS, timeoutMs - waited));
     }
+  }
+
+  /** Raises the helper's error, if it failed. */
+  throwIfFailed(): void {
+    if (Atomics.load(this.i32, STATUS) === FAILED) throw new Error(`the helper training thread failed: ${this.error()}`);
   }
 
   private wakeAll(): void {

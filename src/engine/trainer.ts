@@ -231,30 +231,25 @@ export class Trainer {
     const n = this.model.n;
     const t = ++this.optimizer.t;
     const lr = this.optimizer.lr;
-    const twoThreads = this.threads === 2 && this.chooser.next() === 2;
-    // Starting the helper takes tens of milliseconds: not a time the chooser should compare.
-    const timed = this.threads === 2 && (!twoThreads || this.helper !== undefined);
+    const wanted = this.threads === 2 ? this.chooser.next() : 1;
     let result: RowsResult;
     try {
-      result = twoThreads ? this.runOnTwoThreads(n, lr, t) : this.split.runAll(n, lr, t);
+      // The helper starts (tens of ms) while the first iterations run on this thread alone, and
+      // those are no time for the chooser to compare.
+      const twoThreads = wanted === 2 && (this.helper ??= this.startHelper!()).ready;
+      result = twoThreads ? this.helper!.run(this.split, n, lr, t) : this.split.runAll(n, lr, t);
+      if (this.threads === 2 && twoThreads === (wanted === 2)) this.chooser.record(performance.now() - t0);
     } catch (e) {
       this.close();
       throw e;
     }
     this.model.loss = result.lossSum / n;
     this.model.correct = result.correct;
-    const ms = performance.now() - t0;
-    if (timed) this.chooser.record(ms);
-    this.epochSeconds += ms / 1000;
+    this.epochSeconds += (performance.now() - t0) / 1000;
     const phase = this.phases[this.phases.length - 1];
     const progress: Progress = { phase, subStep: phase.subSteps[phase.subSteps.length - 1], iteration: this.finishIteration() };
     if (this.batch === this.batchesPerEpoch) progress.epoch = this.finishEpoch();
     return progress;
-  }
-
-  private runOnTwoThreads(n: number, lr: number, t: number): RowsResult {
-    this.helper ??= this.startHelper!();
-    return this.helper.run(this.split, n, lr, t);
   }
 
   private loadBatch(): void {

@@ -154,8 +154,45 @@ test('a helper that fails to start is an error naming its problem', () => {
   assert.ok(worker, 'shardWorker.js is built');
   // A layout pointing past the end of the memory: the helper's views fail.
   const data = { ...helperData(), layout: Array.from({ length: 40 }, (): [number, number] => [1 << 30, 4]) };
-  assert.throws(() => new HelperThread(worker, data, 10_000), /helper training thread failed: RangeError/);
+  const helper = new HelperThread(worker, data, 10_000);
+  assert.throws(() => helper.run(slowSplit, 10, 0.01, 1), /helper training thread failed: RangeError/);
+  assert.throws(() => helper.ready, /helper training thread failed: RangeError/);
+  helper.close();
 });
+
+test('a helper is not waited for while it starts: ready turns true by itself, or an error after the timeout', () => {
+  const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  const helper = new HelperThread(idleHelper(), helperData(), 10_000);
+  assert.equal(helper.ready, false, 'a worker cannot have started within microseconds');
+  for (let i = 0; i < 200 && !helper.ready; i++) sleep(50);
+  assert.equal(helper.ready, true);
+  helper.close();
+  const silent = new HelperThread(script('silent.js', 'process.exit(0);\n'), helperData(), 200);
+  sleep(300);
+  assert.throws(() => silent.ready, /did not start within/);
+  silent.close();
+});
+
+test('a trainer runs its first iterations on one thread while the helper starts, with the same numbers', () => {
+  const one = train('step, 1 thread', small, createWasmKernels(), 3).trainer;
+  const two = new Trainer(toyDataset(), { ...small, threads: 2 }, createWasmKernels());
+  for (let i = 0; i < 3; i++) two.step();
+  assert.equal(two.helperShare, 0, 'no task went to a helper that had not started');
+  for (const name of PARAM_NAMES) assert.deepEqual(two.params[name].data, one.params[name].data, name);
+  two.close();
+});
+
+/** A helper script that gets ready and then claims nothing. */
+function idleHelper(): string {
+  return script(
+    'idle.js',
+    `const { workerData } = require('node:worker_threads');
+const { READY, STATUS, SyncBlock } = require(${JSON.stringify(SYNC_BLOCK)});
+new SyncBlock(workerData.sync).signal(STATUS, READY);
+setInterval(() => undefined, 1000);
+`,
+  );
+}
 
 /** A split iteration whose tasks report their number as the loss; row task 0 takes 200 ms, so
  *  that a helper script claims the next one while the trainer's thread is in it. */
@@ -190,7 +227,9 @@ ${then}
 
 test('a helper that dies without a word is a timeout error, not a hang', () => {
   const silent = script('silent.js', 'process.exit(0);\n');
-  assert.throws(() => new HelperThread(silent, helperData(), 500), /did not start within/);
+  const never = new HelperThread(silent, helperData(), 500);
+  assert.throws(() => never.run(slowSplit, 10, 0.01, 1), /did not start within/);
+  never.close();
   const helper = new HelperThread(claimer('quitter.js', 'process.exit(0);'), helperData(), 500);
   assert.throws(() => helper.run(slowSplit, 10, 0.01, 1), /did not finish its rows within/);
   helper.close();
@@ -203,15 +242,7 @@ test("an error in the helper's task is raised on the trainer's thread", () => {
 });
 
 test("tasks the helper does not claim are done by the trainer's thread, without waiting", () => {
-  const idle = script(
-    'idle.js',
-    `const { workerData } = require('node:worker_threads');
-const { READY, STATUS, SyncBlock } = require(${JSON.stringify(SYNC_BLOCK)});
-new SyncBlock(workerData.sync).signal(STATUS, READY);
-setInterval(() => undefined, 1000);
-`,
-  );
-  const helper = new HelperThread(idle, helperData(), 10_000);
+  const helper = new HelperThread(idleHelper(), helperData(), 10_000);
   const t0 = performance.now();
   const result = helper.run(slowSplit, 10, 0.01, 1);
   assert.deepEqual(result, { lossSum: 1 + 2 + 4 + 8, correct: 4 }, 'every row block ran once');
