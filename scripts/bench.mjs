@@ -1,7 +1,9 @@
 // `npm run bench`: one epoch of the 16/128 model (batch 100) on the course data — our engine with
-// the JS kernels and with the WASM kernels on one and two threads, then PyTorch and NumPy when a
-// python3 with them is present — the ratio of each to PyTorch on one thread, the peak memory of
-// each run, and the latency of one step() in-process. A script that prints figures, not a test.
+// the WASM kernels on one and two threads, then PyTorch and NumPy when a python3 with them is
+// present — in ROUNDS rounds that alternate between them (the machine's speed drifts: each round's
+// ratio compares runs made seconds apart), then the JS kernels once; the median of each figure,
+// the ratio of each to PyTorch on one thread, the peak memory of each run, and the latency of one
+// step() in-process. A script that prints figures, not a test. BENCH_ROUNDS=N sets the rounds.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,7 +13,11 @@ import path from 'node:path';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const data = path.resolve(root, '..', 'shared', 'data', 'ngram4', 'npy');
 const EXAMPLES = 372500;
-const rows = [];
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Per implementation, every run's figures. */
+const runs = new Map();
+const skipped = new Map();
+const record = (name, figures) => runs.set(name, [...(runs.get(name) ?? []), figures]);
 
 /** Runs a command under GNU time when present, for the peak resident memory of the whole process. */
 function measured(command, args, env) {
@@ -27,26 +33,26 @@ function measured(command, args, env) {
 function engineEpoch(label, kernels, threads) {
   const args = [path.join(root, 'dist', 'cli.js'), 'train', '--data', data, '--epochs', '1', '--threads', String(threads), '--json'];
   const r = measured(process.execPath, args, { ...process.env, NLM_KERNELS: kernels });
-  if (r.status !== 0) return rows.push({ name: label, skipped: r.stderr.trim().split('\n').find((l) => l.startsWith('nlm:')) ?? 'failed' });
+  if (r.status !== 0) return skipped.set(label, r.stderr.trim().split('\n').find((l) => l.startsWith('nlm:')) ?? 'failed');
   const epoch = JSON.parse(r.stdout.trim().split('\n').at(-1));
-  rows.push({ name: label, seconds: epoch.seconds, examples: EXAMPLES, loss: epoch.train_ce, peakMiB: r.peakMiB });
+  record(label, { seconds: epoch.seconds, loss: epoch.train_ce, peakMiB: r.peakMiB });
 }
 
+const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0);
+
 function reference() {
-  for (const python of ['/usr/bin/python3', 'python3']) {
-    const probe = spawnSync(python, ['-c', 'import numpy'], { encoding: 'utf8' });
-    if (probe.status !== 0) continue;
-    for (const threads of ['1', '2']) {
-      // The BLAS thread count must be fixed before numpy/torch load it.
-      const env = { ...process.env, OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads };
-      const r = measured(python, [path.join(root, 'scripts', 'bench_reference.py'), data, threads], env);
-      const lines = r.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
-      // One process times PyTorch and (on one thread) NumPy: its peak is the larger of the two.
-      for (const line of lines) rows.push({ ...line, peakMiB: r.peakMiB, peakShared: lines.length > 1 });
+  if (!python) return skipped.set('PyTorch / NumPy', 'no python3 with numpy (apt-get install python3-numpy python3-torch)');
+  for (const threads of ['1', '2']) {
+    // The BLAS thread count must be fixed before numpy/torch load it.
+    const env = { ...process.env, OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads };
+    const r = measured(python, [path.join(root, 'scripts', 'bench_reference.py'), data, threads], env);
+    const lines = r.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    // One process times PyTorch and (on one thread) NumPy: its peak is the larger of the two.
+    for (const { name, skipped: why, ...figures } of lines) {
+      if (why) skipped.set(name, why);
+      else record(name, { ...figures, peakMiB: r.peakMiB, peakShared: lines.length > 1 });
     }
-    return;
   }
-  rows.push({ name: 'PyTorch / NumPy', skipped: 'no python3 with numpy (apt-get install python3-numpy python3-torch)' });
 }
 
 /** The engine's modules for in-process timing, bundled next to dist/cli.js (where the helper
@@ -56,6 +62,7 @@ async function engine() {
   await build({
     stdin: {
       contents: `export { Trainer } from './src/engine/trainer'; export { createWasmKernels } from './src/engine/wasmKernels';
+export { allowRelaxedSimd } from './src/engine/backend';
 export { loadDataset } from './src/engine/data/load'; export { DEFAULT_CONFIG } from './src/engine/config';`,
       resolveDir: root,
       loader: 'ts',
@@ -84,7 +91,8 @@ function latency(fn, warmup, count) {
 }
 
 async function stepLatency() {
-  const { Trainer, createWasmKernels, loadDataset, DEFAULT_CONFIG } = await engine();
+  const { Trainer, createWasmKernels, loadDataset, DEFAULT_CONFIG, allowRelaxedSimd } = await engine();
+  allowRelaxedSimd(); // as the CLI does
   const dataset = loadDataset(data);
   const results = [];
   for (const threads of [1, 2]) {
@@ -96,7 +104,7 @@ async function stepLatency() {
       while (!p.iteration) p = trainer.stepPhase();
     }, 50, 300);
     // stepPhase() never uses the helper: the share counts the step() calls' tasks.
-    results.push({ threads, step, phases, helperShare: trainer.helperShare });
+    results.push({ threads, step, phases, helperShare: trainer.helperShare, kernels: trainer.kernels.name });
     trainer.close();
   }
   return results;
@@ -106,29 +114,41 @@ if (!existsSync(data)) {
   console.error('bench needs ../shared/data/ngram4/npy (the course data) beside the repository');
   process.exit(1);
 }
-console.log(`one epoch, D=16 P=128 sigmoid, batch 100, Adam, ${data}`);
-engineEpoch('NLM Lab, JS kernels, 1 thread', 'js', 1);
-engineEpoch('NLM Lab, WASM SIMD, 1 thread', 'wasm', 1);
-engineEpoch('NLM Lab, WASM SIMD, 2 threads', 'wasm', 2);
-reference();
-const torch = rows.find((r) => r.name === 'PyTorch (1 thread)' && r.seconds);
-console.log('| implementation | s / epoch | examples / s | × PyTorch (1 thread) | mean train CE | peak RSS (MiB) |');
-console.log('|---|---|---|---|---|---|');
-for (const r of rows) {
-  if (r.skipped) {
-    console.log(`| ${r.name} | skipped: ${r.skipped} | | | | |`);
-    continue;
-  }
-  const ratio = torch ? (r.seconds / torch.seconds).toFixed(2) : 'n/a';
-  const peak = r.peakMiB === undefined ? 'n/a' : `${r.peakMiB.toFixed(0)}${r.peakShared ? ' (one process: PyTorch + NumPy)' : ''}`;
-  console.log(
-    `| ${r.name} | ${r.seconds.toFixed(2)} | ${Math.round(r.examples / r.seconds).toLocaleString('en-US')} | ${ratio} | ${r.loss.toFixed(4)} | ${peak} |`,
-  );
+console.log(`one epoch, D=16 P=128 sigmoid, batch 100, Adam, ${data}; ${ROUNDS} rounds, then the JS kernels once`);
+for (let round = 1; round <= ROUNDS; round++) {
+  engineEpoch('NLM Lab, WASM relaxed SIMD, 1 thread', 'wasm', 1);
+  engineEpoch('NLM Lab, WASM relaxed SIMD, 2 threads', 'wasm', 2);
+  engineEpoch('NLM Lab, WASM plain SIMD (no FMA), 2 threads', 'wasm-simd', 2);
+  reference();
+  console.log(`round ${round}: ${[...runs].map(([name, list]) => `${name} ${list.at(-1).seconds.toFixed(2)} s`).join(', ')}`);
 }
-console.log('\nStep latency in-process, WASM kernels (ms, median / 90th percentile):');
+engineEpoch('NLM Lab, JS kernels, 1 thread', 'js', 1);
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const torch = runs.get('PyTorch (1 thread)');
+console.log('\n| implementation | s / epoch: median (min–max) | examples / s | × PyTorch (1 thread), median of the rounds | mean train CE | peak RSS (MiB) |');
+console.log('|---|---|---|---|---|---|');
+for (const [name, list] of runs) {
+  const seconds = list.map((r) => r.seconds);
+  const s = median(seconds);
+  // Round by round against the PyTorch run of the same round (the JS kernels' single run: the median).
+  const ratios = torch ? list.map((r, i) => r.seconds / (torch[i]?.seconds ?? median(torch.map((t) => t.seconds)))) : [];
+  const ratio = ratios.length ? `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})` : 'n/a';
+  const peaks = list.map((r) => r.peakMiB).filter((p) => p !== undefined);
+  const peak = peaks.length ? `${Math.max(...peaks).toFixed(0)}${list[0].peakShared ? ' (one process: PyTorch + NumPy)' : ''}` : 'n/a';
+  const spread = list.length > 1 ? ` (${Math.min(...seconds).toFixed(2)}–${Math.max(...seconds).toFixed(2)})` : '';
+  console.log(`| ${name} | ${s.toFixed(2)}${spread} | ${Math.round(EXAMPLES / s).toLocaleString('en-US')} | ${ratio} | ${list[0].loss.toFixed(4)} | ${peak} |`);
+}
+for (const [name, why] of skipped) console.log(`| ${name} | skipped: ${why} | | | | |`);
+const latencies = await stepLatency();
+console.log(`\nStep latency in-process, kernels ${latencies[0].kernels} (ms, median / 90th percentile):`);
 console.log('| threads | step() | one iteration phase by phase | tasks run by the helper |');
 console.log('|---|---|---|---|');
-for (const r of await stepLatency()) {
+for (const r of latencies) {
   const ms = ({ median, p90 }) => `${median.toFixed(2)} / ${p90.toFixed(2)}`;
   console.log(`| ${r.threads} | ${ms(r.step)} | ${ms(r.phases)} | ${r.threads === 2 ? `${(100 * r.helperShare).toFixed(0)} %` : '—'} |`);
 }
