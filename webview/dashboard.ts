@@ -1,6 +1,6 @@
 // The dashboard: lays out the header and the three tabs, folds the extension's messages into the
 // state, keeps the shown tensors fresh, and redraws what changed at most ~10 times a second.
-import type { FromDashboard, TensorData, ToDashboard } from '../src/extension/protocol';
+import { FromDashboard, saysStopped, TensorData, ToDashboard } from '../src/extension/protocol';
 import { CardExports, createCard, element } from './card';
 import { accuracyCaption, accuracyChartSpec } from './charts/accuracyChart';
 import { HiddenHistogram, histogramCaption } from './charts/histogram';
@@ -11,7 +11,7 @@ import { saturationCaption, saturationChartSpec } from './charts/saturationChart
 import { EmbeddingMap } from './embeddingMap';
 import { standaloneSvg } from './export';
 import { Header } from './header';
-import { FrameScheduler } from './scheduler';
+import { FrameResult, FrameScheduler } from './scheduler';
 import { applyMessage, DashboardState, TabId, toPersisted } from './state';
 import { HEATMAP_TENSORS } from './tensorLabels';
 import { TensorFeed } from './tensorFeed';
@@ -29,9 +29,19 @@ const TAB_PARTS: Record<TabId, Part[]> = { curves: ['curves', 'norms', 'hidden']
 
 /** How often shown tensors are refreshed while training runs (ms). */
 const HEATMAP_REFRESH_MS = 1000;
+/** Frames at most this often (ms): ~10 fps while a student looks around, 2 while training runs
+ *  (unless the embedding map is moving), since each frame costs the browser style, layout, paint
+ *  and compositing on the very cores the training threads run on; and while it runs the charts,
+ *  whose rasterising is most of that, redraw once a second. A stop draws everything at once. */
+const FRAME_MS = 100;
+const RUNNING_FRAME_MS = 500;
+const RUNNING_CHART_MS = 1000;
 const MAP_REFRESH_MS = 3000;
 const TICK_MS = 250;
+/** The view's state is saved this often (ms), less often while training runs: a reloaded view
+ *  gets the run's curves from the extension anyway. */
 const PERSIST_MS = 1000;
+const RUNNING_PERSIST_MS = 5000;
 /** Time per frame given to t-SNE iterations. */
 const TSNE_BUDGET_MS = 12;
 const FRAME_MEASURE = 'nlm-dashboard-frame';
@@ -42,6 +52,9 @@ interface ChartCard {
   caption(state: DashboardState): string;
   captionElement: HTMLElement;
   part: Part;
+  /** Whether the card is scrolled into view; one out of view is drawn when it comes back. */
+  onScreen: boolean;
+  stale: boolean;
 }
 
 export class Dashboard {
@@ -55,11 +68,23 @@ export class Dashboard {
   private readonly dirty = new Set<Part>(['header', 'curves', 'norms', 'hidden', 'heatmap', 'map']);
   private readonly tensors = new Map<string, { data: TensorData; step: number }>();
   private readonly feed: TensorFeed;
-  private readonly scheduler = new FrameScheduler(() => this.frame());
+  private readonly scheduler = new FrameScheduler((urgent) => this.frame(urgent), FRAME_MS);
   /** W1 copy the embedding map was last given (object identity). */
   private mapWeights: TensorData | undefined;
   private unsaved = false;
   private lastPersist = 0;
+  /** When the charts (everything but the header and the map) were last drawn. */
+  private chartsDrawnAt = -Infinity;
+  /** Line charts out of view are not redrawn while training runs: nobody sees them. */
+  private readonly cardOf = new Map<Element, ChartCard>();
+  private readonly viewport = new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      const card = this.cardOf.get(e.target);
+      if (!card) continue;
+      card.onScreen = e.isIntersecting;
+      if (card.onScreen && card.stale) this.invalidate(card.part);
+    }
+  });
 
   constructor(
     root: HTMLElement,
@@ -152,6 +177,8 @@ export class Dashboard {
     if (changes.curves) this.invalidate('curves');
     if (changes.norms) this.invalidate('norms');
     if (changes.hidden) this.invalidate('hidden');
+    // Training stopped (a step, a breakpoint, a pause): the student is waiting for this frame.
+    if (saysStopped(msg)) this.scheduler.request(true);
     this.tick();
   }
 
@@ -167,7 +194,10 @@ export class Dashboard {
     const exports: CardExports = { svg: () => standaloneSvg(chart.svg), csv: () => chart.csv() };
     const card = createCard(grid, title, fileName, exports);
     const chart = new LineChart(card.body, () => this.invalidate(part));
-    this.charts.push({ chart, spec, caption, captionElement: card.caption, part });
+    const entry: ChartCard = { chart, spec, caption, captionElement: card.caption, part, onScreen: true, stale: false };
+    this.charts.push(entry);
+    this.viewport.observe(card.root);
+    this.cardOf.set(card.root, entry);
   }
 
   private receiveTensor(data: TensorData): void {
@@ -182,6 +212,7 @@ export class Dashboard {
     this.state.ui.tab = tab;
     this.unsaved = true;
     this.invalidate(...TAB_PARTS[tab]);
+    this.drawSoon();
     this.tick();
   }
 
@@ -190,7 +221,14 @@ export class Dashboard {
     this.state.ui.tensor = name;
     this.unsaved = true;
     this.invalidate('heatmap');
+    this.drawSoon();
     this.tick();
+  }
+
+  /** A click: the next frames draw it, without waiting out the running frame intervals. */
+  private drawSoon(): void {
+    this.chartsDrawnAt = -Infinity;
+    this.scheduler.request(true);
   }
 
   private invalidate(...parts: Part[]): void {
@@ -213,7 +251,7 @@ export class Dashboard {
       if (ui.tab === 'embeddings') this.feed.want('W1', this.position(), running ? MAP_REFRESH_MS : 0);
     }
     const now = performance.now();
-    if (this.unsaved && now - this.lastPersist >= PERSIST_MS) {
+    if (this.unsaved && now - this.lastPersist >= (runState === 'running' ? RUNNING_PERSIST_MS : PERSIST_MS)) {
       this.state.layout = this.map.layout ?? this.state.layout;
       this.persist(toPersisted(this.state));
       this.unsaved = false;
@@ -221,15 +259,26 @@ export class Dashboard {
     }
   }
 
-  /** Draws the dirty parts of the visible tab; true while the embedding map is still moving. */
-  private frame(): boolean {
+  /**
+   * Draws the dirty parts of the visible tab, and says when the next frame is wanted: while the
+   * embedding map is still moving, or after an urgent frame (training just stopped), which draws
+   * the header alone so that the new step shows at once, and the rest in the next.
+   */
+  private frame(urgent: boolean): FrameResult {
     const start = performance.now();
     const visible = new Set<Part>(['header', ...TAB_PARTS[this.state.ui.tab]]);
-    const due = new Set([...this.dirty].filter((p) => visible.has(p)));
+    const running = this.state.runState === 'running';
+    const chartsWait = urgent || (running && start - this.chartsDrawnAt < RUNNING_CHART_MS);
+    const due = new Set([...this.dirty].filter((p) => visible.has(p) && (p === 'header' || (p === 'map' ? !urgent : !chartsWait))));
     for (const p of due) this.dirty.delete(p);
+    if ([...due].some((p) => p !== 'header' && p !== 'map')) this.chartsDrawnAt = start;
+    // The map animates t-SNE for most of a frame: not in an urgent one.
+    const deferred = [...this.dirty].some((p) => visible.has(p)) || (urgent && visible.has('map'));
     if (due.has('header')) this.header.render(this.state);
     for (const c of this.charts) {
       if (!due.has(c.part)) continue;
+      c.stale = running && !c.onScreen;
+      if (c.stale) continue;
       c.chart.render(c.spec(this.state));
       c.captionElement.textContent = c.caption(this.state);
     }
@@ -239,7 +288,7 @@ export class Dashboard {
     }
     if (due.has('heatmap')) this.weights.render(this.state.ui.tensor, this.tensors.get(this.state.ui.tensor), this.state.info);
     let moved = false;
-    if (visible.has('map')) {
+    if (visible.has('map') && !urgent) {
       this.feedMap();
       moved = this.map.advance(TSNE_BUDGET_MS);
       if (due.has('map') || moved) this.map.render();
@@ -247,7 +296,9 @@ export class Dashboard {
     }
     performance.clearMeasures(FRAME_MEASURE);
     performance.measure(FRAME_MEASURE, { start, end: performance.now() });
-    return moved;
+    this.scheduler.minIntervalMs = running && !moved ? RUNNING_FRAME_MS : FRAME_MS;
+    if (urgent && deferred) return 'next';
+    return moved || deferred ? 'later' : 'done';
   }
 
   /** Hands the map the newest W1 it has not seen yet. */

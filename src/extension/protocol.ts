@@ -179,6 +179,12 @@ export type ToDashboard =
   /** Open the heatmap of this tensor (Inspect Weights, a click in the NLM view). */
   | { type: 'showTensor'; name: string };
 
+/** Whether a message tells the dashboard that training stopped (a step, a breakpoint, a pause):
+ *  the host posts it, and the view draws it, without waiting out their rate limits. */
+export function saysStopped(message: ToDashboard): boolean {
+  return message.type === 'stopped' || (message.type === 'state' && message.state !== 'running') || (message.type === 'snapshot' && message.snapshot.state !== 'running');
+}
+
 /** Dashboard webview → extension. */
 export type FromDashboard =
   | { type: 'ready' }

@@ -5,7 +5,7 @@ import type { ScaleContinuousNumeric, Selection } from 'd3';
 import type { CsvTable } from '../card';
 import type { ElementSize } from '../elementSize';
 import { createChartSvg } from './chartSvg';
-import { decimateByPixel } from '../series';
+import { ColumnEnvelope, decimateByPixel, denseEnvelope } from '../series';
 import { ChartColour, chartFont } from '../theme';
 import { hideTooltip, showTooltip } from '../tooltip';
 import { textWidth } from './textWidth';
@@ -43,6 +43,8 @@ export interface LineChartSpec {
 const MARGIN = { top: 24, right: 14, bottom: 34, left: 56 };
 /** Points series answer the hover only this close (px), so epoch values are not read far away. */
 const POINT_HOVER_PX = 24;
+/** Raw values with more points than this per pixel column are drawn as the band they fill. */
+const BAND_MIN_PER_COLUMN = 2;
 const formatStep = format(',');
 const formatAxisStep = format('~s');
 
@@ -114,10 +116,17 @@ export class LineChart {
       plot.append('text').attr('class', 'reference-label').attr('x', innerW - 4).attr('y', yPx - 4).text(ref.label);
     }
     for (const s of series) {
+      const xPixels = s.x.map((x) => this.x(x));
+      // Raw values too dense to tell apart are the band they fill.
+      const band = s.style === 'faint' ? denseEnvelope(xPixels, s.y, BAND_MIN_PER_COLUMN) : undefined;
+      if (band) {
+        plot.append('path').attr('class', `series-band fill-${s.colour}`).attr('d', bandPath(band, this.y));
+        continue;
+      }
       const toPath = line<number>()
-        .x((i) => this.x(s.x[i]))
+        .x((i) => xPixels[i])
         .y((i) => this.y(s.y[i]));
-      const indices = decimateByPixel(s.x.map((x) => this.x(x)), s.y);
+      const indices = decimateByPixel(xPixels, s.y);
       const d = toPath(indices) ?? '';
       // A background-coloured outline keeps solid lines readable over the raw values and each other.
       if (s.style === 'line') plot.append('path').attr('class', 'series halo').attr('d', d);
@@ -222,6 +231,21 @@ export class LineChart {
     if (s.style === 'points' && Math.abs(this.x(s.x[j]) - this.hoverPx) > POINT_HOVER_PX) return [];
     return [{ series: s, x: s.x[j], y: s.y[j] }];
   }
+}
+
+/** A band's outline: along the greatest values left to right, back along the least; at least a
+ *  pixel high, so that a column holding one value still shows. */
+function bandPath(band: ColumnEnvelope, y: ScaleContinuousNumeric<number, number>): string {
+  const top: string[] = [];
+  const bottom: string[] = [];
+  for (let i = 0; i < band.x.length; i++) {
+    const [hi, lo] = [y(band.hi[i]), y(band.lo[i])];
+    const mid = (hi + lo) / 2;
+    const x = band.x[i].toFixed(1);
+    top.push(`${x},${Math.min(hi, mid - 0.5).toFixed(1)}`);
+    bottom.push(`${x},${Math.max(lo, mid + 0.5).toFixed(1)}`);
+  }
+  return `M${top.join('L')}L${bottom.reverse().join('L')}Z`;
 }
 
 /** The points a scale can draw: finite, and positive on a log scale. */

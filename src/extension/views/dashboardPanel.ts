@@ -1,15 +1,18 @@
 // The dashboard webview panel: one per window, restored after a reload by its serializer. It
-// forwards the RunController's events to the webview (coalesced to at most ~10 posts a second),
+// forwards the RunController's events to the webview (coalesced to at most ~10 posts a second, 2
+// while training runs),
 // answers its tensor requests and turns its buttons into the extension's commands. The webview
 // keeps its own state (setState), so the panel does not retain its context when hidden.
 import * as vscode from 'vscode';
-import type { FromDashboard, RunInfo, ToDashboard } from '../protocol';
+import { FromDashboard, RunInfo, saysStopped, ToDashboard } from '../protocol';
 import type { RunController, RunControllerEvents } from '../session/runController';
 
 const VIEW_TYPE = 'nlm.dashboard';
 const TITLE = 'NLM Lab Dashboard';
-/** Minimum time between two flushes of queued messages. */
+/** Minimum time between two flushes of queued messages; longer while training runs, when the
+ *  view draws twice a second anyway and each message costs the browser on the training's cores. */
 const POST_INTERVAL_MS = 100;
+const RUNNING_POST_INTERVAL_MS = 500;
 
 const COMMANDS: Record<Extract<FromDashboard, { type: 'command' }>['command'], string> = {
   pause: 'nlm.pause',
@@ -68,7 +71,10 @@ export class DashboardPanel {
     private readonly run: RunController,
   ) {
     DashboardPanel.current = this;
-    this.outbox = new Outbox((message) => void this.panel.webview.postMessage(message), POST_INTERVAL_MS);
+    this.outbox = new Outbox(
+      (message) => void this.panel.webview.postMessage(message),
+      () => (this.run.state === 'running' ? RUNNING_POST_INTERVAL_MS : POST_INTERVAL_MS),
+    );
     panel.webview.options = webviewOptions(context);
     panel.iconPath = {
       light: vscode.Uri.joinPath(context.extensionUri, 'media', 'dashboard-light.svg'),
@@ -154,9 +160,10 @@ export class DashboardPanel {
 }
 
 /**
- * Messages waiting for the next flush, at most one flush per interval. Snapshots coalesce into
- * the latest one carrying all their step records; only the latest state is kept; a new run
- * drops everything queued before it.
+ * Messages waiting for the next flush, at most one flush per interval while training runs.
+ * Snapshots coalesce into the latest one carrying all their step records; only the latest state
+ * is kept; a new run drops everything queued before it. A message saying training stopped (a
+ * step, a breakpoint, a pause) flushes at once: the student is waiting to see it.
  */
 class Outbox {
   private queue: ToDashboard[] = [];
@@ -165,7 +172,7 @@ class Outbox {
 
   constructor(
     private readonly send: (message: ToDashboard) => void,
-    private readonly intervalMs: number,
+    private readonly intervalMs: () => number,
   ) {}
 
   push(message: ToDashboard): void {
@@ -179,7 +186,8 @@ class Outbox {
     }
     if (message.type === 'state') this.queue = this.queue.filter((m) => m.type !== 'state');
     this.queue.push(message);
-    this.schedule();
+    if (saysStopped(message)) this.flush();
+    else this.schedule();
   }
 
   clear(): void {
@@ -194,11 +202,12 @@ class Outbox {
 
   private schedule(): void {
     if (this.timer) return;
-    const wait = Math.max(0, this.lastFlush + this.intervalMs - Date.now());
+    const wait = Math.max(0, this.lastFlush + this.intervalMs() - Date.now());
     this.timer = setTimeout(() => this.flush(), wait);
   }
 
   private flush(): void {
+    clearTimeout(this.timer);
     this.timer = undefined;
     this.lastFlush = Date.now();
     const due = this.queue;
