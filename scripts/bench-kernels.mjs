@@ -1,6 +1,7 @@
-// Prints the speed of the JS and WASM kernels on the shapes of one training step of the default
-// model (batch 100, context·embedding 48, 128 hidden units, 250 words) and what that makes for one
-// epoch of 372,500 examples. Uses the compiled engine in out/ and dist/kernels.wasm:
+// Prints the speed of the JS kernels and of the two WASM modules (plain SIMD, relaxed SIMD) on the
+// shapes of one training step of the default model (batch 100, context·embedding 48, 128 hidden
+// units, 250 words) and what that makes for one epoch of 372,500 examples. Uses the compiled
+// engine in out/ and dist/kernels*.wasm:
 //   npx tsc -p tsconfig.test.json && node scripts/build-wasm.mjs && node scripts/bench-kernels.mjs
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,7 +21,10 @@ const { Rng } = require(join(engine, 'rng.js'));
 
 const [N, IN, P, V, EXAMPLES] = [100, 48, 128, 250, 372500];
 const STEPS = Math.ceil(EXAMPLES / N);
-const backends = { js: jsKernels, wasm: createWasmKernels() };
+const { allowRelaxedSimd } = require(join(engine, 'backend.js'));
+allowRelaxedSimd(); // as the CLI does
+const backends = { js: jsKernels, simd: createWasmKernels(undefined, { instructions: 'simd' }), relaxed: createWasmKernels(undefined, { instructions: 'relaxed' }) };
+const NAMES = Object.keys(backends);
 
 /** Best time of one call in seconds: the machine may be shared, and the best run is the least disturbed. */
 function bestSeconds(fn) {
@@ -81,10 +85,12 @@ const others = [
 const pad = (s, n) => String(s).padEnd(n);
 const num = (x, digits = 1) => x.toFixed(digits).padStart(8);
 const buffers = Object.fromEntries(Object.entries(backends).map(([name, k]) => [name, stepBuffers(k)]));
-const stepTime = { js: 0, wasm: 0 };
+const stepTime = Object.fromEntries(NAMES.map((name) => [name, 0]));
+const columns = (values) => NAMES.map((name) => num(values[name])).join('');
+const heads = () => NAMES.map((name) => name.padStart(8)).join('');
 
 console.log(`Matrix products of one step (N=${N}, C·D=${IN}, P=${P}, V=${V}); GFLOPS, best of 7:`);
-console.log(`${pad('', 16)}${pad('kernel', 10)}${pad('m×k×n', 14)}${'js'.padStart(8)}${'wasm'.padStart(8)}${'×'.padStart(8)}`);
+console.log(`${pad('', 16)}${pad('kernel', 10)}${pad('m×k×n', 14)}${heads()}`);
 for (const [label, kernel, m, k, n, args] of matmuls) {
   const gflops = {};
   for (const [name, backend] of Object.entries(backends)) {
@@ -93,12 +99,12 @@ for (const [label, kernel, m, k, n, args] of matmuls) {
     stepTime[name] += t;
     gflops[name] = (2 * m * k * n) / t / 1e9;
   }
-  console.log(`${pad(label, 16)}${pad(kernel, 10)}${pad(`${m}×${k}×${n}`, 14)}${num(gflops.js)}${num(gflops.wasm)}${num(gflops.wasm / gflops.js)}`);
+  console.log(`${pad(label, 16)}${pad(kernel, 10)}${pad(`${m}×${k}×${n}`, 14)}${columns(gflops)}`);
 }
 const epochOfMatmuls = { ...stepTime };
 
 console.log(`\nThe other kernels of one step; µs per call:`);
-console.log(`${pad('', 40)}${'js'.padStart(8)}${'wasm'.padStart(8)}${'×'.padStart(8)}`);
+console.log(`${pad('', 40)}${heads()}`);
 for (const [label, fn] of others) {
   const us = {};
   for (const [name, backend] of Object.entries(backends)) {
@@ -106,14 +112,14 @@ for (const [label, fn] of others) {
     stepTime[name] += t;
     us[name] = t * 1e6;
   }
-  console.log(`${pad(label, 40)}${num(us.js)}${num(us.wasm)}${num(us.js / us.wasm)}`);
+  console.log(`${pad(label, 40)}${columns(us)}`);
 }
 
 console.log(`\nOne epoch (${STEPS} steps of ${N}), kernels only:`);
 for (const name of Object.keys(backends)) {
   const flops = 2 * STEPS * matmuls.reduce((s, [, , m, k, n]) => s + m * k * n, 0);
   console.log(
-    `${pad(name, 6)} matrix products ${num(epochOfMatmuls[name] * STEPS, 2)} s (${(flops / 1e9 / (epochOfMatmuls[name] * STEPS)).toFixed(1)} GFLOPS)` +
+    `${pad(name, 8)} matrix products ${num(epochOfMatmuls[name] * STEPS, 2)} s (${(flops / 1e9 / (epochOfMatmuls[name] * STEPS)).toFixed(1)} GFLOPS)` +
       `   all kernels ${num(stepTime[name] * STEPS, 2)} s`,
   );
 }

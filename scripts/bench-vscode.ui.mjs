@@ -111,6 +111,12 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 export default async function (ctx) {
   const { page } = ctx;
+  // code-server starts the extension host once the workbench has connected.
+  for (let i = 0; extensionHostMemory().rssMiB === 0; i++) {
+    if (i > 100) throw new Error('no extension host process within 20 s');
+    await page.waitForTimeout(200);
+  }
+  await page.waitForTimeout(2000);
   const memoryBefore = extensionHostMemory();
   await ctx.runCommand('NLM: Train');
   await page.locator('.quick-input-widget .quick-input-title', { hasText: 'NLM: Train' }).waitFor({ timeout: 30000 });
