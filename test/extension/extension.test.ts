@@ -23,6 +23,9 @@ suite('NLM extension', () => {
     assert.equal(info.dataset.name, 'demo');
     assert.equal(info.config.hiddenUnits, 32, 'the arguments override the settings');
     assert.equal(info.config.lr, 0.005, 'the rest comes from the nlm.* settings');
+    // The worker runs the relaxed-SIMD kernels wherever this runtime can (code-server's Node 24 can).
+    const relaxed = WebAssembly.validate(fs.readFileSync(path.join(ROOT, 'dist', 'kernels-relaxed.wasm')));
+    assert.equal(info.kernels, relaxed ? 'wasm relaxed-simd' : 'wasm');
     await waitFor('training to finish', () => run.state === 'finished', 120000);
     assert.deepEqual(contextKeys.values, { state: 'finished', hasRun: true });
     assert.equal(run.epochs.length, 2);
