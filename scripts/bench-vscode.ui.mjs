@@ -1,7 +1,8 @@
 // The UI script of scripts/bench-vscode.mjs, run by the test harness in real VS Code: what a student
 // feels. Trains the demo corpus from the Command Palette, then
 //   - throughput: iterations per second read off the status bar over windows of WINDOW_MS, with
-//     the dashboard open and closed in turn (ROUNDS of each), so the rendering's cost shows;
+//     the dashboard open (on each of its tabs) and closed in turn, ROUNDS of each, so the
+//     rendering's cost shows;
 //   - step latency: paused, from the click on the dashboard's "Step mini-batch" button (and from
 //     Enter on "NLM: Step Mini-batch" in the palette) to the end of the frame in which the
 //     dashboard shows the next step;
@@ -10,7 +11,9 @@
 import fs from 'node:fs';
 
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 6000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+/** Each tab of the dashboard draws something else: each is measured. */
+const TABS = ['Training curves', 'Weights & gradients', 'Embedding map'];
 const STEPS = Number(process.env.BENCH_STEPS ?? 20);
 const BATCH = 100;
 
@@ -73,8 +76,9 @@ async function measureWindow(page) {
   return { examplesPerSecond: ((i1 - i0) * BATCH * 1000) / (t1 - t0), cores };
 }
 
+/** The dashboard's frame, once it shows its tabs (whichever is selected). */
 async function dashboardFrame(ctx) {
-  return (await ctx.waitForWebviewText('Gradient norms', 60000)).frame;
+  return (await ctx.waitForWebviewText('Training curves', 60000)).frame;
 }
 
 /** In the dashboard: arms an observer on the progress line, then clicks Step (or not, when the
@@ -126,29 +130,41 @@ export default async function (ctx) {
   await dashboardFrame(ctx);
   await page.waitForTimeout(2000); // past the helper thread's start and the first renders
 
-  const windows = { open: [], closed: [] };
+  const tabs = {};
   const describe = (w) => `${Math.round(w.examplesPerSecond)} examples/s, CPU ${Object.entries(w.cores).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`;
   let dashboardOpen = true;
-  const measure = async (open) => {
-    if (open !== dashboardOpen) {
-      await ctx.runCommand(open ? 'NLM: Show Dashboard' : 'View: Close All Editors');
-      if (open) await dashboardFrame(ctx);
-      await page.waitForTimeout(500);
-      dashboardOpen = open;
-    }
-    windows[open ? 'open' : 'closed'].push(await measureWindow(page));
+  const showTab = async (tab) => {
+    const frame = await dashboardFrame(ctx);
+    await frame.locator('vscode-tab-header', { hasText: tab }).click();
+    // Its first drawing, and the map's first layout (a second of t-SNE slices): the windows
+    // measure an open dashboard, not one being opened.
+    await page.waitForTimeout(3000);
   };
-  // Open-closed, then closed-open: the machine's drift weighs on both alike.
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const open of round % 2 ? [false, true] : [true, false]) await measure(open);
-    console.log(`round ${round + 1}: dashboard open ${describe(windows.open.at(-1))}; closed ${describe(windows.closed.at(-1))}`);
+  for (const tab of TABS) {
+    const windows = (tabs[tab] = { open: [], closed: [] });
+    const measure = async (open) => {
+      if (open !== dashboardOpen) {
+        await ctx.runCommand(open ? 'NLM: Show Dashboard' : 'View: Close All Editors');
+        if (open) await showTab(tab);
+        else await page.waitForTimeout(500);
+        dashboardOpen = open;
+      }
+      windows[open ? 'open' : 'closed'].push(await measureWindow(page));
+    };
+    if (!dashboardOpen) await ctx.runCommand('NLM: Show Dashboard');
+    dashboardOpen = true;
+    await showTab(tab);
+    // Open-closed, then closed-open: the machine's drift weighs on both alike.
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const open of round % 2 ? [false, true] : [true, false]) await measure(open);
+      console.log(`${tab}, round ${round + 1}: dashboard open ${describe(windows.open.at(-1))}; closed ${describe(windows.closed.at(-1))}`);
+    }
   }
   const memoryTraining = extensionHostMemory();
   if (!dashboardOpen) await ctx.runCommand('NLM: Show Dashboard');
-  const open = windows.open.map((w) => w.examplesPerSecond);
-  const closed = windows.closed.map((w) => w.examplesPerSecond);
+  await showTab(TABS[0]);
   // Round by round: each open window against the closed one next to it.
-  const overheads = open.map((o, i) => 100 * (1 - o / closed[i]));
+  const overheads = (w) => w.open.map((o, i) => 100 * (1 - o.examplesPerSecond / w.closed[i].examplesPerSecond));
   const browserCores = (list) => median(list.map((w) => w.cores.browser));
 
   await ctx.runCommand('NLM: Pause');
@@ -182,8 +198,8 @@ export default async function (ctx) {
   await ctx.runCommand('NLM: Stop');
 
   const result = {
-    windows,
-    dashboardOverheadPercent: median(overheads),
+    tabs,
+    dashboardOverheadPercent: Object.fromEntries(TABS.map((tab) => [tab, median(overheads(tabs[tab]))])),
     stepLatencyMs: { button, palette },
     extensionHostMemory: { beforeTraining: memoryBefore, training: memoryTraining },
   };
@@ -191,10 +207,13 @@ export default async function (ctx) {
   const ms = (xs, digits = 0) => `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)} to ${Math.max(...xs).toFixed(digits)})`;
   console.log('| measure | median (min to max) |');
   console.log('|---|---|');
-  console.log(`| examples/s, dashboard open | ${Math.round(median(open)).toLocaleString('en-US')} |`);
-  console.log(`| examples/s, dashboard closed | ${Math.round(median(closed)).toLocaleString('en-US')} |`);
-  console.log(`| dashboard overhead, round by round | ${ms(overheads, 1)} % |`);
-  console.log(`| browser CPU (cores), dashboard open / closed | ${browserCores(windows.open).toFixed(2)} / ${browserCores(windows.closed).toFixed(2)} |`);
+  const rate = (list) => Math.round(median(list.map((w) => w.examplesPerSecond))).toLocaleString('en-US');
+  for (const tab of TABS) {
+    const w = tabs[tab];
+    console.log(`| ${tab}: examples/s, dashboard open / closed | ${rate(w.open)} / ${rate(w.closed)} |`);
+    console.log(`| ${tab}: dashboard overhead, round by round | ${ms(overheads(w), 1)} % |`);
+    console.log(`| ${tab}: browser CPU (cores), dashboard open / closed | ${browserCores(w.open).toFixed(2)} / ${browserCores(w.closed).toFixed(2)} |`);
+  }
   const mib = (m) => `${m.rssMiB.toFixed(0)} MiB (peak ${m.peakMiB.toFixed(0)})`;
   console.log(`| extension host memory, before training / training | ${mib(memoryBefore)} / ${mib(memoryTraining)} |`);
   console.log(`| Step mini-batch (dashboard button) → dashboard shows it, ms | ${ms(button)} |`);

@@ -27,16 +27,18 @@ const TABS: { id: TabId; label: string }[] = [
 type Part = 'header' | 'curves' | 'norms' | 'hidden' | 'heatmap' | 'map';
 const TAB_PARTS: Record<TabId, Part[]> = { curves: ['curves', 'norms', 'hidden'], weights: ['heatmap'], embeddings: ['map'] };
 
-/** How often shown tensors are refreshed while training runs (ms). */
+/** How often shown tensors are refreshed while training runs (ms). A new W1 costs the map a
+ *  quarter of a second of t-SNE and a transition of every label: every 10 s. */
 const HEATMAP_REFRESH_MS = 1000;
+const MAP_REFRESH_MS = 10000;
 /** Frames at most this often (ms): ~10 fps while a student looks around, 2 while training runs
  *  (unless the embedding map is moving), since each frame costs the browser style, layout, paint
  *  and compositing on the very cores the training threads run on; and while it runs the charts,
- *  whose rasterising is most of that, redraw once a second. A stop draws everything at once. */
+ *  whose rasterising is most of that (~50 ms a frame without a GPU), redraw every 2 s. A stop
+ *  draws everything at once. */
 const FRAME_MS = 100;
 const RUNNING_FRAME_MS = 500;
-const RUNNING_CHART_MS = 1000;
-const MAP_REFRESH_MS = 3000;
+const RUNNING_CHART_MS = 2000;
 const TICK_MS = 250;
 /** The view's state is saved this often (ms), less often while training runs: a reloaded view
  *  gets the run's curves from the extension anyway. */
@@ -291,7 +293,9 @@ export class Dashboard {
     if (visible.has('map') && !urgent) {
       this.feedMap();
       moved = this.map.advance(TSNE_BUDGET_MS);
-      if (due.has('map') || moved) this.map.render();
+      // While training runs the map is drawn once its layout has settled rather than at every
+      // slice: each drawing moves 250 labels, a transition the browser animates.
+      if (due.has('map') || (moved && !(running && this.map.moving))) this.map.render();
       if (moved) this.unsaved = true;
     }
     performance.clearMeasures(FRAME_MEASURE);

@@ -145,6 +145,11 @@ export class EmbeddingMap {
     return true;
   }
 
+  /** Whether t-SNE iterations are still due for the latest W1. */
+  get moving(): boolean {
+    return this.tsne !== undefined && this.pendingIterations > 0;
+  }
+
   get layout(): number[] | undefined {
     return this.tsne ? Array.from(this.tsne.layout) : undefined;
   }

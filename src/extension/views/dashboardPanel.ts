@@ -72,7 +72,7 @@ export class DashboardPanel {
   ) {
     DashboardPanel.current = this;
     this.outbox = new Outbox(
-      (message) => void this.panel.webview.postMessage(message),
+      (message) => this.post(message),
       () => (this.run.state === 'running' ? RUNNING_POST_INTERVAL_MS : POST_INTERVAL_MS),
     );
     panel.webview.options = webviewOptions(context);
@@ -99,7 +99,7 @@ export class DashboardPanel {
 
   /** Switches the dashboard to the heatmap of `name` (W1, dW3, …). */
   showTensor(name: string): void {
-    if (this.ready) void this.panel.webview.postMessage({ type: 'showTensor', name } satisfies ToDashboard);
+    if (this.ready) this.post({ type: 'showTensor', name } satisfies ToDashboard);
     else this.pendingTensor = name;
   }
 
@@ -118,6 +118,15 @@ export class DashboardPanel {
     const untyped = listener as never;
     this.run.on(event, untyped);
     this.disposables.push({ dispose: () => this.run.off(event, untyped) });
+  }
+
+  private post(message: ToDashboard): void {
+    try {
+      void this.panel.webview.postMessage(message);
+    } catch {
+      // Closed: VS Code disposes the webview first and tells us a moment later (onDidDispose).
+      this.ready = false;
+    }
   }
 
   private forward(message: ToDashboard): void {
@@ -149,12 +158,12 @@ export class DashboardPanel {
     const { info, snapshot } = this.run;
     if (info) {
       const message: ToDashboard = { type: 'run', runId: runIdOf(info), info, epochs: [...this.run.epochs], steps: this.run.steps };
-      void this.panel.webview.postMessage(message);
+      this.post(message);
       // Its steps are already among run.steps.
-      if (snapshot) void this.panel.webview.postMessage({ type: 'snapshot', snapshot: { ...snapshot, steps: [] } } satisfies ToDashboard);
+      if (snapshot) this.post({ type: 'snapshot', snapshot: { ...snapshot, steps: [] } } satisfies ToDashboard);
     }
-    void this.panel.webview.postMessage({ type: 'state', state: this.run.state } satisfies ToDashboard);
-    if (this.pendingTensor) void this.panel.webview.postMessage({ type: 'showTensor', name: this.pendingTensor } satisfies ToDashboard);
+    this.post({ type: 'state', state: this.run.state } satisfies ToDashboard);
+    if (this.pendingTensor) this.post({ type: 'showTensor', name: this.pendingTensor } satisfies ToDashboard);
     this.pendingTensor = undefined;
   }
 }
