@@ -31,21 +31,38 @@ async function iterations(page) {
 
 const TICKS_PER_SECOND = 100; // Linux's USER_HZ
 
-/** CPU seconds used so far by the processes of each kind: the browser (its renderers draw the
- *  workbench and the dashboard) and the extension host (where training runs). */
-function cpuSeconds() {
-  const byKind = { browser: 0, 'extension host': 0 };
+/** The extension host's and the browser's processes now: pid and kind, read from /proc. */
+function processes() {
+  const found = [];
   for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       const kind = /chrom/.test(cmdline) ? 'browser' : /extensionHost/.test(cmdline) ? 'extension host' : undefined;
-      if (!kind) continue;
-      // utime and stime: fields 14 and 15, counted after the parenthesised command name.
-      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      byKind[kind] += (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+      if (kind) found.push({ pid, kind });
     } catch {
       // The process ended meanwhile.
     }
+  }
+  return found;
+}
+
+/** The contents of /proc/PID/NAME, or undefined once the process has ended. */
+function procFile(pid, name) {
+  try {
+    return fs.readFileSync(`/proc/${pid}/${name}`, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds used so far by the processes of each kind: the browser (its renderers draw the
+ *  workbench and the dashboard) and the extension host (where training runs). */
+function cpuSeconds() {
+  const byKind = { browser: 0, 'extension host': 0 };
+  for (const { pid, kind } of processes()) {
+    // utime and stime: fields 14 and 15, counted after the parenthesised command name.
+    const fields = procFile(pid, 'stat')?.split(') ')[1].split(' ');
+    if (fields) byKind[kind] += (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
   }
   return byKind;
 }
@@ -54,15 +71,11 @@ function cpuSeconds() {
  *  peak, in MiB; the largest when there are several. */
 function extensionHostMemory() {
   let found = { rssMiB: 0, peakMiB: 0 };
-  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (!/extensionHost/.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'))) continue;
-      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-      const kib = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-      if (kib('VmRSS') > found.rssMiB * 1024) found = { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 };
-    } catch {
-      // The process ended meanwhile.
-    }
+  for (const { pid, kind } of processes()) {
+    const status = kind === 'extension host' ? procFile(pid, 'status') : undefined;
+    if (!status) continue;
+    const kib = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+    if (kib('VmRSS') > found.rssMiB * 1024) found = { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 };
   }
   return found;
 }

@@ -83,6 +83,9 @@ export class HelperThread {
 
   private readonly spawnedAt = performance.now();
   private started = false;
+  /** The row blocks' results in the sync block, viewed once. */
+  private readonly lossSums = this.sync.f64.subarray(LOSS, LOSS + ROW_TASKS);
+  private readonly corrects = this.sync.f64.subarray(CORRECT, CORRECT + ROW_TASKS);
 
   /** Starts the worker, without waiting for it: see `ready`. */
   constructor(script: string, data: Omit<ShardWorkerData, 'sync'>, private readonly timeoutMs = DEFAULT_TIMEOUT_MS) {
@@ -136,7 +139,7 @@ export class HelperThread {
     runGradientTasks(s, split, it, n, lr, t);
     this.wait(GRADIENT_DONE, gradientTasks, 'finish its updates');
     this.tasksTotal += ROW_TASKS + gradientTasks;
-    return sumRowBlocks(s.f64.subarray(LOSS, LOSS + ROW_TASKS), s.f64.subarray(CORRECT, CORRECT + ROW_TASKS));
+    return sumRowBlocks(this.lossSums, this.corrects);
   }
 
   close(): void {

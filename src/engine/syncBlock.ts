@@ -1,7 +1,8 @@
 // The control block the trainer's thread and its helper share (helperThread.ts, shardWorker.ts):
 // Int32 slots both threads take tasks from and count finished ones in, with Atomics, the
-// iteration's numbers and per-block results, and room for the helper's error message. Waits spin first — an iteration takes well
-// under a millisecond and waking a sleeping thread costs tens of µs on a VM — then sleep.
+// iteration's numbers and per-block results, and room for the helper's error message. Waits spin
+// first — an iteration takes well under a millisecond and waking a sleeping thread costs tens of
+// µs on a VM — then sleep.
 
 /** Int32 slots. */
 export const GO = 0; // the iteration the trainer's thread asks for (they count from 1), or STOP
