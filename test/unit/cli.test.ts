@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { test } from 'node:test';
-import { REAL_DATA_SKIP, realDataDir } from './fixtures';
+import { realDataSkip, requireRealData } from './fixtures';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const cli = path.join(root, 'dist', 'cli.js');
@@ -67,8 +67,8 @@ test('errors are one line naming the file and the problem, exit code 1, no stack
   }
 });
 
-test('eval on the course data refuses a model with another vocabulary', { skip: realDataDir() ? false : REAL_DATA_SKIP }, () => {
-  const r = nlm('eval', '--model', model, '--data', path.join(realDataDir()!, 'npy'));
+test('eval on the course data refuses a model with another vocabulary', { skip: realDataSkip() }, () => {
+  const r = nlm('eval', '--model', model, '--data', path.join(requireRealData(), 'npy'));
   assert.equal(r.status, 1);
   assert.match(r.stderr, /vocabulary of 249 words but .*npy has 250/);
 });

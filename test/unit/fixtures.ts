@@ -40,3 +40,18 @@ export function realDataDir(): string | undefined {
 }
 
 export const REAL_DATA_SKIP = 'real dataset ../shared/data/ngram4 not found beside the repository';
+
+/** CI always has ../shared beside the clone: there a missing real dataset is a failure, never a skip. */
+export const REQUIRE_REAL_DATA = process.env.CI === 'true';
+
+/** The `skip` option of a test on the real data: skipped only where the data may be absent. */
+export function realDataSkip(): string | false {
+  return realDataDir() || REQUIRE_REAL_DATA ? false : REAL_DATA_SKIP;
+}
+
+/** The real data folder, for a test that `realDataSkip()` let run: throws a clear failure under CI. */
+export function requireRealData(): string {
+  const dir = realDataDir();
+  if (!dir) throw new Error(`CI=true but ${REAL_DATA_SKIP}: CI must have ../shared/data beside the clone`);
+  return dir;
+}

@@ -9,7 +9,7 @@ import { Dataset, SPLITS } from '../../src/engine/data/dataset';
 import { demoDataset } from '../../src/engine/data/demo';
 import { loadDataset } from '../../src/engine/data/load';
 import { UNK } from '../../src/engine/data/text';
-import { REAL_DATA_SKIP, realDataDir } from './fixtures';
+import { realDataSkip, requireRealData } from './fixtures';
 import { throwsInputError } from './inputErrors';
 import { dataStruct, matFile } from './matWriter';
 import { npyBytes, npyFromParts, NpyWriteOptions } from './npyWriter';
@@ -180,20 +180,20 @@ test('npy folder: ids out of range, negative, or not integers, in inputs and tar
 
 // ---- the real course data ----
 
-const real = realDataDir();
-const skipReal = real ? false : REAL_DATA_SKIP;
+const skipReal = realDataSkip();
 
 function timed<T>(label: string, fn: () => T): T {
   const t0 = performance.now();
   const out = fn();
   const s = (performance.now() - t0) / 1000;
   console.log(`${label}: ${s.toFixed(3)} s`);
-  assert.ok(s < 2, `${label} took ${s.toFixed(2)} s`);
+  // Generous: measured 0.02–0.6 s; only a loader ten times slower than that is a regression.
+  assert.ok(s < 20, `${label} took ${s.toFixed(2)} s`);
   return out;
 }
 
 test('real data, npy folder: 372500/46500/46500 4-grams, V = 250, "going to be" → "."', { skip: skipReal }, () => {
-  const ds = timed('load npy folder', () => loadDataset(path.join(real!, 'npy')));
+  const ds = timed('load npy folder', () => loadDataset(path.join(requireRealData(), 'npy')));
   assert.equal(ds.vocab.length, 250);
   assert.equal(ds.context, 3);
   assert.deepEqual([ds.train.n, ds.valid.n, ds.test.n], [372500, 46500, 46500]);
@@ -203,13 +203,13 @@ test('real data, npy folder: 372500/46500/46500 4-grams, V = 250, "going to be" 
   assert.equal(ds.vocab[143], '.');
   assert.deepEqual(ds.vocab.slice(0, 5), ['all', 'set', 'just', 'show', 'being']);
   // The same through one of its files.
-  const viaFile = loadDataset(path.join(real!, 'npy', 'train_inputs.npy'));
+  const viaFile = loadDataset(path.join(requireRealData(), 'npy', 'train_inputs.npy'));
   assert.deepEqual(viaFile.train.targets, ds.train.targets);
 });
 
 test('real data, data.mat: exactly the npy vocabulary and ids, every element of every split', { skip: skipReal }, () => {
-  const npy = loadDataset(path.join(real!, 'npy'));
-  const mat = timed('load data.mat', () => loadDataset(path.join(real!, 'mat', 'data.mat')));
+  const npy = loadDataset(path.join(requireRealData(), 'npy'));
+  const mat = timed('load data.mat', () => loadDataset(path.join(requireRealData(), 'mat', 'data.mat')));
   assert.deepEqual(mat.vocab, npy.vocab);
   assert.equal(mat.context, 3);
   for (const split of SPLITS) {
@@ -221,11 +221,11 @@ test('real data, data.mat: exactly the npy vocabulary and ids, every element of 
 });
 
 test('real data, raw_sentences.txt: V = 250, no <unk>, 465,686 4-grams, the same words as the npy vocabulary', { skip: skipReal }, () => {
-  const ds = timed('load raw_sentences.txt', () => loadDataset(path.join(real!, 'raw', 'raw_sentences.txt')));
+  const ds = timed('load raw_sentences.txt', () => loadDataset(path.join(requireRealData(), 'raw', 'raw_sentences.txt')));
   assert.equal(ds.vocab.length, 250);
   assert.ok(!ds.vocab.includes(UNK));
   assert.equal(ds.train.n + ds.valid.n + ds.test.n, 465_686);
-  const npy = loadDataset(path.join(real!, 'npy'));
+  const npy = loadDataset(path.join(requireRealData(), 'npy'));
   assert.deepEqual([...ds.vocab].sort(), [...npy.vocab].sort());
   // About 80/10/10 by sentence.
   const share = ds.train.n / 465_686;

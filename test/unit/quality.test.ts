@@ -6,12 +6,10 @@ import { pickKernels } from '../../src/engine/backend';
 import { DEFAULT_CONFIG } from '../../src/engine/config';
 import { loadDataset } from '../../src/engine/data/load';
 import { Trainer } from '../../src/engine/trainer';
-import { REAL_DATA_SKIP, realDataDir } from './fixtures';
+import { realDataSkip, requireRealData } from './fixtures';
 
-const data = realDataDir();
-
-test('defaults reach valid accuracy ≥ 0.32 after 3 epochs and ≥ 0.35 within 10 (course data)', { skip: data ? false : REAL_DATA_SKIP }, () => {
-  const trainer = new Trainer(loadDataset(path.join(data!, 'npy')), { ...DEFAULT_CONFIG, epochs: 10 }, pickKernels());
+test('defaults reach valid accuracy ≥ 0.32 after 3 epochs and ≥ 0.35 within 10 (course data)', { skip: realDataSkip() }, () => {
+  const trainer = new Trainer(loadDataset(path.join(requireRealData(), 'npy')), { ...DEFAULT_CONFIG, epochs: 10 }, pickKernels());
   let best = 0;
   while (!trainer.finished && (trainer.epoch < 3 || best < 0.35)) {
     const e = trainer.runEpoch();
