@@ -9,7 +9,14 @@ import type { ReplyResult, Request, RequestEnvelope, WorkerEvent, WorkerMessage 
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
 }
+
+/** How long a request may wait for its reply. The worker answers between 25 ms training slices, so
+ *  most replies take milliseconds; reading a dataset or evaluating one runs in one piece and may
+ *  take minutes on a large corpus. A request past its time is rejected; the worker is left alone. */
+const REPLY_TIMEOUT_MS: Partial<Record<Request['kind'], number>> = { load: 30 * 60_000, evaluateDataset: 30 * 60_000 };
+const DEFAULT_REPLY_TIMEOUT_MS = 120_000;
 
 export interface TrainingSessionEvents {
   event: [WorkerEvent];
@@ -22,8 +29,14 @@ export class TrainingSession extends EventEmitter<TrainingSessionEvents> {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
-  /** @param workerScript the bundled worker, dist/trainingWorker.js by default. */
-  constructor(private readonly workerScript = path.join(__dirname, 'trainingWorker.js')) {
+  /**
+   * @param workerScript the bundled worker, dist/trainingWorker.js by default.
+   * @param timeouts reply time limits per request kind, over the defaults above (tests shorten them).
+   */
+  constructor(
+    private readonly workerScript = path.join(__dirname, 'trainingWorker.js'),
+    private readonly timeouts: Partial<Record<Request['kind'] | 'default', number>> = {},
+  ) {
     super();
   }
 
@@ -34,17 +47,23 @@ export class TrainingSession extends EventEmitter<TrainingSessionEvents> {
   request<K extends Request['kind']>(request: Extract<Request, { kind: K }>): Promise<ReplyResult[K]> {
     const worker = this.ensureWorker();
     const id = this.nextId++;
+    const ms = this.timeouts[request.kind] ?? REPLY_TIMEOUT_MS[request.kind] ?? this.timeouts.default ?? DEFAULT_REPLY_TIMEOUT_MS;
     return new Promise<ReplyResult[K]>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`the training worker did not answer the "${request.kind}" request within ${ms / 1000} s`));
+      }, ms);
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
       const envelope: RequestEnvelope = { id, request };
       worker.postMessage(envelope);
     });
   }
 
-  /** Ends the worker; pending requests are rejected. */
+  /** Ends the worker; pending requests are rejected first (its exit is then no one's news). */
   async dispose(): Promise<void> {
     const w = this.worker;
     this.worker = undefined;
+    this.rejectPending('the training session was closed');
     if (w) await w.terminate();
   }
 
@@ -56,6 +75,7 @@ export class TrainingSession extends EventEmitter<TrainingSessionEvents> {
         const p = this.pending.get(m.reply.id);
         if (!p) return;
         this.pending.delete(m.reply.id);
+        clearTimeout(p.timer);
         if (m.reply.ok) p.resolve(m.reply.result);
         else p.reject(new Error(m.reply.error));
       } else this.emit('event', m.event);
@@ -70,8 +90,15 @@ export class TrainingSession extends EventEmitter<TrainingSessionEvents> {
 
   private failAll(reason: string): void {
     this.worker = undefined;
-    for (const p of this.pending.values()) p.reject(new Error(reason));
-    this.pending.clear();
+    this.rejectPending(reason);
     this.emit('exit', reason);
+  }
+
+  private rejectPending(reason: string): void {
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(new Error(reason));
+    }
+    this.pending.clear();
   }
 }
