@@ -1,14 +1,26 @@
-// The Markdown report of "Evaluate Model on Dataset".
+// The Markdown report of "Evaluate Model on Dataset". Every word comes from a dataset a stranger may
+// have written, so all text from data is escaped: a word such as `![x](https://…)` or `<img …>`
+// must show as those characters, never load an image or become markup in the preview.
 import type { EvaluationReport } from '../protocol';
 
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
-const cell = (s: string) => s.replace(/\|/g, '\\|');
+
+/** Text from data as literal Markdown: HTML's specials as entities, Markdown's punctuation escaped. */
+export function markdownText(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_{}[\]()#+\-.!|~:"']/g, '\\$&')
+    .replace(/\r?\n/g, ' ');
+}
+const cell = markdownText;
 
 export function renderEvaluationReport(r: EvaluationReport, model: string): string {
   const lines = [
     `# Evaluation: ${cell(r.dataset)} (${r.split})`,
     '',
-    `Model: \`${model}\``,
+    `Model: ${markdownText(model)}`,
     '',
     '| examples | cross-entropy | accuracy | top-5 | perplexity |',
     '|---|---|---|---|---|',
