@@ -14,6 +14,28 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // The layers' direction holds by construction: the engine imports nothing above it, the webview
+  // only the message contract (and pure engine modules), never VS Code or Node.
+  {
+    files: ['src/engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['vscode', '**/extension/**', '**/cli/**', '**/webview/**'], message: 'src/engine is pure: it imports nothing above it.' }] }],
+    },
+  },
+  {
+    files: ['webview/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['vscode', 'fs', 'path', 'os', 'worker_threads', 'child_process', 'node:*'], message: 'The webview runs in a browser: no VS Code or Node modules.' },
+            { group: ['**/extension/**', '!**/extension/protocol'], message: 'The webview talks to the extension only through src/extension/protocol.ts.' },
+          ],
+        },
+      ],
+    },
+  },
   // Plain-JS scripts: test runners and the harness run in node, UI scripts also reach into the page.
   { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: { ...globals.node, ...globals.browser } } },
 );
