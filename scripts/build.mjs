@@ -14,7 +14,8 @@ const node = [
   { in: 'src/extension/debug/debugAdapterMain.ts', out: 'debugAdapter' },
 ].filter((e) => existsSync(e.in));
 
-const browser = [{ in: 'webview/main.ts', out: 'webview' }].filter((e) => existsSync(e.in));
+// The dashboard's bundle has a folder of its own: the panel lets its page load from there and media/ only.
+const browser = [{ in: 'webview/main.ts', out: 'dashboard' }].filter((e) => existsSync(e.in));
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', outdir: 'dist' };
 
@@ -27,10 +28,10 @@ await build({
   external: ['vscode'],
 });
 if (browser.length) {
-  await build({ ...common, entryPoints: browser, platform: 'browser', target: 'es2022', format: 'iife' });
+  await build({ ...common, outdir: 'dist/webview', entryPoints: browser, platform: 'browser', target: 'es2022', format: 'iife' });
 }
 if (existsSync('scripts/build-wasm.mjs')) {
   const r = spawnSync(process.execPath, ['scripts/build-wasm.mjs'], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-console.log(`built ${[...node, ...browser].map((e) => e.out).join(', ')} into dist/`);
+console.log(`built ${node.map((e) => e.out).join(', ')} into dist/, ${browser.map((e) => e.out).join(', ')} into dist/webview/`);

@@ -37,6 +37,27 @@ function curvePoints(frame) {
   return frame.evaluate(() => Math.max(0, ...[...document.querySelectorAll('svg path')].map((p) => (p.getAttribute('d') ?? '').split(/[ML]/).length - 1)));
 }
 
+/** The policy the real panel set, read in its page: no source but the nonce runs a script, and a
+ *  script injected into the page (as a word from a dataset might try) does not run. */
+async function checkContentSecurityPolicy(frame) {
+  const page = await frame.evaluate(() => {
+    const policy = document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '';
+    const injected = document.createElement('script');
+    injected.textContent = 'window.__nlmInjected = true';
+    document.body.append(injected);
+    injected.remove();
+    const ours = [...document.scripts].filter((s) => s.src.endsWith('/dashboard.js'));
+    return { policy, ran: window.__nlmInjected === true, ours: ours.map((s) => Boolean(s.nonce)) };
+  });
+  const scriptSrc = /(?:^|;)\s*script-src ([^;]*)/.exec(page.policy)?.[1].trim() ?? '';
+  if (!/(^|;)\s*default-src 'none'/.test(page.policy)) throw new Error(`the dashboard's CSP lacks default-src 'none': ${page.policy}`);
+  if (!/^'nonce-[A-Za-z0-9+/=]{16,}'$/.test(scriptSrc)) throw new Error(`the dashboard's script-src is not a nonce alone: "${scriptSrc}"`);
+  if (page.ran) throw new Error('an inline script injected into the dashboard ran');
+  // (VS Code adds a script of its own to every webview; ours is the bundle.)
+  if (page.ours.length !== 1 || !page.ours[0]) throw new Error(`the dashboard's bundle is not one script with a nonce: ${JSON.stringify(page.ours)}`);
+  console.log(`dashboard CSP: ${page.policy.replace(/'nonce-[^']+'/, "'nonce-…'")}`);
+}
+
 const stepOf = (text) => Number((/step ([\d,]+)/.exec(text)?.[1] ?? 'NaN').replace(/,/g, ''));
 
 export default async function (ctx) {
@@ -64,6 +85,7 @@ export default async function (ctx) {
     return n >= 20 && n;
   });
   console.log(`training: ${points} curve points; status bar "${await statusText(page)}"`);
+  await checkContentSecurityPolicy(dashboard.frame);
   console.log('screenshot:', await screenshot('dashboard-training'));
 
   await ctx.runCommand('NLM: Pause');

@@ -3,6 +3,7 @@
 // while training runs),
 // answers its tensor requests and turns its buttons into the extension's commands. The webview
 // keeps its own state (setState), so the panel does not retain its context when hidden.
+import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { FromDashboard, RunInfo, saysStopped, ToDashboard } from '../protocol';
 import type { RunController, RunControllerEvents } from '../session/runController';
@@ -229,21 +230,24 @@ function webviewOptions(context: vscode.ExtensionContext): vscode.WebviewPanelOp
   return {
     enableScripts: true,
     retainContextWhenHidden: false,
-    localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist'), vscode.Uri.joinPath(context.extensionUri, 'media')],
+    // The page's own bundle and its stylesheet's folder, nothing else of the extension or the disk.
+    localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(context.extensionUri, 'media')],
   };
 }
 
 /**
- * The page: our script and stylesheet only. The web components style themselves through
- * constructable stylesheets (adoptedStyleSheets) and the charts through CSSOM, neither of which
- * needs 'unsafe-inline'; exports are data:/blob: images.
+ * The page: our script and stylesheet only. The one script runs by a fresh nonce, so no other
+ * script runs, even one from the extension's own resources. The web components style themselves
+ * through constructable stylesheets (adoptedStyleSheets) and the charts through CSSOM, neither of
+ * which needs 'unsafe-inline'; exports are data:/blob: images.
  */
 function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'dashboard.js'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'dashboard.css'));
+  const nonce = randomBytes(18).toString('base64');
   const csp = [
     "default-src 'none'",
-    `script-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
     `style-src ${webview.cspSource}`,
     `img-src ${webview.cspSource} data: blob:`,
     `font-src ${webview.cspSource}`,
@@ -259,7 +263,7 @@ function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
 </head>
 <body>
   <div id="dashboard"></div>
-  <script src="${script}"></script>
+  <script nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;
 }
