@@ -48,6 +48,20 @@ export async function nextProblem(): Promise<string> {
   });
 }
 
+/** The message of the error notification that `action` causes; listening starts before it runs,
+ *  so a command that fails at once (before any await) is caught too. */
+export async function problemOf(action: () => Thenable<unknown>): Promise<string> {
+  const { onDidReportProblem } = await api();
+  let subscription: vscode.Disposable | undefined;
+  const reported = new Promise<string>((resolve) => (subscription = onDidReportProblem(resolve)));
+  try {
+    await action();
+    return await reported;
+  } finally {
+    subscription?.dispose();
+  }
+}
+
 /** `node dist/cli.js …`, parsed from JSON. */
 export function cli(args: string[]): unknown {
   // In desktop VS Code (test-electron) execPath is Electron, which runs as plain Node with this.

@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { localPath } from '../localFile';
 
 export const DEMO_LABEL = 'Built-in demo corpus';
 const EXCLUDE = '**/{node_modules,.git,out,dist}/**';
@@ -33,14 +34,15 @@ export async function pickDataset(title: string, first: DatasetChoice[] = []): P
     canSelectFolders: true,
     filters: { Datasets: ['npy', 'mat', 'txt'] },
   });
-  return picked?.[0]?.fsPath;
+  return picked?.[0] && localPath(picked[0], 'the dataset');
 }
 
 /** The datasets in the workspace folders, as picker entries. */
 export async function workspaceDatasets(): Promise<DatasetChoice[]> {
   const found = await vscode.workspace.findFiles('**/{vocab.npy,*.mat,*.txt}', EXCLUDE, MAX_FILES);
   const items: DatasetChoice[] = [];
-  for (const uri of found.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
+  // Files of a remote or virtual workspace cannot be read here: they are not offered.
+  for (const uri of found.filter((u) => u.scheme === 'file').sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
     const file = uri.fsPath;
     if (path.basename(file) === 'vocab.npy') {
       const folder = path.dirname(file);

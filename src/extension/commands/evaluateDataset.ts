@@ -2,6 +2,7 @@
 // and folders): a model file or the loaded model on one split of a dataset, reported as Markdown.
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { localPath } from '../localFile';
 import type { EvaluationReport } from '../protocol';
 import { ReadOnlyDocuments } from '../views/readOnlyDocuments';
 import { CommandContext, registerCommand } from './context';
@@ -25,7 +26,7 @@ export function registerEvaluateDataset(ctx: CommandContext, documents: ReadOnly
   registerCommand(ctx, 'nlm.evaluateDataset', async (target?: vscode.Uri | string, options?: EvaluateArgs | vscode.Uri[]): Promise<EvaluationReport | undefined> => {
     // From the Explorer's context menu the second argument is the list of selected resources.
     const args: EvaluateArgs = Array.isArray(options) ? {} : (options ?? {});
-    const picked = typeof target === 'string' ? target : (target?.fsPath ?? (await pickDataset('NLM: Evaluate Model on Dataset')));
+    const picked = typeof target === 'string' ? target : target ? localPath(target, 'the dataset') : await pickDataset('NLM: Evaluate Model on Dataset');
     if (!picked) return undefined;
     const dataset = datasetOf(picked);
     const model = args.model ?? (await chooseModel(ctx));

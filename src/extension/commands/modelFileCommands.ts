@@ -5,6 +5,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { loadModel } from '../../engine/modelfile/modelFile';
 import type { RunInfo } from '../protocol';
+import { localPath } from '../localFile';
 import { DashboardPanel } from '../views/dashboardPanel';
 import { CommandContext, registerCommand } from './context';
 import { DatasetChoice, pickDataset } from './datasetPicker';
@@ -14,8 +15,9 @@ export function registerModelFileCommands(ctx: CommandContext): void {
   registerCommand(ctx, 'nlm.saveModel', async (target?: vscode.Uri | string) => {
     const uri = typeof target === 'string' ? vscode.Uri.file(target) : (target ?? (await askSaveLocation()));
     if (!uri) return undefined;
-    const format = uri.fsPath.toLowerCase().endsWith('.npz') ? 'npz' : 'safetensors';
-    const saved = await ctx.run.request({ kind: 'save', path: uri.fsPath, format });
+    const file = localPath(uri, 'the model file');
+    const format = file.toLowerCase().endsWith('.npz') ? 'npz' : 'safetensors';
+    const saved = await ctx.run.request({ kind: 'save', path: file, format });
     ctx.output.appendLine(`[model] saved ${saved.path} (${saved.bytes} bytes, ${format})`);
     void vscode.window.showInformationMessage(`NLM: saved ${path.basename(saved.path)}`);
     return saved;
@@ -34,7 +36,7 @@ export function registerModelFileCommands(ctx: CommandContext): void {
 
 export async function pickModelFile(title: string): Promise<string | undefined> {
   const picked = await vscode.window.showOpenDialog({ title, canSelectFiles: true, filters: { 'NLM model': ['safetensors'] } });
-  return picked?.[0]?.fsPath;
+  return picked?.[0] && localPath(picked[0], 'the model file');
 }
 
 function askSaveLocation(): Thenable<vscode.Uri | undefined> {
