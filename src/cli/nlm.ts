@@ -4,8 +4,8 @@
 import { parseArgs } from 'util';
 import { allowRelaxedSimd, pickKernels } from '../engine/backend';
 import { resolveConfig, TrainConfig } from '../engine/config';
-import { loadDataset } from '../engine/data/load';
-import { SplitName, SPLITS } from '../engine/data/dataset';
+import { loadDataset, LoadOptions } from '../engine/data/load';
+import { Dataset, SplitName, SPLITS } from '../engine/data/dataset';
 import { Evaluator } from '../engine/evaluate';
 import { gradientCheck } from '../engine/gradcheck';
 import { Predictor } from '../engine/inference';
@@ -19,13 +19,51 @@ const USAGE = `usage:
   nlm train [--data PATH|demo] [--embed D] [--hidden P] [--activation sigmoid|tanh|relu|linear]
             [--optimizer sgd|momentum|adam] [--lr X] [--momentum M] [--batch B] [--epochs E]
             [--seed S] [--init normal|xavier|he] [--l2 L] [--lr-decay F] [--patience N]
-            [--threads 1|2] [--out FILE.safetensors] [--npz FILE.npz] [--json]
-  nlm eval --model FILE --data PATH [--split test|valid|train] [--json]
+            [--threads 1|2] [--out FILE.safetensors] [--npz FILE.npz] [--json] [CORPUS OPTIONS]
+  nlm eval --model FILE --data PATH [--split test|valid|train] [--json] [CORPUS OPTIONS]
   nlm predict --model FILE "city of new" [-k 10]
   nlm neighbours --model FILE WORD [-k 10]
   nlm generate --model FILE "life in the" [--words 10] [--temperature T] [--seed S]
   nlm gradcheck [--json]
-PATH is a CMPE 597 folder of .npy files, a CSC321 data.mat file or a .txt corpus.`;
+PATH is a CMPE 597 folder of .npy files, a CSC321 data.mat file or a .txt corpus.
+CORPUS OPTIONS (a .txt corpus): [--vocab V] (largest vocabulary, <unk> included; default 10000)
+  [--min-count K] (rarer words become <unk>) [--context N] (1–10 context words; default 3)
+  [--keep-case] [--keep-punctuation] (default: lowercase, split punctuation off words)`;
+
+/** The options of a text corpus, on every command that reads a dataset. */
+const CORPUS_OPTIONS = {
+  vocab: { type: 'string' },
+  'min-count': { type: 'string' },
+  context: { type: 'string' },
+  'keep-case': { type: 'boolean' },
+  'keep-punctuation': { type: 'boolean' },
+} as const;
+
+function corpusOptions(values: { vocab?: string; 'min-count'?: string; context?: string; 'keep-case'?: boolean; 'keep-punctuation'?: boolean }): LoadOptions {
+  const whole = (flag: string, text: string | undefined) => {
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isInteger(n)) throw new UsageError(`--${flag} must be a whole number (got "${text}")`);
+    return n;
+  };
+  return {
+    vocabSize: whole('vocab', values.vocab),
+    minCount: whole('min-count', values['min-count']),
+    context: whole('context', values.context),
+    lowercase: !values['keep-case'],
+    splitPunctuation: !values['keep-punctuation'],
+  };
+}
+
+/** "kjv.txt: V=8000, 913,373 tokens (12,842 distinct, 0.61 % now <unk>, punctuation split)". */
+function describeDataset(ds: Dataset): string {
+  const grams = `${ds.context + 1}-grams`;
+  const counts = `${ds.train.n} train / ${ds.valid.n} valid / ${ds.test.n} test ${grams}`;
+  const c = ds.corpus;
+  if (!c) return `${ds.name}: V=${ds.vocab.length}, ${counts}`;
+  const unk = ((100 * c.unkTokens) / c.tokens).toFixed(2);
+  return `${ds.name}: V=${ds.vocab.length}, ${c.tokens} tokens (${c.distinct} distinct, ${unk} % now <unk>, punctuation ${c.punctuation}); ${counts}`;
+}
 
 class UsageError extends Error {}
 
@@ -85,6 +123,7 @@ function train(argv: string[]): void {
     out: { type: 'string' },
     npz: { type: 'string' },
     json: { type: 'boolean' },
+    ...CORPUS_OPTIONS,
   });
   const config = resolveConfig({
     embeddingDim: values.embed,
@@ -103,14 +142,12 @@ function train(argv: string[]): void {
     threads: values.threads,
   });
   const dataPath = values.data ?? 'demo';
-  const dataset = loadDataset(dataPath);
+  const dataset = loadDataset(dataPath, corpusOptions(values));
   const kernels = pickKernels();
   const trainer = new Trainer(dataset, config, kernels);
   const json = values.json === true;
   if (!json) {
-    console.log(
-      `${dataset.name}: V=${dataset.vocab.length}, ${dataset.train.n} train / ${dataset.valid.n} valid / ${dataset.test.n} test 4-grams`,
-    );
+    console.log(describeDataset(dataset));
     console.log(describe(config) + `, kernels ${kernels.name}, ${trainer.threads === 2 ? '2 threads' : '1 thread'}`);
   }
   const bar = !json && process.stderr.isTTY ? new ProgressBar(trainer.batchesPerEpoch, config.batchSize) : undefined;
@@ -191,12 +228,12 @@ function requireModel(file: string | undefined): SavedModel {
 }
 
 function evaluate(argv: string[]): void {
-  const { values } = args(argv, { model: { type: 'string' }, data: { type: 'string' }, split: { type: 'string' }, json: { type: 'boolean' } });
+  const { values } = args(argv, { model: { type: 'string' }, data: { type: 'string' }, split: { type: 'string' }, json: { type: 'boolean' }, ...CORPUS_OPTIONS });
   const model = requireModel(values.model);
   if (!values.data) throw new UsageError('--data PATH is required');
   const split = (values.split ?? 'test') as SplitName;
   if (!SPLITS.includes(split)) throw new UsageError(`--split must be one of ${SPLITS.join(', ')}`);
-  const dataset = loadDataset(values.data);
+  const dataset = loadDataset(values.data, corpusOptions(values));
   checkVocabMatches(model.meta.vocab, dataset.vocab, values.model!, values.data);
   const r = new Evaluator(modelShape(model), model.params, pickKernels()).evaluate(dataset[split]);
   if (values.json) console.log(JSON.stringify({ n: r.n, ce: r.ce, acc: r.acc, top5: r.top5, perplexity: r.perplexity }));

@@ -24,6 +24,17 @@ export interface Dataset {
   readonly test: Split;
   /** Word class of each vocabulary entry, when known (the demo corpus knows them). */
   readonly wordClasses?: readonly string[];
+  /** How a text corpus became words, when the dataset was read from one. */
+  readonly corpus?: CorpusStats;
+}
+
+export interface CorpusStats {
+  /** Words in the text after tokenising, and how many distinct ones. */
+  tokens: number;
+  distinct: number;
+  /** Tokens outside the vocabulary, each now <unk>. */
+  unkTokens: number;
+  punctuation: 'split' | 'already separate' | 'kept';
 }
 
 export function makeSplit(inputs: Int32Array, targets: Int32Array, context: number): Split {

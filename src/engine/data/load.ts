@@ -7,16 +7,10 @@ import { Dataset, makeSplit, Split, SplitName, SPLITS, validateIds } from './dat
 import { demoDataset } from './demo';
 import { readMatDataset } from './matDataset';
 import { asIds, NpyArray, readNpy } from './npy';
-import { readCorpus } from './text';
+import { CorpusOptions, readCorpus } from './text';
 
-export interface LoadOptions {
-  /** Seed of the demo corpus and of a text corpus's split (default 1). */
-  seed?: number;
-  /** Vocabulary size of a text corpus (default 250). */
-  vocabSize?: number;
-  /** Context words per example of a text corpus (default 3). */
-  context?: number;
-}
+/** How a text corpus becomes a dataset (text.ts); `seed` also seeds the demo corpus. */
+export type LoadOptions = CorpusOptions;
 
 export function loadDataset(source: string, opts: LoadOptions = {}): Dataset {
   if (source === 'demo') return demoDataset({ seed: opts.seed });

@@ -1,22 +1,35 @@
-// A raw corpus, one sentence per line (like raw_sentences.txt): lowercased whitespace tokens, the
-// V most frequent words as the vocabulary (with <unk> only when some token falls outside),
-// n-grams within sentences, split 80/10/10 by sentence with a seed.
+// A raw corpus, one sentence per line (like raw_sentences.txt or kjv.txt): words (tokenize.ts), a
+// vocabulary of the most frequent ones (vocabulary.ts), n-grams within sentences, split 80/10/10 by
+// sentence with a seed.
 import * as path from 'path';
 import { InputError } from '../errors';
-import { Dataset } from './dataset';
+import { CorpusStats, Dataset } from './dataset';
 import { readInputFile } from './inputFile';
 import { ngramDataset } from './ngrams';
+import { tokenize } from './tokenize';
+import { chooseVocabulary, UNK } from './vocabulary';
+
+export { UNK };
 
 export interface CorpusOptions {
-  /** Vocabulary size V, <unk> included when needed (default 250). */
+  /** Largest vocabulary, <unk> included when needed (default 10,000: every word of a small corpus). */
   vocabSize?: number;
+  /** Words seen fewer times become <unk> (default 1: none). */
+  minCount?: number;
+  /** Lowercase the text first (default true). */
+  lowercase?: boolean;
+  /** Split punctuation off words, unless the text has it apart already (default true). */
+  splitPunctuation?: boolean;
   /** Seed of the sentence shuffle that makes the splits (default 1). */
   seed?: number;
   /** Context words per example (default 3, i.e. 4-grams). */
   context?: number;
 }
 
-export const UNK = '<unk>';
+export const CORPUS_DEFAULTS = { vocabSize: 10000, minCount: 1, lowercase: true, splitPunctuation: true, seed: 1, context: 3 } as const;
+
+/** Bounds of the numeric options, for the CLI, the settings and the picker's checks. */
+export const CORPUS_LIMITS = { vocabSize: [2, 100000], minCount: [1, 1000000], context: [1, 10] } as const;
 
 /** More than this fraction of control or undecodable characters means binary data. */
 const MAX_BAD_FRACTION = 0.05;
@@ -28,11 +41,11 @@ export function readCorpus(file: string, opts: CorpusOptions = {}): Dataset {
 }
 
 export function parseCorpus(text: string, file: string, opts: CorpusOptions = {}): Dataset {
-  const vocabSize = opts.vocabSize ?? 250;
-  const context = opts.context ?? 3;
-  const seed = opts.seed ?? 1;
-  if (!Number.isInteger(vocabSize) || vocabSize < 2) throw new RangeError(`vocabSize must be an integer ≥ 2, got ${vocabSize}`);
-  if (!Number.isInteger(context) || context < 1) throw new RangeError(`context must be an integer ≥ 1, got ${context}`);
+  const o = { ...CORPUS_DEFAULTS, ...definedOnly(opts) };
+  for (const key of ['vocabSize', 'minCount', 'context'] as const) {
+    const [lo, hi] = CORPUS_LIMITS[key];
+    if (!Number.isInteger(o[key]) || o[key] < lo || o[key] > hi) throw new RangeError(`${key} must be a whole number from ${lo} to ${hi}, got ${o[key]}`);
+  }
 
   if (text.length === 0) throw new InputError(file, 'is empty');
   // Offsets are exact: the text before the first bad character is valid UTF-8.
@@ -43,38 +56,33 @@ export function parseCorpus(text: string, file: string, opts: CorpusOptions = {}
   // rather than mangle the words that hold them.
   const undecodable = text.indexOf('\uFFFD');
   if (undecodable >= 0) throw new InputError(file, `is not valid UTF-8 text (byte ${byteAt(undecodable)}); save it as UTF-8`);
-  const sentences = text
-    .toLowerCase()
-    .split(/\r\n?|\n/)
-    .map((line) => line.trim())
-    .filter((line) => line.length > 0)
-    .map((line) => line.split(/\s+/));
+  const { sentences, punctuation } = tokenize(text, o);
   if (sentences.length === 0) throw new InputError(file, 'has no words');
 
-  const vocab = chooseVocab(sentences, vocabSize);
+  const vocab = chooseVocabulary(sentences, { maxSize: o.vocabSize, minCount: o.minCount });
   const ids = new Map(vocab.map((w, i) => [w, i]));
   const unk = ids.get(UNK) ?? -1;
-  const ds = ngramDataset(
-    { name: path.basename(file), source: file, vocab, sentences: sentences.map((s) => Int32Array.from(s, (w) => ids.get(w) ?? unk)) },
-    context,
-    seed,
+  const stats: CorpusStats = { tokens: 0, distinct: 0, unkTokens: 0, punctuation };
+  const seen = new Set<string>();
+  const idSentences = sentences.map((s) =>
+    Int32Array.from(s, (w) => {
+      stats.tokens++;
+      seen.add(w);
+      const id = ids.get(w) ?? unk;
+      if (id === unk) stats.unkTokens++;
+      return id;
+    }),
   );
+  stats.distinct = seen.size;
+  const ds = ngramDataset({ name: path.basename(file), source: file, vocab, sentences: idSentences }, o.context, o.seed);
   if (ds.train.n + ds.valid.n + ds.test.n === 0) {
-    throw new InputError(file, `has no sentence of ${context + 1} or more words, so no ${context + 1}-grams`);
+    throw new InputError(file, `has no sentence of ${o.context + 1} or more words, so no ${o.context + 1}-grams`);
   }
-  return ds;
+  return { ...ds, corpus: stats };
 }
 
-/** The most frequent words, ties by first occurrence; <unk> takes the last place only if needed. */
-function chooseVocab(sentences: readonly string[][], vocabSize: number): string[] {
-  const counts = new Map<string, number>();
-  for (const s of sentences) for (const w of s) counts.set(w, (counts.get(w) ?? 0) + 1);
-  if (counts.size <= vocabSize) return [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)!);
-  // Map keeps first-occurrence order and sort is stable, so ties keep that order. A literal
-  // "<unk>" in the text is one of the unknown words, not a separate entry.
-  counts.delete(UNK);
-  const ranked = [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)!);
-  return [...ranked.slice(0, vocabSize - 1), UNK];
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /**
