@@ -293,7 +293,8 @@ async function divergedDashboard(context, base) {
   const last = messages.filter((m) => m.type === 'snapshot').pop().snapshot;
   const divergence = { meanLoss: 61.2, steps: 20, uniformLoss: Math.log(250) };
   await send(page, [...messages, { type: 'snapshot', snapshot: { ...last, steps: [], divergence } }]);
-  await sleep(600);
+  // Long enough for the charts' first draw while running, so the screenshot shows them too.
+  await sleep(2500);
   const warning = page.locator('.header-divergence');
   assert.ok(await warning.isVisible(), 'the divergence warning is visible');
   assert.match(await warning.textContent(), /training diverged: mean loss 61\.2 over the last 20 steps, far above ln V = 5\.52/);
