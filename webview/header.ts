@@ -1,5 +1,7 @@
 // The header line: which run, its setup, where training is, how fast, and the buttons that drive
-// it (they run the extension's commands, so the debugger and status bar stay in step).
+// it (they run the extension's commands, so the debugger and status bar stay in step); below it,
+// a warning while the run has diverged.
+import { describeDivergence } from '../src/engine/divergence';
 import type { FromDashboard, RunState } from '../src/extension/protocol';
 import { element } from './card';
 import { formatCount } from './charts/format';
@@ -29,6 +31,7 @@ export class Header {
   private readonly progress: HTMLElement;
   private readonly speed: HTMLElement;
   private readonly message: HTMLElement;
+  private readonly divergence: HTMLElement;
   private readonly buttons: { spec: CommandButton; el: HTMLElement }[];
 
   constructor(parent: HTMLElement, onCommand: (command: Command) => void) {
@@ -53,7 +56,9 @@ export class Header {
     const status = element('div', 'header-line header-status');
     this.message = element('span', 'header-message');
     status.append(this.progress, this.speed, this.message);
-    root.append(line, status);
+    this.divergence = element('div', 'header-divergence');
+    this.divergence.setAttribute('role', 'alert');
+    root.append(line, status, this.divergence);
     parent.appendChild(root);
   }
 
@@ -80,6 +85,8 @@ export class Header {
     const stopped = state.stopped;
     this.message.textContent = stopped && runState === 'paused' ? `Paused (${stopped.reason}): ${stopped.description}` : '';
     this.message.hidden = !this.message.textContent;
+    this.divergence.textContent = info && state.divergence ? `⚠ ${describeDivergence(state.divergence)}` : '';
+    this.divergence.hidden = !this.divergence.textContent;
   }
 }
 

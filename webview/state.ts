@@ -10,6 +10,7 @@ import type {
   StoppedEvent,
   ToDashboard,
 } from '../src/extension/protocol';
+import type { Divergence } from '../src/engine/divergence';
 import { appendBounded, sampleEvenly, upsertLast } from './series';
 
 export interface StepPoint {
@@ -48,6 +49,8 @@ export interface DashboardState {
   lr?: number;
   examplesPerSecond: number;
   stopped?: StoppedEvent;
+  /** Set while the last snapshot said the run diverged. */
+  divergence?: Divergence;
   steps: StepPoint[];
   epochs: EpochRecord[];
   paramNames: string[];
@@ -140,6 +143,7 @@ function applyRun(state: DashboardState, runId: string, info: RunInfo, epochs: E
     state.hidden = undefined;
     state.cursor = undefined;
     state.layout = undefined;
+    state.divergence = undefined;
   }
 }
 
@@ -148,6 +152,7 @@ function applySnapshot(state: DashboardState, s: Snapshot): void {
   state.cursor = s.cursor;
   state.lr = s.lr;
   state.examplesPerSecond = s.examplesPerSecond;
+  state.divergence = s.divergence;
   state.steps = appendBounded(state.steps, s.steps.map(toStepPoint), MAX_STEPS);
   const step = s.cursor.steps;
   if (s.params.length) {

@@ -6,13 +6,14 @@ import { allowRelaxedSimd, pickKernels } from '../engine/backend';
 import { resolveConfig, TrainConfig } from '../engine/config';
 import { loadDataset, LoadOptions } from '../engine/data/load';
 import { Dataset, SplitName, SPLITS } from '../engine/data/dataset';
+import { describeDivergence, DivergenceWatch } from '../engine/divergence';
 import { Evaluator } from '../engine/evaluate';
 import { gradientCheck } from '../engine/gradcheck';
 import { Predictor } from '../engine/inference';
 import { MlpShape } from '../engine/mlp';
 import { loadModel, saveModel, SavedModel, checkVocabMatches } from '../engine/modelfile/modelFile';
 import { exportNpz } from '../engine/modelfile/npz';
-import { Trainer, EpochRecord } from '../engine/trainer';
+import { Trainer, EpochRecord, Progress } from '../engine/trainer';
 import { ProgressBar } from './progressBar';
 
 const USAGE = `usage:
@@ -151,15 +152,28 @@ function train(argv: string[]): void {
     console.log(describe(config) + `, kernels ${kernels.name}, ${trainer.threads === 2 ? '2 threads' : '1 thread'}`);
   }
   const bar = !json && process.stderr.isTTY ? new ProgressBar(trainer.batchesPerEpoch, config.batchSize) : undefined;
+  const watch = new DivergenceWatch(dataset.vocab.length);
+  let wasDiverged = false;
   while (!trainer.finished) {
     bar?.startEpoch(trainer.epoch + 1, config.epochs);
-    let p = trainer.step();
-    while (!p.epoch) {
-      bar?.update(trainer.batch, p.iteration!.loss);
+    let divergedInEpoch = false;
+    let p: Progress;
+    do {
       p = trainer.step();
-    }
+      const step = p.iteration!;
+      watch.add(step.loss);
+      const diverged = watch.current;
+      // Said once when the run crosses into divergence (again, if it recovered in between).
+      if (diverged && !wasDiverged) {
+        bar?.done();
+        console.error(`nlm: step ${step.step} (epoch ${step.epoch + 1}): ${describeDivergence(diverged)}`);
+      }
+      wasDiverged = diverged !== undefined;
+      divergedInEpoch ||= wasDiverged;
+      if (!p.epoch) bar?.update(trainer.batch, step.loss);
+    } while (!p.epoch);
     bar?.done();
-    report(p.epoch, json);
+    report(p.epoch, divergedInEpoch, json);
   }
   if (trainer.stoppedEarly && !json) console.log(`early stopping after epoch ${trainer.epoch}`);
   const saved = savedModel(trainer, dataPath);
@@ -178,7 +192,8 @@ function describe(c: TrainConfig): string {
   return `D=${c.embeddingDim} P=${c.hiddenUnits} ${c.activation}, ${opt} lr ${c.lr} (×${c.lrDecay}/epoch), batch ${c.batchSize}, ${c.epochs} epochs, seed ${c.seed}`;
 }
 
-function report(e: EpochRecord, json: boolean): void {
+/** One line per epoch; `diverged`: whether the divergence rule fired at any step of it. */
+function report(e: EpochRecord, diverged: boolean, json: boolean): void {
   const line = {
     epoch: e.epoch,
     train_ce: e.trainCe,
@@ -186,12 +201,14 @@ function report(e: EpochRecord, json: boolean): void {
     valid_ce: e.valid.ce,
     valid_acc: e.valid.acc,
     seconds: e.seconds,
+    diverged,
   };
   if (json) console.log(JSON.stringify(line));
   else {
     console.log(
       `epoch ${e.epoch}: train CE ${e.trainCe.toFixed(4)} acc ${e.trainAcc.toFixed(4)} | valid CE ${e.valid.ce.toFixed(4)} ` +
-        `acc ${e.valid.acc.toFixed(4)} top-5 ${e.valid.top5.toFixed(4)} ppl ${e.valid.perplexity.toFixed(2)} | ${e.seconds.toFixed(2)} s`,
+        `acc ${e.valid.acc.toFixed(4)} top-5 ${e.valid.top5.toFixed(4)} ppl ${e.valid.perplexity.toFixed(2)} | ${e.seconds.toFixed(2)} s` +
+        (diverged ? ' | diverged' : ''),
     );
   }
 }

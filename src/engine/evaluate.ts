@@ -3,6 +3,7 @@
 import { Split } from './data/dataset';
 import { Kernels } from './kernels';
 import { MlpModel, MlpParams, MlpShape } from './mlp';
+import { logitCrossEntropy, targetRank } from './scoring';
 import { FloatArray } from './tensor';
 
 export interface EvalResult {
@@ -15,7 +16,6 @@ export interface EvalResult {
 }
 
 const CHUNK = 1000;
-const TINY = 1.1754943508222875e-38;
 
 export class Evaluator {
   private readonly model: MlpModel;
@@ -28,30 +28,31 @@ export class Evaluator {
     this.model = new MlpModel(shape, params, CHUNK, kernels);
   }
 
-  /** Calls `visit(row, probabilities, offset)` for each example, after its chunk's forward pass. */
-  forEachPrediction(split: Split, visit: (row: number, p: FloatArray, offset: number) => void): void {
+  /** Calls `visit(row, probabilities, logits, offset)` for each example, after its chunk's forward pass. */
+  forEachPrediction(split: Split, visit: (row: number, p: FloatArray, z: FloatArray, offset: number) => void): void {
     const C = this.shape.context;
     const V = this.shape.vocabSize;
     for (let start = 0; start < split.n; start += CHUNK) {
       const n = Math.min(CHUNK, split.n - start);
       const p = this.model.predict(split.inputs.subarray(start * C, (start + n) * C), n);
-      for (let r = 0; r < n; r++) visit(start + r, p, r * V);
+      const z = this.model.buffers.Z2;
+      for (let r = 0; r < n; r++) visit(start + r, p, z, r * V);
     }
   }
 
+  /** Cross-entropy from the logits, ranks by the logits (scoring.ts): the float32 probabilities
+   *  of a confident model underflow to 0 and would tie, or cap the loss. */
   evaluate(split: Split): EvalResult {
     const V = this.shape.vocabSize;
     let ce = 0;
     let correct = 0;
     let top5 = 0;
-    this.forEachPrediction(split, (row, p, o) => {
-      const pt = p[o + split.targets[row]];
-      ce -= Math.log(Math.max(pt, TINY));
-      // Rank of the target = number of words strictly more probable than it.
-      let above = 0;
-      for (let j = 0; j < V && above < 5; j++) if (p[o + j] > pt) above++;
-      if (above === 0) correct++;
-      if (above < 5) top5++;
+    this.forEachPrediction(split, (row, _p, z, o) => {
+      const target = split.targets[row];
+      ce += logitCrossEntropy(z, o, V, target);
+      const rank = targetRank(z, o, V, target, 5);
+      if (rank === 0) correct++;
+      if (rank < 5) top5++;
     });
     const n = split.n;
     const meanCe = n ? ce / n : NaN;

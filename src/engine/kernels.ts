@@ -3,6 +3,7 @@
 // number of rows actually used in a batch-major buffer (the last batch of an epoch is shorter).
 // jsKernels is the reference: every backend implements every kernel with its semantics.
 import { ActivationName, activationByName } from './activations';
+import { targetRank } from './scoring';
 import { FloatArray } from './tensor';
 
 /** What a helper thread needs to run the same kernels on the same memory (see wasmKernels.ts). */
@@ -47,7 +48,8 @@ export interface Kernels {
   softmaxCrossEntropyGrad(p: FloatArray, targets: Int32Array, dz: FloatArray, rows: number, cols: number, scale: number): void;
   /** softmaxRows into P, softmaxCrossEntropyGrad into dZ, returns crossEntropySum: one pass per row. */
   softmaxCrossEntropy(z: FloatArray, targets: Int32Array, p: FloatArray, dz: FloatArray, rows: number, cols: number, scale: number): number;
-  /** Number of rows whose most probable column is the target (the first, on ties). */
+  /** Number of rows whose target is more probable than every other column: a tie or a NaN
+   *  counts against the target (targetRank in scoring.ts). */
   countCorrect(p: FloatArray, targets: Int32Array, rows: number, cols: number): number;
   /** E[r, k·D + d] = W[ids[r·context + k], d] for positions k in [k0, k1): the embedding lookup,
    *  no one-hot product. The position range lets the debugger step into one context word. */
@@ -191,12 +193,7 @@ export const jsKernels: Kernels = {
 
   countCorrect(p, targets, rows, cols) {
     let correct = 0;
-    for (let r = 0; r < rows; r++) {
-      const o = r * cols;
-      let best = 0;
-      for (let j = 1; j < cols; j++) if (p[o + j] > p[o + best]) best = j;
-      if (best === targets[r]) correct++;
-    }
+    for (let r = 0; r < rows; r++) if (targetRank(p, r * cols, cols, targets[r], 1) === 0) correct++;
     return correct;
   },
 

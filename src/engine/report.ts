@@ -4,6 +4,7 @@ import { Dataset, SplitName } from './data/dataset';
 import { EvalResult, Evaluator } from './evaluate';
 import { Kernels } from './kernels';
 import { MlpParams, MlpShape } from './mlp';
+import { bestGuess, targetRank } from './scoring';
 
 export interface EvaluationReport extends EvalResult {
   dataset: string;
@@ -32,12 +33,13 @@ export function evaluationReport(
   const perTargetCorrect = new Int32Array(V);
   const every = Math.max(1, Math.floor(data.n / sampleCount));
   const samples: EvaluationReport['samples'] = [];
-  evaluator.forEachPrediction(data, (row, p, o) => {
-    let best = 0;
-    for (let j = 1; j < V; j++) if (p[o + j] > p[o + best]) best = j;
+  // Right and wrong by the evaluator's rule (scoring.ts): a tie for the top is an error, and its
+  // guess is the tied word that is not the target.
+  evaluator.forEachPrediction(data, (row, p, z, o) => {
     const target = data.targets[row];
+    const best = bestGuess(z, o, V, target);
     perTarget[target]++;
-    if (best === target) perTargetCorrect[target]++;
+    if (targetRank(z, o, V, target, 1) === 0) perTargetCorrect[target]++;
     else errors.set(target * V + best, (errors.get(target * V + best) ?? 0) + 1);
     if (row % every === 0 && samples.length < sampleCount) {
       const words = Array.from(data.inputs.subarray(row * C, row * C + C), (id) => vocab[id]);

@@ -2,6 +2,7 @@
 // and the dashboard webview. Types only (plus tiny guards): no vscode import, so every side can
 // share it.
 import type { TrainConfig } from '../engine/config';
+import type { Divergence } from '../engine/divergence';
 import type { EvalResult } from '../engine/evaluate';
 import type { HiddenStats, TensorStats } from '../engine/metrics';
 import type { PhaseDirection } from '../engine/phase';
@@ -59,6 +60,8 @@ export interface Snapshot {
   grads: TensorStats[];
   hidden?: HiddenStats;
   examplesPerSecond: number;
+  /** Set while the run's recent losses say it diverged (engine/divergence.ts). */
+  divergence?: Divergence;
 }
 
 export interface Breakpoint {

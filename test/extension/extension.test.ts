@@ -1,6 +1,7 @@
 /// <reference types="mocha" />
 // The extension in a real VS Code: its commands, training in the worker, the controls and the
-// context keys that enable them, the status bar and the NLM view, and surviving a worker crash.
+// context keys that enable them, the status bar (a diverged run's warning too) and the NLM view,
+// and surviving a worker crash.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -71,6 +72,16 @@ suite('NLM extension', () => {
     await waitFor('stopped', () => run.state === 'finished');
     assert.deepEqual(contextKeys.values, { state: 'finished', hasRun: true });
     await waitFor('the status bar to say stopped', () => /^\$\(check\) NLM stopped · epoch \d+\/50/.test(statusBar.text));
+  });
+
+  test('a diverging run (lr 100) turns the status bar into a warning', async () => {
+    const { run, statusBar } = await api();
+    await train({ dataset: 'demo', config: { ...SMALL, lr: 100, epochs: 50 } });
+    await waitFor('the status bar to say diverged', () => /^\$\(warning\) NLM training · diverged · epoch \d+\/50/.test(statusBar.text), 60000);
+    assert.ok(run.snapshot?.divergence, 'the snapshot carries the divergence');
+    await vscode.commands.executeCommand('nlm.stop');
+    await waitFor('stopped', () => run.state === 'finished');
+    assert.match(statusBar.text, /^\$\(warning\) NLM stopped · diverged/, 'a stopped diverged run still says so');
   });
 
   test('a bad setting is a clear error, not a crash', async () => {

@@ -21,7 +21,9 @@ test('train --json prints one object per epoch and saves a model; eval, predict,
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(lines.length, 2);
-  for (const l of lines) assert.deepEqual(Object.keys(l), ['epoch', 'train_ce', 'train_acc', 'valid_ce', 'valid_acc', 'seconds']);
+  for (const l of lines) assert.deepEqual(Object.keys(l), ['epoch', 'train_ce', 'train_acc', 'valid_ce', 'valid_acc', 'seconds', 'diverged']);
+  for (const l of lines) assert.equal(l.diverged, false);
+  assert.doesNotMatch(r.stderr, /diverged/);
   assert.ok(lines[1].valid_ce < lines[0].valid_ce + 0.05);
   assert.ok(fs.statSync(model).size > 0 && fs.statSync(path.join(tmp, 'demo.npz')).size > 0);
 
@@ -39,6 +41,21 @@ test('train --json prints one object per epoch and saves a model; eval, predict,
   const g = nlm('generate', '--model', model, 'they will see', '--words', '5');
   assert.equal(g.status, 0, g.stderr);
   assert.equal(g.stdout.trim().split(/\s+/).length, 8);
+});
+
+test('train --lr 100 says on stderr that training diverged, and --json marks the epoch; the metrics stay honest', () => {
+  const r = nlm('train', '--lr', '100', '--epochs', '1', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /^nlm: step \d+ \(epoch 1\): training diverged: mean loss \d+\.\d over the last \d+ steps, far above ln V = 5\.52/m);
+  assert.equal(r.stderr.match(/diverged/g)?.length, 1, 'said once');
+  const [line] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(line.diverged, true);
+  // The probabilities of the diverged model underflow: a capped CE and ties at 0 used to report
+  // 53.4 and a top-5 of 100 %.
+  assert.ok(line.valid_ce > 100, `valid CE ${line.valid_ce}`);
+  const text = nlm('train', '--lr', '100', '--epochs', '1');
+  assert.match(text.stdout, /^epoch 1: .* top-5 0\.\d+ .*\| diverged$/m);
+  assert.match(text.stderr, /training diverged/);
 });
 
 test('gradcheck --json reports every parameter below 1e-6', () => {

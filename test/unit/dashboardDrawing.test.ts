@@ -1,9 +1,13 @@
 // What keeps the dashboard cheap to draw while training runs and quick when it stops: dense raw
-// series drawn as the band they fill, and the frame scheduler's intervals and urgent frames.
+// series drawn as the band they fill, and the frame scheduler's intervals and urgent frames; and
+// the state its header draws a diverged run's warning from.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Divergence } from '../../src/engine/divergence';
+import type { RunInfo, ToDashboard } from '../../src/extension/protocol';
 import { FrameResult, FrameScheduler } from '../../webview/scheduler';
 import { denseEnvelope } from '../../webview/series';
+import { applyMessage, emptyState } from '../../webview/state';
 
 test('a dense series becomes one band column per occupied pixel column, with its least and greatest values', () => {
   // 12 points over 3 pixel columns.
@@ -91,4 +95,23 @@ test('frames keep the interval apart; an urgent request takes the next animation
   } finally {
     browser.restore();
   }
+});
+
+test('the dashboard keeps the divergence of the last snapshot for its header, and a new run drops it', () => {
+  const state = emptyState();
+  const snapshot = (divergence?: Divergence): ToDashboard => ({
+    type: 'snapshot',
+    snapshot: { state: 'running', cursor: { epoch: 0, batch: 3, phase: 0, sub: 0, steps: 3 }, lr: 100, steps: [], params: [], grads: [], examplesPerSecond: 0, divergence },
+  });
+  const divergence = { meanLoss: 34.3, steps: 3, uniformLoss: Math.log(249) };
+  assert.equal(applyMessage(state, snapshot(divergence)).header, true, 'the header redraws');
+  assert.deepEqual(state.divergence, divergence);
+  applyMessage(state, snapshot());
+  assert.equal(state.divergence, undefined, 'a healthy snapshot clears it');
+  applyMessage(state, snapshot(divergence));
+  applyMessage(state, { type: 'state', state: 'finished' });
+  assert.deepEqual(state.divergence, divergence, 'a finished diverged run still says so');
+  const info = { dataset: { name: 'demo' } } as RunInfo;
+  applyMessage(state, { type: 'run', runId: 'next', info, epochs: [], steps: [] });
+  assert.equal(state.divergence, undefined);
 });

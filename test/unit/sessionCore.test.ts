@@ -116,6 +116,26 @@ test('NaN filter fires on a diverging run; evaluate and tensor requests answer',
   assert.equal(w2.values.length, 3 * 32);
 });
 
+test('snapshots say when the run diverged (lr 100), and not for a healthy run', () => {
+  const snapshots = (lr: number) => {
+    const { core, drain, events } = harness();
+    core.handle({ kind: 'load', dataset: { path: 'demo' }, config: { ...config, lr } });
+    for (let i = 0; i < 10; i++) {
+      core.handle({ kind: 'step', unit: 'iteration' });
+      drain();
+    }
+    return events.flatMap((e) => (e.kind === 'snapshot' ? [e.snapshot] : []));
+  };
+  const diverging = snapshots(100);
+  const last = diverging.at(-1)!;
+  assert.equal(last.cursor.steps, 10);
+  assert.ok(last.divergence, 'the last snapshot of the lr 100 run carries the divergence');
+  assert.ok(last.divergence.meanLoss > 3 * Math.log(249), `mean loss ${last.divergence.meanLoss}`);
+  assert.equal(last.divergence.steps, 10);
+  assert.equal(diverging[0].divergence, undefined, 'not before the first step');
+  for (const s of snapshots(0.005)) assert.equal(s.divergence, undefined, `healthy run at step ${s.cursor.steps}`);
+});
+
 test('a run driven through the core matches an in-process Trainer bit for bit', () => {
   const { core, drain } = harness();
   core.handle({ kind: 'load', dataset: { path: 'demo' }, config });

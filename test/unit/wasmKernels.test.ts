@@ -220,7 +220,7 @@ for (const instructions of MODULES) describe(`the ${instructions} module`, () =>
     }
   });
 
-  test('countCorrect counts like the JS kernel: first index on ties, NaN never wins unless first, targets out of range never', () => {
+  test('countCorrect counts like the JS kernel: ties, NaN and targets out of range count against the target', () => {
     const rng = new Rng(24);
     for (const [rows, cols] of ROW_SHAPES) {
       // Few distinct values, so ties are common.
@@ -234,12 +234,14 @@ for (const instructions of MODULES) describe(`the ${instructions} module`, () =>
     }
     const cols = 6;
     const special = new Float32Array([
-      ...[NaN, 1, 2, 3, 4, 5], // NaN first: column 0 is never beaten
-      ...[1, NaN, 9, 9, NaN, 2], // ties: the first 9
-      ...[-0, 0, -1, -2, -3, -4], // −0 and 0 are equal: the first
+      ...[NaN, 1, 2, 3, 4, 5], // a NaN: no target is right
+      ...[1, NaN, 9, 9, NaN, 2], // a tie and NaNs
+      ...[-0, 0, -1, -2, -3, -4], // −0 and 0 are equal: a tie
       ...[-Infinity, -Infinity, -Infinity, -Infinity, -Infinity, -Infinity],
       ...[0.5, 0.25, 0.75, 0.75, 1, 1], // a tie at the end, after whole vectors
       ...[1, 2, 3, 4, 5, 6],
+      ...[7, 2, 3, 4, 5, 6], // the first column alone on top
+      ...[1, 2, 3, 4, 9, 6], // a column of the scalar tail alone on top
     ]);
     for (const target of [0, 1, 2, 3, 4, 5, -1, 6]) {
       const targets = new Int32Array(special.length / cols).fill(target);
@@ -247,6 +249,31 @@ for (const instructions of MODULES) describe(`the ${instructions} module`, () =>
         const got = wasm().countCorrect(place(where, special), placeIds(where, targets), targets.length, cols);
         assert.equal(got, jsKernels.countCorrect(special, targets, targets.length, cols), `target ${target}, ${where}`);
       }
+    }
+  });
+
+  test('countCorrect: a row is right only when the target alone is the most probable (JS and WASM)', () => {
+    const cols = 6;
+    const rows: [number[], number, number][] = [
+      // [probabilities, target, right?]
+      [[0.1, 0.5, 0.1, 0.1, 0.1, 0.1], 1, 1],
+      [[0.1, 0.5, 0.1, 0.1, 0.1, 0.1], 0, 0],
+      [[0.4, 0.4, 0.05, 0.05, 0.05, 0.05], 0, 0], // tied for the top: not right for either word
+      [[0.4, 0.4, 0.05, 0.05, 0.05, 0.05], 1, 0],
+      [[1 / 6, 1 / 6, 1 / 6, 1 / 6, 1 / 6, 1 / 6], 0, 0], // all equal: right for no word
+      [[0, 0, 0, 0, 0, 0], 3, 0], // all underflowed
+      [[0.1, NaN, 0.1, 0.1, 0.1, 0.1], 1, 0], // NaN at the target
+      [[0.5, NaN, 0.1, 0.1, 0.1, 0.1], 0, 0], // NaN elsewhere
+      [[NaN, NaN, NaN, NaN, NaN, NaN], 0, 0],
+      [[0.1, 0.1, 0.1, 0.1, 0.1, 0.5], 5, 1], // in the scalar tail
+      [[0.1, 0.1, 0.1, 0.1, 0.5, 0.5], 5, 0],
+      [[0.5, 0.1, 0.1, 0.1, 0.1, 0.1], 6, 0], // target out of range
+    ];
+    for (const [values, target, right] of rows) {
+      const p = Float32Array.from(values);
+      const t = Int32Array.of(target);
+      assert.equal(jsKernels.countCorrect(p, t, 1, cols), right, `JS: ${values} target ${target}`);
+      for (const where of PLACEMENTS) assert.equal(wasm().countCorrect(place(where, p), placeIds(where, t), 1, cols), right, `${values} target ${target}, ${where}`);
     }
   });
 

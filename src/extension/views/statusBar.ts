@@ -1,7 +1,9 @@
-// The status bar item: state, epoch, batch and running loss; a click opens the dashboard.
+// The status bar item: state, epoch, batch and running loss; a click opens the dashboard. A
+// diverged run turns it into a warning.
 // While training runs it changes twice a second, with a still icon: each change of the window is
 // a frame the browser draws on the cores training runs on (a spinning icon would be 60 a second).
 import * as vscode from 'vscode';
+import { describeDivergence } from '../../engine/divergence';
 import { RunController } from '../session/runController';
 
 const ICONS = { idle: '$(circle-outline)', running: '$(pulse)', paused: '$(debug-pause)', finished: '$(check)' } as const;
@@ -54,11 +56,14 @@ export class RunStatusBar implements vscode.Disposable {
     const c = snapshot?.cursor;
     // Finished before the last epoch: stopped by the user or by early stopping.
     const word = state === 'finished' && c && c.epoch < info.config.epochs ? 'stopped' : WORDS[state];
-    const parts = [`${ICONS[state]} NLM ${word}`];
+    const divergence = snapshot?.divergence;
+    const parts = [divergence ? `$(warning) NLM ${word} · diverged` : `${ICONS[state]} NLM ${word}`];
     if (c) parts.push(`epoch ${Math.min(c.epoch + 1, info.config.epochs)}/${info.config.epochs}`, `batch ${c.batch}/${info.batchesPerEpoch}`);
     if (Number.isFinite(this.smoothedLoss)) parts.push(`loss ${this.smoothedLoss.toFixed(3)}`);
     this.item.text = parts.join(' · ');
-    this.item.tooltip = `${info.dataset.name}: click to open the NLM dashboard`;
+    const tooltip = `${info.dataset.name}: click to open the NLM dashboard`;
+    this.item.tooltip = divergence ? `${describeDivergence(divergence)}\n${tooltip}` : tooltip;
+    this.item.backgroundColor = divergence ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }
 

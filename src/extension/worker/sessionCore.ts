@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import { resolveConfig, TrainConfig } from '../../engine/config';
 import { Dataset } from '../../engine/data/dataset';
 import { loadDataset } from '../../engine/data/load';
+import { DivergenceWatch } from '../../engine/divergence';
 import { pickKernels } from '../../engine/backend';
 import { Predictor } from '../../engine/inference';
 import { jsKernels, Kernels } from '../../engine/kernels';
@@ -58,6 +59,8 @@ export class SessionCore {
   private readonly breakpoints = new BreakpointBook();
   private filters: ExceptionFilters = {};
   private pendingSteps: StepRecord[] = [];
+  /** Every step's loss, not only the sampled ones, so no step escapes the divergence rule. */
+  private divergence: DivergenceWatch | undefined;
   private lastSnapshot = 0;
   private examplesSinceSnapshot = 0;
   private ticking = false;
@@ -159,6 +162,7 @@ export class SessionCore {
     this.goal = undefined;
     this.pauseRequested = false;
     this.pendingSteps = [];
+    this.divergence = new DivergenceWatch(dataset.vocab.length);
     this.setState('paused');
     this.publishSnapshot();
     return this.runInfo();
@@ -278,6 +282,7 @@ export class SessionCore {
     const t = this.trainer!;
     if (p.iteration) {
       this.pendingSteps.push(p.iteration);
+      this.divergence?.add(p.iteration.loss);
       this.examplesSinceSnapshot += t.model.n;
     }
     if (p.epoch) this.emit({ kind: 'epoch', record: p.epoch });
@@ -378,6 +383,7 @@ export class SessionCore {
         grads: PARAM_NAMES.map((n) => tensorStats(t.model.grads[n])),
         hidden: t.model.n > 0 ? hiddenStats(H.data, t.model.n, t.shape.hiddenUnits, t.model.activation) : undefined,
         examplesPerSecond: seconds > 0 ? this.examplesSinceSnapshot / seconds : 0,
+        divergence: this.divergence?.current,
       },
     });
     this.pendingSteps = [];

@@ -286,6 +286,27 @@ async function emptyDashboard(context, base) {
   return file;
 }
 
+/** A run whose snapshots say it diverged: the header shows the warning; a new run clears it. */
+async function divergedDashboard(context, base) {
+  const { page, errors } = await openPage(context, base, 'vscode-dark');
+  const messages = trainingMessages(600, 10);
+  const last = messages.filter((m) => m.type === 'snapshot').pop().snapshot;
+  const divergence = { meanLoss: 61.2, steps: 20, uniformLoss: Math.log(250) };
+  await send(page, [...messages, { type: 'snapshot', snapshot: { ...last, steps: [], divergence } }]);
+  // Long enough for the charts' first draw while running, so the screenshot shows them too.
+  await sleep(2500);
+  const warning = page.locator('.header-divergence');
+  assert.ok(await warning.isVisible(), 'the divergence warning is visible');
+  assert.match(await warning.textContent(), /training diverged: mean loss 61\.2 over the last 20 steps, far above ln V = 5\.52/);
+  const file = await screenshot(page, 'vscode-dark-diverged');
+  await send(page, [{ type: 'run', runId: 'another-run', info: messages[0].info, epochs: [], steps: [] }]);
+  await sleep(300);
+  assert.ok(!(await warning.isVisible()), 'a new run starts without the warning');
+  assert.deepEqual(errors, [], 'page errors');
+  await page.close();
+  return file;
+}
+
 /** Frame times with 4000 steps in the series while snapshots keep arriving. */
 async function measureFrames(context, base) {
   const { page } = await openPage(context, base, 'vscode-dark');
@@ -374,6 +395,7 @@ async function main() {
       await page.close();
     }
     results.screenshots.push(await emptyDashboard(context, base));
+    results.screenshots.push(await divergedDashboard(context, base));
     results.frames = await measureFrames(context, base);
     results.tsne = await measureTsne(context);
     results.bundle = { bytes: bundle.length, gzipBytes: gzipSync(bundle).length };

@@ -529,35 +529,28 @@ export function softmaxCrossEntropy(z: usize, targets: usize, p: usize, dz: usiz
   return loss;
 }
 
-/** Is `target` the reference's running argmax of the row (first index of the largest value under
- *  `>`: a NaN never wins, but a NaN in column 0 is never beaten)? */
-@inline function targetIsArgmax(p: usize, cols: i32, target: i32): bool {
+/** Is the target more probable than every other column of the row (the reference's targetRank
+ *  of 0)? A tie or a NaN counts against it: the row is right when exactly one column, the target
+ *  itself, is not less than the target's value. One branch-free pass: per vector, the lanes less
+ *  than it are counted, and the rest must be the target alone. */
+@inline function targetIsBest(p: usize, cols: i32, target: i32): bool {
   if (<u32>target >= <u32>cols) return false;
-  const first = load<f32>(p);
-  if (isNaN(first)) return target == 0;
-  // The largest non-NaN value; pmax(acc, v) keeps acc where v is NaN.
+  const t = load<f32>(p + (<usize>target << 2));
+  const tv = f32x4.splat(t);
   const full = <usize>(cols & ~3) << 2;
-  let mx = f32x4.splat(first);
-  for (let q: usize = 0; q < full; q += 16) mx = f32x4.pmax(mx, v128.load(p + q));
-  let top = max(max(f32x4.extract_lane(mx, 0), f32x4.extract_lane(mx, 1)), max(f32x4.extract_lane(mx, 2), f32x4.extract_lane(mx, 3)));
-  for (let j = cols & ~3; j < cols; j++) {
-    const v = load<f32>(p + (<usize>j << 2));
-    if (v > top) top = v;
-  }
-  if (load<f32>(p + (<usize>target << 2)) != top) return false;
-  // The target holds the largest value; it wins unless an earlier column holds it too.
-  const before = <usize>(target & ~3) << 2;
-  const tv = f32x4.splat(top);
-  for (let q: usize = 0; q < before; q += 16) if (v128.any_true(f32x4.eq(v128.load(p + q), tv))) return false;
-  for (let j = target & ~3; j < target; j++) if (load<f32>(p + (<usize>j << 2)) == top) return false;
-  return true;
+  // Each lane of f32x4.lt is −1 where true, so subtracting counts the lanes below the target.
+  let below = i32x4.splat(0);
+  for (let q: usize = 0; q < full; q += 16) below = i32x4.sub(below, f32x4.lt(v128.load(p + q), tv));
+  let less = i32x4.extract_lane(below, 0) + i32x4.extract_lane(below, 1) + i32x4.extract_lane(below, 2) + i32x4.extract_lane(below, 3);
+  for (let j = cols & ~3; j < cols; j++) if (load<f32>(p + (<usize>j << 2)) < t) less++;
+  return less == cols - 1;
 }
 
-/** Number of rows whose most probable column is the target. */
+/** Number of rows whose target is more probable than every other column. */
 export function countCorrect(p: usize, targets: usize, rows: i32, cols: i32): i32 {
   const ld = <usize>cols << 2;
   let correct = 0;
-  for (let r = 0; r < rows; r++, p += ld, targets += 4) if (targetIsArgmax(p, cols, load<i32>(targets))) correct++;
+  for (let r = 0; r < rows; r++, p += ld, targets += 4) if (targetIsBest(p, cols, load<i32>(targets))) correct++;
   return correct;
 }
 
