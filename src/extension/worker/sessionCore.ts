@@ -158,6 +158,8 @@ export class SessionCore {
     this.predictor = new Predictor(trainer.shape, trainer.params, dataset.vocab, this.kernels);
     this.expressions = new TrainerExpressions(trainer, this.predictor);
     this.breakpoints.reset();
+    // A finished debug session's filters must not slow a new run down to phase-by-phase stepping.
+    this.filters = {};
     this.stoppedAt = undefined;
     this.goal = undefined;
     this.pauseRequested = false;
