@@ -122,6 +122,13 @@ suite('F5 without a launch.json', () => {
         ['⚠ this iteration', 'shape', 'μ mean', 'σ std', 'min', 'max', '‖·‖ L2 norm', 'histogram'],
       );
 
+      if (process.env.VSCODE_HARNESS_URL) {
+        // The dashboard's heatmap caption says the same.
+        await vscode.commands.executeCommand('nlm.inspectWeights', 'dW3');
+        const shown = (await harness('/webviews', { waitForText: 'not computed yet in this iteration', timeoutMs: 30000 })) as { frames?: { text: string }[] };
+        assert.ok(shown.frames?.some((f) => f.text.includes(`(dW3 has not run) — value of iteration ${steps}`)), JSON.stringify(shown).slice(0, 500));
+        await harness('/screenshot', { name: 'debug-f5-heatmap-dW3' });
+      }
       await harness('/screenshot', { name: 'debug-f5-attached' });
       await stopSession(session);
       assert.strictEqual(run.info, info, 'stopping the debugger leaves the run loaded');
