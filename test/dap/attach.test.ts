@@ -90,7 +90,26 @@ describe('attach: debugging the run that is already loaded', () => {
     assert.equal(run.state, 'paused');
   });
 
+  test('attached to a running run with no breakpoint, it pauses the run where it is', async () => {
+    await run.request({ kind: 'run' });
+    const dc = new DebugClient('node', '', 'nlm');
+    dc.defaultTimeout = 30000;
+    await dc.start(port);
+    try {
+      const stop = await attach(dc);
+      assert.equal(stop.body.reason, 'pause');
+      assert.equal(run.state, 'paused');
+      assert.equal(loads, 1);
+    } finally {
+      await dc.disconnectRequest({});
+      await dc.stop();
+    }
+  });
+
   test('with a breakpoint it runs on to it in the same iteration; stepping goes on from there', async () => {
+    const before = (await run.request({ kind: 'status' })).cursor;
+    const dW3 = info.phases.findIndex((p) => p.name === 'dW3');
+    const expected = String(before.phase <= dW3 ? before.steps : before.steps + 1);
     const dc = new DebugClient('node', '', 'nlm');
     dc.defaultTimeout = 30000;
     await dc.start(port);
@@ -100,7 +119,7 @@ describe('attach: debugging the run that is already loaded', () => {
       assert.equal(stop.body.reason, 'breakpoint');
       const [frame] = (await dc.stackTraceRequest({ threadId: THREAD })).body.stackFrames;
       assert.equal(frame.name, 'dW3');
-      assert.equal((await dc.evaluateRequest({ expression: 'step', context: 'watch' })).body.result, '3', 'still the fourth iteration');
+      assert.equal((await dc.evaluateRequest({ expression: 'step', context: 'watch' })).body.result, expected, 'on from where the run stood');
       const next = dc.waitForEvent('stopped');
       await dc.nextRequest({ threadId: THREAD });
       await next;

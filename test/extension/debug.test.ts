@@ -107,6 +107,10 @@ suite('NLM debugger', () => {
       const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
       assert.match(text, /W2 \[48×32\] μ=/);
       assert.match(text, /│█/, 'a histogram');
+      // At this stop dW3 is not computed yet: its hover says so.
+      const dW3Hover = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(line, 1));
+      const dW3Text = dW3Hover.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+      assert.match(dW3Text, /not computed yet in this iteration \(dW3 has not run\) — zeros, no iteration has run yet/);
 
       const terminated = new Promise<void>((resolve) => {
         const d = vscode.debug.onDidTerminateDebugSession((s) => {

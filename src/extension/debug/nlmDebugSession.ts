@@ -325,7 +325,7 @@ export class NlmDebugSession extends LoggingDebugSession {
     const { state, cursor, trainedOut } = await this.run.request({ kind: 'status' });
     this.cursor = cursor;
     const where = `epoch ${cursor.epoch + 1} of ${info.config.epochs}, batch ${cursor.batch + 1}, ${cursor.steps} iterations trained`;
-    const done = trainedOut ? ' It has trained all its epochs: going on trains one more.' : '';
+    const done = trainedOut ? ' It has trained all its epochs: running or stepping on trains one more epoch.' : '';
     this.sendEvent(new OutputEvent(`Debugging the current run (${info.dataset.name}, ${where}); nothing was reloaded.${done}\n`, 'console'));
     const stop = this.stopsOnEntry();
     if (state === 'running') {
