@@ -2,7 +2,7 @@
 // the keyboard, the dashboard drawing its curves next to the NLM view; then Pause, the palette
 // offering only what fits a paused run, Step Mini-batch advancing one iteration, Inspect Weights
 // opening W1's heatmap, and Resume; then F5 on the iteration document stopping at a breakpoint on
-// dW3 in Run and Debug. Screenshots go to the harness's --out folder.
+// dW3 in Run and Debug, and dW3's debug hover. Screenshots go to the harness's --out folder.
 // Run it with --settings test/ui/settings.json, so training lasts long enough to be paused.
 // Screenshot names start with NLM_UI_SHOTS (default "ui-"; the .vsix run uses "vsix-").
 
@@ -112,6 +112,17 @@ export default async function (ctx) {
   await page.locator('.debug-view-content .monaco-list-row', { hasText: 'Batch' }).first().waitFor({ timeout: 10000 });
   if (!/^NLM paused/.test(await statusText(page))) throw new Error(`at the breakpoint: "${await statusText(page)}"`);
   console.log('screenshot:', await screenshot('debug-f5-dW3'));
+  // The debug hover, without a modifier key: dW3 says it is not computed yet, with its statistics
+  // and a histogram to expand.
+  await dW3Line.hover({ position: { x: 12, y: 8 } });
+  const hover = page.locator('.debug-hover-widget');
+  await hover.locator('.monaco-list-row', { hasText: 'histogram' }).first().waitFor({ timeout: 15000 });
+  const hoverText = await hover.innerText();
+  if (!/not computed yet in this iteration/.test(hoverText) || !/μ mean/.test(hoverText)) throw new Error(`the dW3 debug hover: ${hoverText}`);
+  await hover.locator('.monaco-list-row', { hasText: 'histogram' }).first().click();
+  await hover.locator('.monaco-list-row', { hasText: '█' }).first().waitFor({ timeout: 10000 });
+  console.log('screenshot:', await screenshot('debug-hover-dW3'));
+  await page.keyboard.press('Escape');
   // Stop debugging (the run stays loaded) and take the breakpoint away again.
   await page.keyboard.press('Shift+F5');
   await waitFor(page, 'the debug session to end', async () => !(await page.locator('.debug-toolbar').isVisible()));
