@@ -1,5 +1,6 @@
 // The "Weights & gradients" tab: a dropdown of the tensors, what the chosen one means, its
 // statistics, and its heatmap.
+import { describeNotComputed } from '../src/engine/iterationProgress';
 import type { RunInfo, TensorData } from '../src/extension/protocol';
 import { createCard, element } from './card';
 import { formatCount, formatValue } from './charts/format';
@@ -52,7 +53,10 @@ export class WeightsPanel {
       return;
     }
     const s = tensor.data.stats;
+    // Old values of a tensor this iteration has not computed yet must not pass for new ones.
+    const notComputed = tensor.data.notComputed;
     this.caption.textContent =
+      (notComputed ? `⚠ ${describeNotComputed(notComputed)} · ` : '') +
       `${s.name} [${s.shape.join('×')}] at step ${formatCount(tensor.step)} · mean ${formatValue(s.mean)} · std ${formatValue(s.std)} · ` +
       `min ${formatValue(s.min)} · max ${formatValue(s.max)} · ‖·‖₂ ${formatValue(s.norm)} · colours span ±${formatValue(this.heatmap.colourLimit)}` +
       (s.nan ? ` · ${s.nan} NaN` : '');

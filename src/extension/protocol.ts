@@ -6,11 +6,12 @@ import type { Divergence } from '../engine/divergence';
 import type { EvalResult } from '../engine/evaluate';
 import type { HiddenStats, TensorStats } from '../engine/metrics';
 import type { PhaseDirection } from '../engine/phase';
+import type { NotComputed } from '../engine/iterationProgress';
 import type { EvaluationReport } from '../engine/report';
 import type { EpochRecord, StepRecord } from '../engine/trainer';
 import type { Completion } from './debug/expression';
 
-export type { TrainConfig, EvalResult, EvaluationReport, HiddenStats, TensorStats, EpochRecord, StepRecord };
+export type { TrainConfig, EvalResult, EvaluationReport, HiddenStats, TensorStats, EpochRecord, StepRecord, NotComputed };
 
 /** What the worker tells about a loaded run; views and the debugger discover the model here. */
 export interface RunInfo {
@@ -103,6 +104,8 @@ export interface TensorData {
   rows: number;
   values: number[];
   stats: TensorStats;
+  /** Set when the current iteration has not computed this tensor yet: the values are older. */
+  notComputed?: NotComputed;
 }
 
 /** One example of the current mini-batch, as words (the debugger's Batch scope). */
@@ -121,6 +124,8 @@ export type Request =
   | { kind: 'load'; dataset: DatasetSpec; config: Partial<TrainConfig>; modelFile?: string }
   | { kind: 'run' }
   | { kind: 'pause' }
+  /** Where the run is: what a debugger attaching to it starts from. */
+  | { kind: 'status' }
   | { kind: 'step'; unit: StepUnit }
   | { kind: 'stop' }
   | { kind: 'setBreakpoints'; breakpoints: Breakpoint[] }
@@ -139,6 +144,8 @@ export type ReplyResult = {
   load: RunInfo;
   run: null;
   pause: null;
+  /** `trainedOut`: the run has trained all its epochs (a stopped run has not). */
+  status: { state: RunState; cursor: Cursor; trainedOut: boolean };
   step: null;
   stop: null;
   setBreakpoints: { id: number; verified: boolean; message?: string }[];
@@ -148,7 +155,8 @@ export type ReplyResult = {
   batch: BatchExample[];
   completions: { from: number; items: Completion[] };
   predict: { word: string; score: number }[];
-  save: { path: string; bytes: number };
+  /** `steps`: the iterations the saved weights were trained for. */
+  save: { path: string; bytes: number; steps: number };
   evaluateDataset: EvaluationReport;
 };
 

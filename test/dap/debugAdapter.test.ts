@@ -10,8 +10,9 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { resolveConfig } from '../../src/engine/config';
 import { loadDataset } from '../../src/engine/data/load';
 import { jsKernels } from '../../src/engine/kernels';
-import { formatStats, tensorStats } from '../../src/engine/metrics';
+import { formatNumber, formatStats, tensorStats } from '../../src/engine/metrics';
 import { Trainer } from '../../src/engine/trainer';
+import { describeNotComputed } from '../../src/engine/iterationProgress';
 import { formatScalar } from '../../src/extension/debug/expression';
 import { ITERATION_URI, renderIteration } from '../../src/extension/debug/iterationDocument';
 import { SessionCore } from '../../src/extension/worker/sessionCore';
@@ -123,7 +124,7 @@ describe('standalone adapter: breakpoints, stepping and variables on the demo co
     assert.deepEqual(threads, [{ id: THREAD, name: 'training' }]);
   });
 
-  test('a breakpoint on the dW3 line stops before dW3 runs, with dW3 in Gradients still zero', async () => {
+  test('a breakpoint on the dW3 line stops before dW3 runs; dW3 in Gradients is marked not computed yet', async () => {
     const set = await dc.setBreakpointsRequest({ source, breakpoints: [{ line: lineOf('dW3') }] });
     const [bp] = set.body.breakpoints;
     assert.equal(bp.verified, true);
@@ -136,8 +137,18 @@ describe('standalone adapter: breakpoints, stepping and variables on the demo co
     assert.equal(frame.name, 'dW3');
     assert.equal(frame.line, lineOf('dW3'));
     const dW3 = await variable(dc, 'Gradients', 'dW3');
-    assert.equal(`dW3 ${dW3.value}`, formatStats(tensorStats(engine.model.grads.W3)));
-    assert.match(dW3.value, /^\[32×249\] μ=0 σ=0 min=0 max=0 ‖·‖=0 nan=0$/);
+    // Its zeros are not this iteration's gradient (not a vanishing one): they are labelled as such.
+    const note = describeNotComputed({ phase: 'dW3', partly: false, holds: 0 });
+    assert.match(note, /^not computed yet in this iteration \(dW3 has not run\) — zeros/);
+    assert.equal(`dW3 ${dW3.value}`, formatStats(tensorStats(engine.model.grads.W3)).replace('dW3 ', `dW3 ${note} · `));
+    assert.match(dW3.value, / · \[32×249\] μ=0 σ=0 min=0 max=0 ‖·‖=0 nan=0$/);
+    const facts = (await dc.variablesRequest({ variablesReference: dW3.variablesReference, filter: 'named' })).body.variables;
+    assert.deepEqual(facts[0], { name: '⚠ this iteration', value: note, variablesReference: 0 });
+    // What dW3 reads was computed by the phases before it: not marked.
+    const dZ2 = await variable(dc, 'Gradients', 'dZ2');
+    assert.equal(`dZ2 ${dZ2.value}`, formatStats(tensorStats(engine.model.activations().find((a) => a.name === 'dZ2')!)));
+    const W3 = await variable(dc, 'Parameters', 'W3');
+    assert.equal(`W3 ${W3.value}`, formatStats(tensorStats(engine.params.W3)), 'parameters are the iteration’s inputs');
   });
 
   test('next runs exactly the dW3 phase: dW3 then equals the engine’s, entry for entry', async () => {
@@ -179,6 +190,13 @@ describe('standalone adapter: breakpoints, stepping and variables on the demo co
     assert.equal(step.value, '1');
     // Before embed loads the next batch, the model still holds the one just trained.
     await dc.scopesRequest({ frameId: frame.id }).then((r) => assert.equal(r.body.scopes[0].name, 'Batch (previous)'));
+    // A new iteration: its gradients still hold the last one's values, and say so.
+    const dW3 = await variable(dc, 'Gradients', 'dW3');
+    assert.equal(`dW3 ${dW3.value}`, formatStats(tensorStats(engine.model.grads.W3)).replace('dW3 ', 'dW3 not computed yet in this iteration (dW3 has not run) — value of iteration 1 · '));
+    await stopAfter(dc, () => dc.stepInRequest({ threadId: THREAD }));
+    engine.stepSub();
+    const E = await variable(dc, 'Activations', 'E');
+    assert.match(E.value, /^partly computed in this iteration \(embed is part-way\) — the rest is the value of iteration 1 · \[50×48\]/);
   });
 
   test('a conditional breakpoint `loss < 4` fires only once the loss is below 4', async () => {
@@ -230,8 +248,27 @@ describe('standalone adapter: breakpoints, stepping and variables on the demo co
 
   test('hover, watch and repl evaluate through the expression language; bad ones get an error response', async () => {
     const hover = await dc.evaluateRequest({ expression: 'W3', context: 'hover' });
-    assert.equal(hover.body.result, formatStats(tensorStats(engine.params.W3)));
+    const stats = tensorStats(engine.params.W3);
+    assert.equal(hover.body.result, formatStats(stats));
     assert.ok(hover.body.variablesReference > 0, 'a tensor expands like in the Variables view');
+    // The hover's children carry the statistics and the histogram, readable without a modifier key.
+    const children = (await dc.variablesRequest({ variablesReference: hover.body.variablesReference, filter: 'named' })).body.variables;
+    assert.equal(children.length, hover.body.namedVariables);
+    const value = (name: string) => children.find((c) => c.name === name)?.value;
+    assert.equal(value('shape'), '[32×249]');
+    assert.equal(value('μ mean'), formatNumber(stats.mean));
+    assert.equal(value('σ std'), formatNumber(stats.std));
+    assert.equal(value('‖·‖ L2 norm'), formatNumber(stats.norm));
+    assert.equal(value('histogram'), `10 bins from ${formatNumber(stats.min)} to ${formatNumber(stats.max)}`);
+    const histogram = children.find((c) => c.name === 'histogram')!;
+    const bins = (await dc.variablesRequest({ variablesReference: histogram.variablesReference })).body.variables;
+    assert.equal(bins.length, 10);
+    assert.equal(Number(bins[0].name), Number(formatNumber(stats.min)), 'bins start at the minimum');
+    const counts = bins.map((b) => Number(/(\d+)$/.exec(b.value)![1]));
+    assert.equal(counts.reduce((a, b) => a + b, 0), engine.params.W3.data.length, 'every value in a bin');
+    assert.ok(bins.some((b) => b.value.startsWith('█'.repeat(24))), 'the fullest bin has the longest bar');
+    const rows = await page(dc, hover.body.variablesReference, 0, 2);
+    assert.deepEqual(rows.map((r) => r.name), ['[0]', '[1]'], 'then the rows');
     const norm = Number((await dc.evaluateRequest({ expression: 'norm(dW3)', context: 'watch' })).body.result);
     const expected = tensorStats(engine.model.grads.W3).norm;
     assert.ok(Math.abs(norm - expected) <= expected * 1e-5, `${norm} vs ${expected}`);
@@ -290,6 +327,50 @@ describe('standalone adapter: breakpoints, stepping and variables on the demo co
     const terminated = dc.waitForEvent('terminated');
     await dc.terminateRequest({});
     await terminated;
+  });
+});
+
+describe('standalone adapter: where a session first stops', () => {
+  // What F5 sends: no stopOnEntry.
+  const { stopOnEntry: _, ...F5 } = LAUNCH;
+
+  test('without stopOnEntry, launch runs straight to the first breakpoint', async () => {
+    const dc = client();
+    await dc.start();
+    try {
+      const stops: string[] = [];
+      dc.on('stopped', (e: DebugProtocol.StoppedEvent) => stops.push(e.body.reason));
+      const stop = await launch(dc, F5 as DebugProtocol.LaunchRequestArguments, () => dc.setBreakpointsRequest({ source, breakpoints: [{ line: lineOf('dW3') }] }));
+      assert.equal(stop.body.reason, 'breakpoint');
+      assert.deepEqual(stops, ['breakpoint'], 'no stop on entry before it');
+      assert.equal((await topFrame(dc)).name, 'dW3');
+      assert.equal((await variable(dc, 'Metrics', 'step')).value, '0', 'in the first iteration');
+    } finally {
+      await dc.stop();
+    }
+  });
+
+  test('without stopOnEntry and without breakpoints, launch stops on entry', async () => {
+    const dc = client();
+    await dc.start();
+    try {
+      const stop = await launch(dc, F5 as DebugProtocol.LaunchRequestArguments);
+      assert.equal(stop.body.reason, 'entry');
+      assert.equal((await topFrame(dc)).name, 'embed');
+    } finally {
+      await dc.stop();
+    }
+  });
+
+  test('attach with no run loaded fails with a message', async () => {
+    const dc = client();
+    await dc.start();
+    try {
+      await dc.initializeRequest();
+      await assert.rejects(dc.attachRequest({ type: 'nlm', request: 'attach', name: 'attach' } as DebugProtocol.AttachRequestArguments), /no training run to debug/);
+    } finally {
+      await dc.stop();
+    }
   });
 });
 

@@ -1,7 +1,8 @@
 // UI test, as a student works: "NLM: Train" from the Command Palette, the demo corpus picked with
 // the keyboard, the dashboard drawing its curves next to the NLM view; then Pause, the palette
 // offering only what fits a paused run, Step Mini-batch advancing one iteration, Inspect Weights
-// opening W1's heatmap, and Resume. Screenshots go to the harness's --out folder.
+// opening W1's heatmap, and Resume; then F5 on the iteration document stopping at a breakpoint on
+// dW3 in Run and Debug, and dW3's debug hover. Screenshots go to the harness's --out folder.
 // Run it with --settings test/ui/settings.json, so training lasts long enough to be paused.
 // Screenshot names start with NLM_UI_SHOTS (default "ui-"; the .vsix run uses "vsix-").
 
@@ -119,4 +120,34 @@ export default async function (ctx) {
 
   await ctx.runCommand('NLM: Resume');
   await waitFor(page, 'training to resume', async () => /^NLM (training|finished)/.test(await statusText(page)));
+
+  // F5 on the iteration document (no launch.json) debugs this run: it runs on to a breakpoint on
+  // the dW3 line, and Run and Debug (Variables, Watch, Call Stack) opens.
+  await ctx.runCommand('NLM: Open Iteration');
+  const dW3Line = page.locator('.editor-instance .view-line', { hasText: 'dW3 = H' }).first();
+  await dW3Line.click();
+  await page.keyboard.press('F9');
+  await page.keyboard.press('F5');
+  const debugIcon = page.locator('.activitybar .action-item', { has: page.locator('a[aria-label^="Run and Debug"]') });
+  await waitFor(page, 'Run and Debug to open', async () => /\bchecked\b/.test((await debugIcon.getAttribute('class')) ?? ''));
+  await page.locator('.debug-call-stack .monaco-list-row', { hasText: 'dW3' }).first().waitFor({ timeout: 30000 });
+  await page.locator('.debug-view-content .monaco-list-row', { hasText: 'Batch' }).first().waitFor({ timeout: 10000 });
+  if (!/^NLM paused/.test(await statusText(page))) throw new Error(`at the breakpoint: "${await statusText(page)}"`);
+  console.log('screenshot:', await screenshot('debug-f5-dW3'));
+  // The debug hover, without a modifier key: dW3 says it is not computed yet, with its statistics
+  // and a histogram to expand.
+  await dW3Line.hover({ position: { x: 12, y: 8 } });
+  const hover = page.locator('.debug-hover-widget');
+  await hover.locator('.monaco-list-row', { hasText: 'histogram' }).first().waitFor({ timeout: 15000 });
+  const hoverText = await hover.innerText();
+  if (!/not computed yet in this iteration/.test(hoverText) || !/μ mean/.test(hoverText)) throw new Error(`the dW3 debug hover: ${hoverText}`);
+  await hover.locator('.monaco-list-row', { hasText: 'histogram' }).first().click();
+  await hover.locator('.monaco-list-row', { hasText: '█' }).first().waitFor({ timeout: 10000 });
+  console.log('screenshot:', await screenshot('debug-hover-dW3'));
+  await page.keyboard.press('Escape');
+  // Stop debugging (the run stays loaded) and take the breakpoint away again.
+  await page.keyboard.press('Shift+F5');
+  await waitFor(page, 'the debug session to end', async () => !(await page.locator('.debug-toolbar').isVisible()));
+  await dW3Line.click();
+  await page.keyboard.press('F9');
 }

@@ -1,5 +1,6 @@
 // Chooses a dataset: the demo corpus, the datasets found in the workspace (CMPE 597 folders,
-// .mat files, .txt corpora), or any file or folder through Browse….
+// .mat files, .txt corpora), or any file or folder through Browse…; and remembers the last one
+// loaded, which F5 trains on when no run is loaded.
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -8,6 +9,17 @@ import { localPath } from '../localFile';
 export const DEMO_LABEL = 'Built-in demo corpus';
 const EXCLUDE = '**/{node_modules,.git,out,dist}/**';
 const MAX_FILES = 200;
+
+/** workspaceState key of the dataset last loaded. */
+const LAST_DATASET = 'nlm.lastDataset';
+
+export function rememberDataset(extension: vscode.ExtensionContext, dataset: string): Thenable<void> {
+  return extension.workspaceState.update(LAST_DATASET, dataset);
+}
+
+export function lastDataset(extension: vscode.ExtensionContext): string | undefined {
+  return extension.workspaceState.get<string>(LAST_DATASET);
+}
 
 export interface DatasetChoice extends vscode.QuickPickItem {
   /** "demo" or a file system path; absent for Browse…. */

@@ -5,6 +5,7 @@ import type { TrainConfig } from '../../engine/config';
 import type { RunInfo } from '../protocol';
 import { configuredHyperParameters } from '../settings';
 import { CommandContext } from './context';
+import { rememberDataset } from './datasetPicker';
 import { withCancellableProgress } from './progress';
 
 export interface LoadArgs {
@@ -23,6 +24,7 @@ export async function loadRun(ctx: CommandContext, args: LoadArgs): Promise<RunI
     ctx.run.load({ kind: 'load', dataset: { path: args.dataset }, config, modelFile: args.modelFile }),
   );
   if (!info) ctx.output.appendLine(`[run] stopped waiting for ${args.dataset} to load`);
-  else if (args.modelFile) ctx.output.appendLine(`[run] weights from ${args.modelFile}`);
+  else await rememberDataset(ctx.extension, args.dataset);
+  if (info && args.modelFile) ctx.output.appendLine(`[run] weights from ${args.modelFile}`);
   return info;
 }

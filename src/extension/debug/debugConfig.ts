@@ -8,10 +8,17 @@ import type { ExceptionFilters, Request } from '../protocol';
 export interface NlmLaunchArguments extends DebugProtocol.LaunchRequestArguments, Partial<TrainConfig> {
   /** "demo", or a path to a CMPE 597 folder, a .mat file or a .txt corpus. */
   dataset?: string;
+  /** Stop before the first phase; by default only when no breakpoint is set. */
   stopOnEntry?: boolean;
   /** Start from a saved model instead of a fresh initialisation. */
   modelFile?: string;
   /** Log the DAP traffic to the debug console. */
+  trace?: boolean;
+}
+
+export interface NlmAttachArguments extends DebugProtocol.AttachRequestArguments {
+  /** Stop where the run stands; by default only when no breakpoint is set. */
+  stopOnEntry?: boolean;
   trace?: boolean;
 }
 

@@ -1,20 +1,30 @@
 // Scopes and variables of a stop: Batch, Parameters, Activations, Gradients and Metrics. A tensor
-// shows a one-line summary and expands lazily, a page of rows at a time, from the worker; rows and
-// entries are labelled with words where the tensor's axis is indexed by the vocabulary.
+// shows a one-line summary (led by a warning when this iteration has not computed it yet) and
+// expands to its statistics and histogram, then lazily, a page of rows at a time, to its values
+// from the worker; rows and entries are labelled with words where the tensor's axis is indexed by
+// the vocabulary. The debug hover shows the same tree, so it needs no modifier key.
 import { Handles, Scope } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { describeNotComputed } from '../../engine/iterationProgress';
 import { formatNumber, formatStats } from '../../engine/metrics';
-import type { Cursor, RunInfo, TensorStats } from '../protocol';
+import type { Cursor, RunInfo, TensorData, TensorStats } from '../protocol';
 import type { RunController } from '../session/runController';
+import { histogramLines } from './textHistogram';
 
 type ScopeName = 'batch' | 'params' | 'activations' | 'gradients' | 'metrics';
 
-type Ref = { kind: 'scope'; scope: ScopeName } | { kind: 'tensor'; name: string; shape: number[] } | { kind: 'row'; name: string; row: number };
+type Ref =
+  | { kind: 'scope'; scope: ScopeName }
+  | { kind: 'tensor'; name: string; shape: number[]; facts: DebugProtocol.Variable[] }
+  | { kind: 'histogram'; name: string }
+  | { kind: 'row'; name: string; row: number };
 
 /** Rows sent when a client asks without paging; VS Code always pages large tensors. */
 const MAX_UNPAGED = 1000;
 /** Values shown in a collapsed row. */
 const PREVIEW = 6;
+/** Bins of a tensor's histogram child. */
+const HISTOGRAM_BINS = 10;
 
 /** The names the worker's expression language knows, split by kind. */
 interface Names {
@@ -60,13 +70,17 @@ export class DebugVariables {
   async variables(reference: number, page: Page, cursor: Cursor): Promise<DebugProtocol.Variable[]> {
     const ref = this.handles.get(reference);
     if (!ref) throw new Error('these variables are gone: the run has moved on since');
-    // Tensors, rows and the batch only have indexed children.
-    if (page.filter === 'named' && !(ref.kind === 'scope' && ref.scope !== 'batch')) return [];
+    // Rows and the batch only have indexed children; a tensor has its facts (named) and rows (indexed).
+    if (page.filter === 'named' && !(ref.kind === 'scope' && ref.scope !== 'batch') && ref.kind !== 'tensor') return [];
     switch (ref.kind) {
       case 'scope':
         return this.scopeVariables(ref.scope, page, cursor);
       case 'tensor':
-        return this.rows(ref.name, ref.shape, page);
+        if (page.filter === 'named') return ref.facts;
+        if (page.filter === 'indexed') return this.rows(ref.name, ref.shape, page);
+        return [...ref.facts, ...(await this.rows(ref.name, ref.shape, page))];
+      case 'histogram':
+        return this.histogram(ref.name);
       case 'row':
         return this.entries(ref.name, ref.row, page);
     }
@@ -74,20 +88,50 @@ export class DebugVariables {
 
   /** A tensor by name, as the variable the Variables view, watches and hovers show. */
   async tensor(name: string): Promise<DebugProtocol.Variable> {
-    const { stats } = await this.run.request({ kind: 'tensor', name, rows: 0 });
+    const data = await this.run.request({ kind: 'tensor', name, rows: 0 });
+    const { stats, notComputed } = data;
     const rows = stats.shape[0] ?? 0;
+    const facts = this.facts(data);
     return {
       name,
-      value: summary(stats),
+      value: notComputed ? `${describeNotComputed(notComputed)} · ${summary(stats)}` : summary(stats),
       type: `float32 [${stats.shape.join('×')}]`,
       evaluateName: name,
-      variablesReference: rows > 0 ? this.handles.create({ kind: 'tensor', name, shape: stats.shape }) : 0,
+      variablesReference: this.handles.create({ kind: 'tensor', name, shape: stats.shape, facts }),
+      namedVariables: facts.length,
       indexedVariables: rows,
     };
   }
 
   async isTensor(name: string): Promise<boolean> {
     return (await this.knownNames()).tensors.has(name);
+  }
+
+  /** A tensor's named children: whether this iteration computed it, its statistics, its histogram. */
+  private facts({ name, stats, notComputed }: TensorData): DebugProtocol.Variable[] {
+    const fact = (label: string, value: string): DebugProtocol.Variable => ({ name: label, value, variablesReference: 0 });
+    return [
+      ...(notComputed ? [fact('⚠ this iteration', describeNotComputed(notComputed))] : []),
+      fact('shape', `[${stats.shape.join('×')}]`),
+      fact('μ mean', formatNumber(stats.mean)),
+      fact('σ std', formatNumber(stats.std)),
+      fact('min', formatNumber(stats.min)),
+      fact('max', formatNumber(stats.max)),
+      fact('‖·‖ L2 norm', formatNumber(stats.norm)),
+      ...(stats.nan + stats.inf > 0 ? [fact('NaN / Inf', `${stats.nan} / ${stats.inf}`)] : []),
+      {
+        name: 'histogram',
+        value: stats.min < stats.max ? `${HISTOGRAM_BINS} bins from ${formatNumber(stats.min)} to ${formatNumber(stats.max)}` : `one value: ${formatNumber(stats.min)}`,
+        variablesReference: this.handles.create({ kind: 'histogram', name }),
+      },
+    ];
+  }
+
+  private async histogram(name: string): Promise<DebugProtocol.Variable[]> {
+    const { values } = await this.run.request({ kind: 'tensor', name });
+    const lines = histogramLines(values, HISTOGRAM_BINS);
+    if (typeof lines === 'string') return [{ name: 'values', value: lines, variablesReference: 0 }];
+    return lines.map((l) => ({ name: l.edge, value: l.bar, variablesReference: 0 }));
   }
 
   private async scopeVariables(scope: ScopeName, page: Page, cursor: Cursor): Promise<DebugProtocol.Variable[]> {

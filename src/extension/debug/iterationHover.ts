@@ -1,7 +1,10 @@
 // Hovers in the iteration document while a run is loaded (debugging or not): a tensor's one-line
-// summary, which phases write and read it, and a text histogram of its values; a field such as
-// `lr` or `N` shows its value. Everything comes from the worker through the shared run.
+// summary, which phases write and read it, whether this iteration has computed it yet, and a text
+// histogram of its values; a field such as `lr` or `N` shows its value. Everything comes from the
+// worker through the shared run. While debugging, VS Code shows the debug hover instead (the
+// same facts, from the adapter) and this one with Alt.
 import * as vscode from 'vscode';
+import { describeNotComputed } from '../../engine/iterationProgress';
 import { formatStats } from '../../engine/metrics';
 import type { RunController } from '../session/runController';
 import { identifierAt } from './expression';
@@ -18,6 +21,7 @@ export class IterationHoverProvider implements vscode.HoverProvider, vscode.Eval
       const data = await this.run.request({ kind: 'tensor', name });
       const md = new vscode.MarkdownString();
       md.appendMarkdown(`**${name}** ${this.roles(name)}\n\n`);
+      if (data.notComputed) md.appendMarkdown(`⚠ ${describeNotComputed(data.notComputed)}\n\n`);
       md.appendCodeblock(`${formatStats(data.stats)}\n\n${textHistogram(data.values)}`, 'text');
       return new vscode.Hover(md, range);
     } catch {

@@ -1,9 +1,10 @@
 // The iteration document in the editor: a read-only virtual document rendered from the loaded
-// run (or, before any run, from the engine's phases for the first `nlm` launch configuration),
+// run (or, before any run, from the engine's phases for the settings F5 would train with),
 // refreshed whenever the shared run changes. Its URI is the Source the debug adapter reports.
 import * as vscode from 'vscode';
 import type { TrainConfig } from '../../engine/config';
 import type { RunController } from '../session/runController';
+import { configuredHyperParameters } from '../settings';
 import { ITERATION_LANGUAGE, ITERATION_URI, IterationInput, renderIteration } from './iterationDocument';
 import { previewIteration } from './iterationPreview';
 
@@ -46,11 +47,13 @@ export async function openIteration(): Promise<vscode.TextEditor> {
   return vscode.window.showTextDocument(doc, { preview: false });
 }
 
-/** The settings F5 would train with: the first `nlm` launch configuration, else the defaults. */
+/** The settings F5 would train with: the first `nlm` launch configuration over the `nlm.*` settings. */
 function launchSettings(): Partial<TrainConfig> {
-  const configs = vscode.workspace.getConfiguration('launch').get<{ type?: string }[]>('configurations') ?? [];
-  const launch = configs.find((c) => c.type === 'nlm') as Partial<TrainConfig> | undefined;
-  if (!launch) return {};
+  const settings = configuredHyperParameters();
+  const configs = vscode.workspace.getConfiguration('launch').get<{ type?: string; request?: string }[]>('configurations') ?? [];
+  const launch = configs.find((c) => c.type === 'nlm' && c.request === 'launch') as Partial<TrainConfig> | undefined;
+  if (!launch) return settings;
   const { activation, optimizer, lr, embeddingDim, hiddenUnits, batchSize, epochs, seed } = launch;
-  return { activation, optimizer, lr, embeddingDim, hiddenUnits, batchSize, epochs, seed };
+  const own = Object.entries({ activation, optimizer, lr, embeddingDim, hiddenUnits, batchSize, epochs, seed }).filter(([, v]) => v !== undefined);
+  return { ...settings, ...Object.fromEntries(own) };
 }

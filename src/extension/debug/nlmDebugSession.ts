@@ -1,7 +1,9 @@
 // The Debug Adapter Protocol face of a training run. It only translates: DAP requests become
 // training-worker requests (through the RunController) and worker events become DAP events. The
-// cursor, breakpoints, conditions and exception filters all live in the worker. No vscode import:
-// the same class runs inline in the extension and standalone over stdio.
+// cursor, breakpoints, conditions and exception filters all live in the worker. `launch` loads a
+// run; `attach` takes the run already loaded (model, data, settings and cursor) without touching
+// it. Either runs to the first breakpoint, and stops on entry when asked or when no breakpoint is
+// set. No vscode import: the same class runs inline in the extension and standalone over stdio.
 import {
   ContinuedEvent,
   InitializedEvent,
@@ -18,7 +20,7 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Breakpoint, Cursor, ExceptionFilters, RunInfo, RunState, StoppedEvent as WorkerStop } from '../protocol';
 import type { RunController } from '../session/runController';
-import { EXCEPTION_FILTERS, exceptionFilters, loadRequest, NlmLaunchArguments } from './debugConfig';
+import { EXCEPTION_FILTERS, exceptionFilters, loadRequest, NlmAttachArguments, NlmLaunchArguments } from './debugConfig';
 import { DebugVariables } from './debugVariables';
 import { ITERATION_NAME, ITERATION_SCHEME, ITERATION_URI, IterationDocument, renderIteration } from './iterationDocument';
 
@@ -49,6 +51,8 @@ export interface NlmDebugSessionOptions {
 export class NlmDebugSession extends LoggingDebugSession {
   private loaded: Loaded | undefined;
   private launchArgs: NlmLaunchArguments = {};
+  /** Attached to a run someone else loaded: disconnecting leaves it as it is. */
+  private attached = false;
   private cursor: Cursor = { epoch: 0, batch: 0, phase: 0, sub: 0, steps: 0 };
   /** The client shows the training thread as stopped (so a run started elsewhere must be announced). */
   private clientStopped = false;
@@ -124,6 +128,31 @@ export class NlmDebugSession extends LoggingDebugSession {
     await this.respond(response, () => this.begin());
   }
 
+  protected override async attachRequest(response: DebugProtocol.AttachResponse, args: NlmAttachArguments): Promise<void> {
+    logger.setup(args.trace ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
+    const info = this.run.info;
+    if (!info) {
+      const format = 'There is no training run to debug: start one with NLM: Train, or with a launch configuration';
+      this.sendErrorResponse(response, { id: 1003, format, showUser: true });
+      return;
+    }
+    this.attached = true;
+    this.launchArgs = { stopOnEntry: args.stopOnEntry };
+    this.listen();
+    this.loaded = { info, doc: renderIteration(info), variables: new DebugVariables(this.run, info) };
+    try {
+      // Breakpoints and filters of an earlier session must not linger: the client sends its own.
+      await this.run.request({ kind: 'setBreakpoints', breakpoints: [] });
+      await this.run.request({ kind: 'setExceptionFilters', filters: {} });
+    } catch (e) {
+      this.sendErrorResponse(response, { id: 1003, format: `Cannot debug the run: ${message(e)}`, showUser: true });
+      return;
+    }
+    this.sendEvent(new InitializedEvent());
+    await Promise.race([this.configurationDone, new Promise((r) => setTimeout(r, CONFIGURATION_TIMEOUT_MS))]);
+    await this.respond(response, () => this.beginAttached(info));
+  }
+
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
     this.configured();
     this.sendResponse(response);
@@ -131,7 +160,10 @@ export class NlmDebugSession extends LoggingDebugSession {
 
   protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
     await this.respond(response, async () => {
-      await this.load((args.arguments as NlmLaunchArguments | undefined) ?? this.launchArgs);
+      // Restarting an attached session starts its run over: same data and settings, fresh weights.
+      const again = this.attached && this.loaded ? { ...this.loaded.info.config, dataset: this.loaded.info.dataset.source, stopOnEntry: this.launchArgs.stopOnEntry } : undefined;
+      this.attached = false;
+      await this.load(again ?? (args.arguments as NlmLaunchArguments | undefined) ?? this.launchArgs);
       await this.run.request({ kind: 'setBreakpoints', breakpoints: this.workerBreakpoints });
       await this.run.request({ kind: 'setExceptionFilters', filters: this.filters });
       await this.begin();
@@ -198,7 +230,9 @@ export class NlmDebugSession extends LoggingDebugSession {
     args: DebugProtocol.DisconnectArguments,
     request?: DebugProtocol.Request,
   ): Promise<void> {
-    await this.stopTraining().catch(() => undefined);
+    // A launched run ends with its session; an attached one goes on without the debugger's stops.
+    const leave = this.attached ? () => this.detach() : () => this.stopTraining();
+    await leave().catch(() => undefined);
     this.unlisten();
     if (this.options.ownsRun) await this.run.dispose();
     super.disconnectRequest(response, args, request);
@@ -231,7 +265,13 @@ export class NlmDebugSession extends LoggingDebugSession {
       // A bare tensor name expands like it does in the Variables view.
       if (await variables.isTensor(expression)) {
         const v = await variables.tensor(expression);
-        response.body = { result: `${expression} ${v.value}`, type: v.type, variablesReference: v.variablesReference, indexedVariables: v.indexedVariables };
+        response.body = {
+          result: `${expression} ${v.value}`,
+          type: v.type,
+          variablesReference: v.variablesReference,
+          namedVariables: v.namedVariables,
+          indexedVariables: v.indexedVariables,
+        };
         return;
       }
       const { text } = await this.run.request({ kind: 'evaluate', expression: args.expression });
@@ -273,13 +313,40 @@ export class NlmDebugSession extends LoggingDebugSession {
   /** After (re)loading: stop on entry or start training. */
   private async begin(): Promise<void> {
     this.cursor = { epoch: 0, batch: 0, phase: 0, sub: 0, steps: 0 };
-    if (this.launchArgs.stopOnEntry) {
-      this.clientStopped = true;
-      this.sendEvent(new StoppedEvent('entry', THREAD_ID));
-    } else {
+    if (this.stopsOnEntry()) this.stopOnEntry();
+    else {
       this.clientStopped = false;
       await this.run.request({ kind: 'run' });
     }
+  }
+
+  /** After attaching: the run as it is, stopped where it stands or running on to a breakpoint. */
+  private async beginAttached(info: RunInfo): Promise<void> {
+    const { state, cursor, trainedOut } = await this.run.request({ kind: 'status' });
+    this.cursor = cursor;
+    const where = `epoch ${cursor.epoch + 1} of ${info.config.epochs}, batch ${cursor.batch + 1}, ${cursor.steps} iterations trained`;
+    const done = trainedOut ? ' It has trained all its epochs: running or stepping on trains one more epoch.' : '';
+    this.sendEvent(new OutputEvent(`Debugging the current run (${info.dataset.name}, ${where}); nothing was reloaded.${done}\n`, 'console'));
+    const stop = this.stopsOnEntry();
+    if (state === 'running') {
+      this.clientStopped = false;
+      // The worker answers with a stop at the next phase boundary.
+      if (stop) await this.run.request({ kind: 'pause' });
+    } else if (stop) this.stopOnEntry();
+    else {
+      this.clientStopped = false;
+      await this.run.request({ kind: 'run' });
+    }
+  }
+
+  /** `stopOnEntry` when given; otherwise only when there is no breakpoint to run to. */
+  private stopsOnEntry(): boolean {
+    return this.launchArgs.stopOnEntry ?? this.workerBreakpoints.length === 0;
+  }
+
+  private stopOnEntry(): void {
+    this.clientStopped = true;
+    this.sendEvent(new StoppedEvent('entry', THREAD_ID));
   }
 
   private async installBreakpoints(requested: DebugProtocol.SourceBreakpoint[]): Promise<DebugProtocol.Breakpoint[]> {
@@ -361,6 +428,13 @@ export class NlmDebugSession extends LoggingDebugSession {
 
   private async stopTraining(): Promise<void> {
     if (this.loaded) await this.run.request({ kind: 'stop' });
+  }
+
+  /** Leaves an attached run as it is, minus this session's breakpoints and filters. */
+  private async detach(): Promise<void> {
+    if (!this.loaded) return;
+    await this.run.request({ kind: 'setBreakpoints', breakpoints: [] });
+    await this.run.request({ kind: 'setExceptionFilters', filters: {} });
   }
 
   /** Ends the session once: a last word in the Debug Console, then TerminatedEvent. */

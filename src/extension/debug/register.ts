@@ -1,8 +1,10 @@
 // Wires the debugger into VS Code: the `nlm` debug type with an inline adapter that drives the
 // extension's shared run (so the dashboard and views follow the debugger), its launch
-// configurations, the iteration document with hovers, and NLM: Open Iteration.
+// configurations, the iteration document with hovers, and NLM: Open Iteration. A session shows
+// Run and Debug (Variables, Watch, Call Stack); the NLM view stays one click away.
 import * as vscode from 'vscode';
 import type { RunController } from '../session/runController';
+import { lastDataset } from '../commands/datasetPicker';
 import { NlmConfigurationProvider } from './configurationProvider';
 import { ITERATION_LANGUAGE, ITERATION_SCHEME } from './iterationDocument';
 import { IterationHoverProvider } from './iterationHover';
@@ -19,7 +21,10 @@ export function registerDebugging(context: vscode.ExtensionContext, run: RunCont
     vscode.languages.registerHoverProvider(selector, hovers),
     vscode.languages.registerEvaluatableExpressionProvider(selector, hovers),
     vscode.commands.registerCommand('nlm.openIteration', openIteration),
-    vscode.debug.registerDebugConfigurationProvider('nlm', new NlmConfigurationProvider()),
+    vscode.debug.registerDebugConfigurationProvider('nlm', new NlmConfigurationProvider(run, () => lastDataset(context))),
+    vscode.debug.onDidStartDebugSession((session) => {
+      if (session.type === 'nlm') void vscode.commands.executeCommand('workbench.view.debug');
+    }),
     vscode.debug.registerDebugAdapterDescriptorFactory('nlm', {
       createDebugAdapterDescriptor: () => new vscode.DebugAdapterInlineImplementation(new NlmDebugSession(run, { ownsRun: false })),
     }),

@@ -1,8 +1,17 @@
 // A small text histogram of a tensor's values for hovers: a few equal-width bins over the finite
-// range, one line each with a bar scaled to the fullest bin.
+// range, one line each with a bar scaled to the fullest bin. The lines come one by one too, for
+// the debug hover and the Variables view, which show them as a tensor's expandable children.
 import { formatNumber } from '../../engine/metrics';
 
-export function textHistogram(values: ArrayLike<number>, bins = 10, width = 24): string {
+export interface HistogramLine {
+  /** The bin's lower edge, padded so the bars line up. */
+  edge: string;
+  /** The bar and the count. */
+  bar: string;
+}
+
+/** The bins as lines, or one line saying why there are none (no finite values, all equal). */
+export function histogramLines(values: ArrayLike<number>, bins = 10, width = 24): HistogramLine[] | string {
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < values.length; i++) {
@@ -22,5 +31,10 @@ export function textHistogram(values: ArrayLike<number>, bins = 10, width = 24):
   const most = Math.max(...counts);
   const edges = counts.map((_, b) => formatNumber(lo + b * step));
   const pad = Math.max(...edges.map((e) => e.length));
-  return counts.map((c, b) => `${edges[b].padStart(pad)} │${'█'.repeat(Math.round((c / most) * width)).padEnd(width)} ${c}`).join('\n');
+  return counts.map((c, b) => ({ edge: edges[b].padStart(pad), bar: `${'█'.repeat(Math.round((c / most) * width)).padEnd(width)} ${c}` }));
+}
+
+export function textHistogram(values: ArrayLike<number>, bins = 10, width = 24): string {
+  const lines = histogramLines(values, bins, width);
+  return typeof lines === 'string' ? lines : lines.map((l) => `${l.edge} │${l.bar}`).join('\n');
 }

@@ -37,6 +37,8 @@ export class RunController extends EventEmitter<RunControllerEvents> {
   snapshot: Snapshot | undefined;
   readonly epochs: EpochRecord[] = [];
   steps: StepRecord[] = [];
+  /** Iterations the run had trained when it was loaded or last saved. */
+  private savedSteps = 0;
 
   constructor(private readonly session: TrainingSession) {
     super();
@@ -50,13 +52,21 @@ export class RunController extends EventEmitter<RunControllerEvents> {
   }
 
   request<K extends Request['kind']>(request: Extract<Request, { kind: K }>): Promise<ReplyResult[K]> {
-    return this.session.request(request);
+    const reply = this.session.request(request);
+    if (request.kind === 'save') void reply.then((r) => (this.savedSteps = (r as ReplyResult['save']).steps), () => undefined);
+    return reply;
+  }
+
+  /** Iterations trained since the run was loaded or last saved: what replacing it would lose. */
+  get unsavedSteps(): number {
+    return this.info ? Math.max(0, (this.snapshot?.cursor.steps ?? 0) - this.savedSteps) : 0;
   }
 
   /** Loads a run (dataset + config, optionally starting from a model file); views reset. */
   async load(request: Extract<Request, { kind: 'load' }>): Promise<RunInfo> {
     const info = await this.session.request(request);
     this.info = info;
+    this.savedSteps = 0;
     this.epochs.length = 0;
     this.steps = [];
     this.emit('run', info);

@@ -10,6 +10,7 @@ import { DivergenceWatch } from '../../engine/divergence';
 import { pickKernels } from '../../engine/backend';
 import { Predictor } from '../../engine/inference';
 import { jsKernels, Kernels } from '../../engine/kernels';
+import { notComputedYet } from '../../engine/iterationProgress';
 import { hiddenStats, tensorStats } from '../../engine/metrics';
 import { checkVocabMatches, loadModel, saveModel } from '../../engine/modelfile/modelFile';
 import { exportNpz } from '../../engine/modelfile/npz';
@@ -90,6 +91,8 @@ export class SessionCore {
       case 'step':
         this.start({ kind: 'step', unit: r.unit });
         return null as ReplyResult[K];
+      case 'status':
+        return { state: this.state, cursor: this.cursor, trainedOut: this.requireTrainer().finished } as ReplyResult[K];
       case 'pause':
         // While paused, a pause reports the stop (the debugger's stop on entry uses this).
         if (this.state === 'running') this.pauseRequested = true;
@@ -158,6 +161,8 @@ export class SessionCore {
     this.predictor = new Predictor(trainer.shape, trainer.params, dataset.vocab, this.kernels);
     this.expressions = new TrainerExpressions(trainer, this.predictor);
     this.breakpoints.reset();
+    // A finished debug session's filters must not slow a new run down to phase-by-phase stepping.
+    this.filters = {};
     this.stoppedAt = undefined;
     this.goal = undefined;
     this.pauseRequested = false;
@@ -197,7 +202,12 @@ export class SessionCore {
 
   private start(goal: Goal): void {
     const t = this.requireTrainer();
-    if (t.finished) throw new Error('training has finished: load the run again to restart');
+    if (t.finished) {
+      // A run that trained all its epochs can still be debugged (F5 attaches to it): stepping on
+      // trains one more epoch, past the configured ones, and says so.
+      t.finished = false;
+      this.emit({ kind: 'log', level: 'info', message: `the run had finished its ${t.config.epochs} epochs: training one more (epoch ${t.epoch + 1})` });
+    }
     this.goal = goal;
     this.pauseRequested = false;
     this.resumeFrom = this.stoppedAt === this.positionKey() ? this.stoppedAt : undefined;
@@ -410,6 +420,7 @@ export class SessionCore {
       rows: count,
       values: Array.from(tensor.data.subarray(start * width, (start + count) * width)),
       stats: tensorStats(tensor),
+      notComputed: notComputedYet(this.requireTrainer().phases, this.cursor, name),
     };
   }
 
@@ -451,7 +462,7 @@ export class SessionCore {
     };
     if (format === 'npz') exportNpz(path, model);
     else saveModel(path, model);
-    return { path, bytes: fs.statSync(path).size };
+    return { path, bytes: fs.statSync(path).size, steps: t.steps };
   }
 
   private evaluateDataset(path: string, split: 'train' | 'valid' | 'test', modelFile: string | undefined): ReplyResult['evaluateDataset'] {
