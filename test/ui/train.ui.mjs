@@ -106,7 +106,8 @@ export default async function (ctx) {
     return step > before && step;
   });
   if (after !== before + 1) throw new Error(`Step Mini-batch went from step ${before} to ${after}`);
-  if (!/^NLM paused/.test(await statusText(page))) throw new Error(`after a step: "${await statusText(page)}"`);
+  // The dashboard may show the step before the status bar has its state back from the worker.
+  await waitFor(page, 'the status bar to say paused after the step', async () => /^NLM paused/.test(await statusText(page)), 5000);
   console.log(`step mini-batch: ${before} → ${after}`);
 
   await ctx.runCommand('NLM: Inspect Weights');
