@@ -33,7 +33,7 @@ describe('attach: debugging the run that is already loaded', () => {
 
   before(async () => {
     server = net.createServer((socket) => {
-      const session = new NlmDebugSession(run, { ownsRun: false });
+      const session = new NlmDebugSession(run, { ownsRun: false, referencedSource: false });
       session.setRunAsServer(true);
       session.start(socket, socket);
     });

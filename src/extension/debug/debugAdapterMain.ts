@@ -7,7 +7,7 @@ import { TrainingSession } from '../session/trainingSession';
 import { NlmDebugSession } from './nlmDebugSession';
 
 const run = new RunController(new TrainingSession(path.join(__dirname, 'trainingWorker.js')));
-const session = new NlmDebugSession(run, { ownsRun: true });
+const session = new NlmDebugSession(run, { ownsRun: true, referencedSource: true });
 session.setRunAsServer(false);
 process.on('SIGTERM', () => session.shutdown());
 session.start(process.stdin, process.stdout);

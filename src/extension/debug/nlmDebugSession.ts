@@ -46,7 +46,17 @@ interface Loaded {
 export interface NlmDebugSessionOptions {
   /** The standalone adapter owns its run and ends the worker on disconnect; the inline one shares the extension's. */
   ownsRun: boolean;
+  /**
+   * Give the iteration document a sourceReference, so clients other than VS Code (nvim-dap,
+   * Emacs dap-mode), which cannot open the nlm-iteration: scheme, fetch its text with the
+   * `source` request. The inline adapter leaves it out: VS Code opens the path through the
+   * extension's file system, the very document that holds the gutter breakpoints.
+   */
+  referencedSource: boolean;
 }
+
+/** The iteration document's sourceReference when `referencedSource` (the only source there is). */
+export const ITERATION_SOURCE_REFERENCE = 1;
 
 export class NlmDebugSession extends LoggingDebugSession {
   private loaded: Loaded | undefined;
@@ -173,7 +183,7 @@ export class NlmDebugSession extends LoggingDebugSession {
   protected override async setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): Promise<void> {
     await this.respond(response, async () => {
       const requested = args.breakpoints ?? [];
-      if (!args.source.path?.startsWith(`${ITERATION_SCHEME}:`)) {
+      if (!isIterationSource(args.source)) {
         const msg = 'NLM breakpoints go in the iteration document (NLM: Open Iteration)';
         response.body = { breakpoints: requested.map((b) => ({ verified: false, line: b.line, message: msg })) };
         return;
@@ -192,6 +202,16 @@ export class NlmDebugSession extends LoggingDebugSession {
       await this.run.request({ kind: 'setExceptionFilters', filters });
       response.body = { breakpoints };
     });
+  }
+
+  protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
+    const known = args.sourceReference === ITERATION_SOURCE_REFERENCE || isIterationSource(args.source ?? {});
+    if (!known || !this.loaded) {
+      this.sendErrorResponse(response, { id: 1003, format: known ? 'no training run is loaded' : 'the only source of an NLM session is the iteration document', showUser: false });
+      return;
+    }
+    response.body = { content: this.loaded.doc.text, mimeType: 'text/x-nlm-iteration' };
+    this.sendResponse(response);
   }
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
@@ -390,7 +410,7 @@ export class NlmDebugSession extends LoggingDebugSession {
   }
 
   private source(): Source {
-    return new Source(ITERATION_NAME, ITERATION_URI);
+    return new Source(ITERATION_NAME, ITERATION_URI, this.options.referencedSource ? ITERATION_SOURCE_REFERENCE : undefined);
   }
 
   private workerStopped(e: WorkerStop): void {
@@ -480,4 +500,9 @@ export class NlmDebugSession extends LoggingDebugSession {
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** The iteration document, named by its path or by its sourceReference. */
+function isIterationSource(source: DebugProtocol.Source): boolean {
+  return source.sourceReference === ITERATION_SOURCE_REFERENCE || source.path?.startsWith(`${ITERATION_SCHEME}:`) === true;
 }

@@ -26,7 +26,7 @@ export function registerDebugging(context: vscode.ExtensionContext, run: RunCont
       if (session.type === 'nlm') void vscode.commands.executeCommand('workbench.view.debug');
     }),
     vscode.debug.registerDebugAdapterDescriptorFactory('nlm', {
-      createDebugAdapterDescriptor: () => new vscode.DebugAdapterInlineImplementation(new NlmDebugSession(run, { ownsRun: false })),
+      createDebugAdapterDescriptor: () => new vscode.DebugAdapterInlineImplementation(new NlmDebugSession(run, { ownsRun: false, referencedSource: false })),
     }),
   );
 }
