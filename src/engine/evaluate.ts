@@ -2,7 +2,8 @@
 // Evaluator owns its activation buffers for life, so evaluating every epoch allocates nothing.
 import { Split } from './data/dataset';
 import { Kernels } from './kernels';
-import { MlpModel, MlpParams, MlpShape } from './mlp';
+import { createModel } from './models';
+import { Model, ModelShape, Params } from './models/model';
 import { FloatArray } from './tensor';
 
 export interface EvalResult {
@@ -18,14 +19,14 @@ const CHUNK = 1000;
 const TINY = 1.1754943508222875e-38;
 
 export class Evaluator {
-  private readonly model: MlpModel;
+  private readonly model: Model;
 
   constructor(
-    readonly shape: MlpShape,
-    params: MlpParams,
+    readonly shape: ModelShape,
+    params: Params,
     kernels: Kernels,
   ) {
-    this.model = new MlpModel(shape, params, CHUNK, kernels);
+    this.model = createModel(shape, params, CHUNK, kernels);
   }
 
   /** Calls `visit(row, probabilities, offset)` for each example, after its chunk's forward pass. */

@@ -3,7 +3,7 @@
 import { Dataset, SplitName } from './data/dataset';
 import { EvalResult, Evaluator } from './evaluate';
 import { Kernels } from './kernels';
-import { MlpParams, MlpShape } from './mlp';
+import { ModelShape, Params } from './models/model';
 
 export interface EvaluationReport extends EvalResult {
   dataset: string;
@@ -14,8 +14,8 @@ export interface EvaluationReport extends EvalResult {
 }
 
 export function evaluationReport(
-  shape: MlpShape,
-  params: MlpParams,
+  shape: ModelShape,
+  params: Params,
   dataset: Dataset,
   split: SplitName,
   kernels: Kernels,

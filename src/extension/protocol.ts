@@ -4,6 +4,7 @@
 import type { TrainConfig } from '../engine/config';
 import type { EvalResult } from '../engine/evaluate';
 import type { HiddenStats, TensorStats } from '../engine/metrics';
+import type { AxisName, ParamRole } from '../engine/models/model';
 import type { PhaseDirection } from '../engine/phase';
 import type { EvaluationReport } from '../engine/report';
 import type { EpochRecord, StepRecord } from '../engine/trainer';
@@ -20,11 +21,29 @@ export interface RunInfo {
   /** Word class per vocabulary entry, when the dataset knows it (the demo corpus does). */
   wordClasses?: string[];
   phases: PhaseInfo[];
-  params: { name: string; shape: number[] }[];
-  /** Which axes of which tensor are indexed by words (W1 rows, W3 columns, …). */
+  /** The model's parameters as it declares them, in its order (gradients are d<name>). */
+  params: ParamInfo[];
+  /** Which axes of which tensor are indexed by words (the embedding's rows, output columns, …). */
   wordAxes: Record<string, number[]>;
+  /** The parameter whose rows are the words' vectors (the embedding map, neighbours), if any. */
+  embedding?: string;
+  /** The hidden activation whose saturation the dashboard shows, if any. */
+  hiddenTensor?: string;
   batchesPerEpoch: number;
   kernels: string;
+}
+
+export interface ParamInfo {
+  name: string;
+  shape: number[];
+  role: ParamRole;
+  /** A few words ("word embeddings") and one line for views, for it and its gradient. */
+  title: string;
+  description: string;
+  gradientDescription: string;
+  /** Each axis's name; rows in blocks of contextBlock, one per context word, when set. */
+  axes: AxisName[];
+  contextBlock?: number;
 }
 
 export interface PhaseInfo {
