@@ -13,7 +13,7 @@ import { standaloneSvg } from './export';
 import { Header } from './header';
 import { FrameResult, FrameScheduler } from './scheduler';
 import { applyMessage, DashboardState, TabId, toPersisted } from './state';
-import { HEATMAP_TENSORS } from './tensorLabels';
+import { heatmapTensors } from './tensorLabels';
 import { TensorFeed } from './tensorFeed';
 import { onThemeChange } from './theme';
 import { WeightsPanel } from './weightsPanel';
@@ -150,6 +150,7 @@ export class Dashboard {
     if (state.info) {
       this.map.setVocabulary(state.info.vocab, state.info.wordClasses);
       this.map.restore(state.layout, state.ui.word);
+      this.weights.setTensors(heatmapTensors(state.info), state.ui.tensor);
     }
 
     onThemeChange(() => this.invalidate('header', 'curves', 'norms', 'hidden', 'heatmap', 'map'));
@@ -165,11 +166,14 @@ export class Dashboard {
       this.tensors.clear();
       this.mapWeights = undefined;
       this.map.setVocabulary(msg.info.vocab, msg.info.wordClasses);
+      const tensors = heatmapTensors(msg.info);
+      if (!tensors.some((t) => t.name === this.state.ui.tensor)) this.state.ui.tensor = tensors[0]?.name ?? '';
+      this.weights.setTensors(tensors, this.state.ui.tensor);
       this.map.restore(this.state.layout, this.state.ui.word);
       this.invalidate('heatmap', 'map');
     }
     if (msg.type === 'tensor') this.receiveTensor(msg.data);
-    if (msg.type === 'showTensor' && HEATMAP_TENSORS.some((t) => t.name === msg.name)) {
+    if (msg.type === 'showTensor' && heatmapTensors(this.state.info).some((t) => t.name === msg.name)) {
       this.tabs.setAttribute('selected-index', String(TABS.findIndex((t) => t.id === 'weights')));
       this.selectTab('weights');
       this.weights.choose(msg.name);
@@ -207,7 +211,7 @@ export class Dashboard {
     this.tensors.set(data.name, { data, step });
     this.feed.received(data.name, this.position());
     if (data.name === this.state.ui.tensor) this.invalidate('heatmap');
-    if (data.name === 'W1') this.invalidate('map');
+    if (data.name === this.state.info?.embedding) this.invalidate('map');
   }
 
   private selectTab(tab: TabId): void {
@@ -250,7 +254,7 @@ export class Dashboard {
     if (info) {
       const running = runState === 'running';
       if (ui.tab === 'weights') this.feed.want(ui.tensor, this.position(), running ? HEATMAP_REFRESH_MS : 0);
-      if (ui.tab === 'embeddings') this.feed.want('W1', this.position(), running ? MAP_REFRESH_MS : 0);
+      if (ui.tab === 'embeddings' && info.embedding) this.feed.want(info.embedding, this.position(), running ? MAP_REFRESH_MS : 0);
     }
     const now = performance.now();
     if (this.unsaved && now - this.lastPersist >= (runState === 'running' ? RUNNING_PERSIST_MS : PERSIST_MS)) {
@@ -305,9 +309,10 @@ export class Dashboard {
     return moved || deferred ? 'later' : 'done';
   }
 
-  /** Hands the map the newest W1 it has not seen yet. */
+  /** Hands the map the newest embedding (W1 in the MLP) it has not seen yet. */
   private feedMap(): void {
-    const entry = this.tensors.get('W1');
+    const name = this.state.info?.embedding;
+    const entry = name === undefined ? undefined : this.tensors.get(name);
     if (!entry || entry.data === this.mapWeights || entry.data.shape.length !== 2) return;
     this.mapWeights = entry.data;
     this.map.setWeights(entry.data.values, entry.data.rows, entry.data.shape[1], entry.step);

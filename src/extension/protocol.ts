@@ -25,6 +25,8 @@ export interface RunInfo {
   params: ParamInfo[];
   /** Which axes of which tensor are indexed by words (the embedding's rows, output columns, …). */
   wordAxes: Record<string, number[]>;
+  /** Context words per example: what predict reads. */
+  context: number;
   /** The parameter whose rows are the words' vectors (the embedding map, neighbours), if any. */
   embedding?: string;
   /** The hidden activation whose saturation the dashboard shows, if any. */

@@ -198,6 +198,7 @@ export class SessionCore {
         ...(contextBlock !== undefined && { contextBlock }),
       })),
       wordAxes: t.model.wordAxes(),
+      context: t.shape.context,
       embedding: t.specs.find((p) => p.role === 'embedding')?.name,
       hiddenTensor: t.model.hidden?.tensor,
       batchesPerEpoch: t.batchesPerEpoch,
