@@ -132,6 +132,7 @@ export class Trainer {
     this.shuffleRng.shuffle(this.order);
     this.batchInputs = kernels.allocInt32(capacity * dataset.context);
     this.batchTargets = kernels.allocInt32(capacity);
+    // Without a fused iteration, whole iterations run the phases, on this thread.
     const fused = definition.fused;
     if (!fused) return;
     const data = (tensors: Params) => Object.fromEntries(this.specs.map(({ name }) => [name, tensors[name].data]));

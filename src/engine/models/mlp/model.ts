@@ -35,6 +35,7 @@ export class MlpModel implements Model {
   readonly grads: MlpParams;
   readonly phases: readonly Phase[];
   readonly hidden: Model['hidden'];
+  private readonly activationSpecs: readonly ActivationSpec[];
 
   /** The current batch: n examples, ids row-major n×context, targets n. */
   n = 0;
@@ -56,23 +57,13 @@ export class MlpModel implements Model {
     this.activation = activationByName(shape.activation);
     this.specs = paramSpecs(shape);
     this.hidden = { tensor: 'H', units: shape.hiddenUnits, activation: this.activation };
-    const { vocabSize: V, context: C, embeddingDim: D, hiddenUnits: P } = shape;
     this.grads = {} as MlpParams;
     for (const { name, shape } of this.specs) {
       this.grads[name as ParamName] = { name: `d${name}`, shape, data: store(dtype, kernels, sizeOf(shape)) };
     }
-    const buf = (n: number) => store(dtype, kernels, capacity * n);
-    this.buffers = {
-      E: buf(C * D),
-      Z1: buf(P),
-      H: buf(P),
-      Z2: buf(V),
-      P: buf(V),
-      dZ2: buf(V),
-      dH: buf(P),
-      dZ1: buf(P),
-      dE: buf(C * D),
-    };
+    this.activationSpecs = activationSpecs(shape);
+    const buffers = this.activationSpecs.map(({ name, width }) => [name, store(dtype, kernels, capacity * width)]);
+    this.buffers = Object.fromEntries(buffers) as ActivationBuffers;
     this.phases = this.buildPhases();
   }
 
@@ -83,7 +74,7 @@ export class MlpModel implements Model {
       axes[spec.name] = [...spec.wordAxes];
       axes[`d${spec.name}`] = [...spec.wordAxes];
     }
-    for (const a of activationSpecs(this.shape)) if (a.wordAxes.length > 0) axes[a.name] = [...a.wordAxes];
+    for (const a of this.activationSpecs) if (a.wordAxes.length > 0) axes[a.name] = [...a.wordAxes];
     return axes;
   }
 
@@ -100,7 +91,7 @@ export class MlpModel implements Model {
   /** Activations and their gradients for the current batch, shaped [n, …]. */
   activations(): Tensor[] {
     const n = this.n;
-    return activationSpecs(this.shape).map(({ name, width }) => ({
+    return this.activationSpecs.map(({ name, width }) => ({
       name,
       shape: [n, width],
       data: this.buffers[name as keyof ActivationBuffers].subarray(0, n * width),
