@@ -1,6 +1,6 @@
 // The dashboard: lays out the header and the three tabs, folds the extension's messages into the
 // state, keeps the shown tensors fresh, and redraws what changed at most ~10 times a second.
-import { FromDashboard, saysStopped, TensorData, ToDashboard } from '../src/extension/protocol';
+import { FromDashboard, RunInfo, saysStopped, TensorData, ToDashboard } from '../src/extension/protocol';
 import { CardExports, createCard, element } from './card';
 import { accuracyCaption, accuracyChartSpec } from './charts/accuracyChart';
 import { HiddenHistogram, histogramCaption } from './charts/histogram';
@@ -64,6 +64,9 @@ export class Dashboard {
   private readonly charts: ChartCard[] = [];
   private readonly histogram: HiddenHistogram;
   private readonly histogramCaption: HTMLElement;
+  /** Titles and captions that name the model's tensors, set when its run arrives. */
+  private readonly histogramTitle: HTMLElement;
+  private readonly mapCaption: HTMLElement;
   private readonly weights: WeightsPanel;
   private readonly tabs: HTMLElement;
   private readonly map: EmbeddingMap;
@@ -117,12 +120,13 @@ export class Dashboard {
     this.addChart(grid, 'Accuracy', 'accuracy', 'curves', accuracyChartSpec, accuracyCaption);
     this.addChart(grid, 'Gradient norms', 'gradient-norms', 'norms', gradNormChartSpec, (s) => normCaption(s.gradNames, s.grads));
     this.addChart(grid, 'Parameter norms', 'parameter-norms', 'norms', weightNormChartSpec, (s) => normCaption(s.paramNames, s.params));
-    const histogramCard = createCard(grid, 'Hidden activations H', 'hidden-histogram', {
+    const histogramCard = createCard(grid, 'Hidden activations', 'hidden-histogram', {
       svg: () => standaloneSvg(this.histogram.svg),
       csv: () => this.histogram.csv(),
     });
     this.histogram = new HiddenHistogram(histogramCard.body, () => this.invalidate('hidden'));
     this.histogramCaption = histogramCard.caption;
+    this.histogramTitle = histogramCard.root.querySelector('.card-title')!;
     this.addChart(grid, 'Hidden saturation', 'hidden-saturation', 'hidden', saturationChartSpec, saturationCaption);
 
     this.weights = new WeightsPanel(
@@ -137,7 +141,7 @@ export class Dashboard {
       csv: () => this.map.csv(),
     });
     mapCard.root.classList.add('card-tall');
-    mapCard.caption.textContent = 'Each word is a row of W1, placed by t-SNE so that words with similar embeddings sit together.';
+    this.mapCaption = mapCard.caption;
     mapCard.body.classList.add('map-body');
     this.map = new EmbeddingMap(
       mapCard.body,
@@ -148,6 +152,7 @@ export class Dashboard {
       () => this.invalidate('map'),
     );
     if (state.info) {
+      this.nameTensors(state.info);
       this.map.setVocabulary(state.info.vocab, state.info.wordClasses);
       this.map.restore(state.layout, state.ui.word);
       this.weights.setTensors(heatmapTensors(state.info), state.ui.tensor);
@@ -165,6 +170,7 @@ export class Dashboard {
       this.feed.reset();
       this.tensors.clear();
       this.mapWeights = undefined;
+      this.nameTensors(msg.info);
       this.map.setVocabulary(msg.info.vocab, msg.info.wordClasses);
       const tensors = heatmapTensors(msg.info);
       if (!tensors.some((t) => t.name === this.state.ui.tensor)) this.state.ui.tensor = tensors[0]?.name ?? '';
@@ -204,6 +210,13 @@ export class Dashboard {
     this.charts.push(entry);
     this.viewport.observe(card.root);
     this.cardOf.set(card.root, entry);
+  }
+
+  /** The hidden tensor and the embedding by the names the model gives them. */
+  private nameTensors(info: RunInfo): void {
+    this.histogramTitle.textContent = info.hiddenTensor ? `Hidden activations ${info.hiddenTensor}` : 'Hidden activations';
+    this.map.embeddingName = info.embedding ?? 'the embeddings';
+    this.mapCaption.textContent = `Each word is a row of ${this.map.embeddingName}, placed by t-SNE so that words with similar embeddings sit together.`;
   }
 
   private receiveTensor(data: TensorData): void {
