@@ -95,7 +95,7 @@ export interface ExceptionFilters {
   nan?: boolean;
   /** Fire when any gradient's L2 norm exceeds this. */
   explodingNorm?: number;
-  /** Fire when dW1's or dW2's L2 norm falls below this. */
+  /** Fire when the L2 norm of a gradient the model watches for vanishing (the MLP's dW1, dW2) falls below this. */
   vanishingNorm?: number;
   /** Fire when this fraction (0..1) of hidden units is saturated. */
   saturation?: number;
