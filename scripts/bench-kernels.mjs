@@ -69,7 +69,7 @@ const matmuls = [
   ['dE = dZ1·W2ᵀ', 'matmulNT', N, P, IN, (b) => [b.dZ1, b.W2, b.dE]],
 ];
 
-// The rest of a step, with the fused kernels of the split iteration (src/engine/splitStep.ts).
+// The rest of a step, with the fused kernels of the split iteration (src/engine/models/mlp/splitIteration.ts).
 const others = [
   ['E = W1[x]', (k, b) => k.gatherRows(b.W1, b.inputs, b.E, N, 3, 16, 0, 3)],
   ['H = σ(Z1 + b1)', (k, b) => k.biasActivation(b.Z1, b.b1, b.H, N, P, 'sigmoid')],

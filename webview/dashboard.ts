@@ -1,6 +1,6 @@
 // The dashboard: lays out the header and the three tabs, folds the extension's messages into the
 // state, keeps the shown tensors fresh, and redraws what changed at most ~10 times a second.
-import { FromDashboard, saysStopped, TensorData, ToDashboard } from '../src/extension/protocol';
+import { FromDashboard, RunInfo, saysStopped, TensorData, ToDashboard } from '../src/extension/protocol';
 import { CardExports, createCard, element } from './card';
 import { accuracyCaption, accuracyChartSpec } from './charts/accuracyChart';
 import { HiddenHistogram, histogramCaption } from './charts/histogram';
@@ -13,7 +13,7 @@ import { standaloneSvg } from './export';
 import { Header } from './header';
 import { FrameResult, FrameScheduler } from './scheduler';
 import { applyMessage, DashboardState, TabId, toPersisted } from './state';
-import { HEATMAP_TENSORS } from './tensorLabels';
+import { heatmapTensors } from './tensorLabels';
 import { TensorFeed } from './tensorFeed';
 import { onThemeChange } from './theme';
 import { WeightsPanel } from './weightsPanel';
@@ -64,6 +64,9 @@ export class Dashboard {
   private readonly charts: ChartCard[] = [];
   private readonly histogram: HiddenHistogram;
   private readonly histogramCaption: HTMLElement;
+  /** Titles and captions that name the model's tensors, set when its run arrives. */
+  private readonly histogramTitle: HTMLElement;
+  private readonly mapCaption: HTMLElement;
   private readonly weights: WeightsPanel;
   private readonly tabs: HTMLElement;
   private readonly map: EmbeddingMap;
@@ -117,12 +120,13 @@ export class Dashboard {
     this.addChart(grid, 'Accuracy', 'accuracy', 'curves', accuracyChartSpec, accuracyCaption);
     this.addChart(grid, 'Gradient norms', 'gradient-norms', 'norms', gradNormChartSpec, (s) => normCaption(s.gradNames, s.grads));
     this.addChart(grid, 'Parameter norms', 'parameter-norms', 'norms', weightNormChartSpec, (s) => normCaption(s.paramNames, s.params));
-    const histogramCard = createCard(grid, 'Hidden activations H', 'hidden-histogram', {
+    const histogramCard = createCard(grid, 'Hidden activations', 'hidden-histogram', {
       svg: () => standaloneSvg(this.histogram.svg),
       csv: () => this.histogram.csv(),
     });
     this.histogram = new HiddenHistogram(histogramCard.body, () => this.invalidate('hidden'));
     this.histogramCaption = histogramCard.caption;
+    this.histogramTitle = histogramCard.root.querySelector('.card-title')!;
     this.addChart(grid, 'Hidden saturation', 'hidden-saturation', 'hidden', saturationChartSpec, saturationCaption);
 
     this.weights = new WeightsPanel(
@@ -137,7 +141,7 @@ export class Dashboard {
       csv: () => this.map.csv(),
     });
     mapCard.root.classList.add('card-tall');
-    mapCard.caption.textContent = 'Each word is a row of W1, placed by t-SNE so that words with similar embeddings sit together.';
+    this.mapCaption = mapCard.caption;
     mapCard.body.classList.add('map-body');
     this.map = new EmbeddingMap(
       mapCard.body,
@@ -148,8 +152,10 @@ export class Dashboard {
       () => this.invalidate('map'),
     );
     if (state.info) {
+      this.nameTensors(state.info);
       this.map.setVocabulary(state.info.vocab, state.info.wordClasses);
       this.map.restore(state.layout, state.ui.word);
+      this.weights.setTensors(heatmapTensors(state.info), state.ui.tensor);
     }
 
     onThemeChange(() => this.invalidate('header', 'curves', 'norms', 'hidden', 'heatmap', 'map'));
@@ -164,12 +170,16 @@ export class Dashboard {
       this.feed.reset();
       this.tensors.clear();
       this.mapWeights = undefined;
+      this.nameTensors(msg.info);
       this.map.setVocabulary(msg.info.vocab, msg.info.wordClasses);
+      const tensors = heatmapTensors(msg.info);
+      if (!tensors.some((t) => t.name === this.state.ui.tensor)) this.state.ui.tensor = tensors[0]?.name ?? '';
+      this.weights.setTensors(tensors, this.state.ui.tensor);
       this.map.restore(this.state.layout, this.state.ui.word);
       this.invalidate('heatmap', 'map');
     }
     if (msg.type === 'tensor') this.receiveTensor(msg.data);
-    if (msg.type === 'showTensor' && HEATMAP_TENSORS.some((t) => t.name === msg.name)) {
+    if (msg.type === 'showTensor' && heatmapTensors(this.state.info).some((t) => t.name === msg.name)) {
       this.tabs.setAttribute('selected-index', String(TABS.findIndex((t) => t.id === 'weights')));
       this.selectTab('weights');
       this.weights.choose(msg.name);
@@ -202,12 +212,19 @@ export class Dashboard {
     this.cardOf.set(card.root, entry);
   }
 
+  /** The hidden tensor and the embedding by the names the model gives them. */
+  private nameTensors(info: RunInfo): void {
+    this.histogramTitle.textContent = info.hiddenTensor ? `Hidden activations ${info.hiddenTensor}` : 'Hidden activations';
+    this.map.embeddingName = info.embedding ?? 'the embeddings';
+    this.mapCaption.textContent = `Each word is a row of ${this.map.embeddingName}, placed by t-SNE so that words with similar embeddings sit together.`;
+  }
+
   private receiveTensor(data: TensorData): void {
     const step = this.state.cursor?.steps ?? 0;
     this.tensors.set(data.name, { data, step });
     this.feed.received(data.name, this.position());
     if (data.name === this.state.ui.tensor) this.invalidate('heatmap');
-    if (data.name === 'W1') this.invalidate('map');
+    if (data.name === this.state.info?.embedding) this.invalidate('map');
   }
 
   private selectTab(tab: TabId): void {
@@ -250,7 +267,7 @@ export class Dashboard {
     if (info) {
       const running = runState === 'running';
       if (ui.tab === 'weights') this.feed.want(ui.tensor, this.position(), running ? HEATMAP_REFRESH_MS : 0);
-      if (ui.tab === 'embeddings') this.feed.want('W1', this.position(), running ? MAP_REFRESH_MS : 0);
+      if (ui.tab === 'embeddings' && info.embedding) this.feed.want(info.embedding, this.position(), running ? MAP_REFRESH_MS : 0);
     }
     const now = performance.now();
     if (this.unsaved && now - this.lastPersist >= (runState === 'running' ? RUNNING_PERSIST_MS : PERSIST_MS)) {
@@ -305,9 +322,10 @@ export class Dashboard {
     return moved || deferred ? 'later' : 'done';
   }
 
-  /** Hands the map the newest W1 it has not seen yet. */
+  /** Hands the map the newest embedding (W1 in the MLP) it has not seen yet. */
   private feedMap(): void {
-    const entry = this.tensors.get('W1');
+    const name = this.state.info?.embedding;
+    const entry = name === undefined ? undefined : this.tensors.get(name);
     if (!entry || entry.data === this.mapWeights || entry.data.shape.length !== 2) return;
     this.mapWeights = entry.data;
     this.map.setWeights(entry.data.values, entry.data.rows, entry.data.shape[1], entry.step);

@@ -99,6 +99,9 @@ export class EmbeddingMap {
   }
 
   /** A new run: its vocabulary and classes; the layout starts over. */
+  /** The parameter whose rows are mapped, as the model names it (RunInfo.embedding). */
+  embeddingName = 'the embeddings';
+
   setVocabulary(words: string[], wordClasses: string[] | undefined): void {
     this.vocabularySize = words.length;
     this.words = words.slice(0, MAX_WORDS);
@@ -175,7 +178,7 @@ export class EmbeddingMap {
       this.links.replaceChildren();
       this.nodes.forEach((n) => n.remove());
       this.nodes = [];
-      select(this.svg).append('text').attr('class', 'empty').attr('x', width / 2).attr('y', height / 2).text('Waiting for the embeddings W1…');
+      select(this.svg).append('text').attr('class', 'empty').attr('x', width / 2).attr('y', height / 2).text(`Waiting for the embeddings ${this.embeddingName}…`);
       this.renderAside([]);
       return;
     }
@@ -306,8 +309,8 @@ export class EmbeddingMap {
     const n = this.words.length;
     const rows = n < this.vocabularySize ? `the first ${n} of the ${this.vocabularySize}` : `the ${n}`;
     return (
-      `t-SNE of ${rows} rows of W1 (cosine, perplexity ${Math.round(tsne.perplexity)}), iteration ${formatCount(tsne.iteration)}, ` +
-      `W1 of step ${formatCount(this.weightsStep)}. Distances between clusters mean little; neighbourhoods do. ` +
+      `t-SNE of ${rows} rows of ${this.embeddingName} (cosine, perplexity ${Math.round(tsne.perplexity)}), iteration ${formatCount(tsne.iteration)}, ` +
+      `${this.embeddingName} of step ${formatCount(this.weightsStep)}. Distances between clusters mean little; neighbourhoods do. ` +
       'Scroll to zoom, drag to pan, double-click to reset.'
     );
   }

@@ -86,7 +86,7 @@ export function emptyState(ui?: UiState): DashboardState {
     gradNames: [],
     grads: [],
     hiddenHistory: [],
-    ui: ui ?? { tab: 'curves', tensor: 'W1' },
+    ui: ui ?? { tab: 'curves', tensor: '' },
   };
 }
 

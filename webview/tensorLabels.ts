@@ -1,7 +1,8 @@
 // What the rows and columns of each weight matrix mean, so a heatmap cell can be named in the
-// model's terms: a word for W1's rows and W3's columns (RunInfo.wordAxes), a context position and
-// embedding dimension for W2's rows, a hidden unit otherwise.
-import type { RunInfo } from '../src/extension/protocol';
+// model's terms, from the parameters it declares (RunInfo.params): a word on an axis indexed by
+// words (RunInfo.wordAxes), a context position and embedding dimension for rows in blocks per context
+// word, the axis's own name otherwise.
+import type { ParamInfo, RunInfo } from '../src/extension/protocol';
 
 export interface HeatmapTensor {
   name: string;
@@ -9,14 +10,14 @@ export interface HeatmapTensor {
   description: string;
 }
 
-export const HEATMAP_TENSORS: readonly HeatmapTensor[] = [
-  { name: 'W1', label: 'W1 · word embeddings', description: 'Row i is the learned vector of word i.' },
-  { name: 'W2', label: 'W2 · embeddings → hidden', description: 'Rows: the 3 context words’ embedding dimensions; columns: hidden units.' },
-  { name: 'W3', label: 'W3 · hidden → output', description: 'Row per hidden unit; column j feeds the score of next word j.' },
-  { name: 'dW1', label: 'dW1 · gradient of W1', description: 'Last mini-batch only: rows of words absent from its contexts are zero.' },
-  { name: 'dW2', label: 'dW2 · gradient of W2', description: 'Last mini-batch’s ∂L/∂W2 = Eᵀ·dZ1.' },
-  { name: 'dW3', label: 'dW3 · gradient of W3', description: 'Last mini-batch’s ∂L/∂W3 = Hᵀ·dZ2.' },
-];
+/** The model's matrices, then their gradients: what the heatmap offers. */
+export function heatmapTensors(info: RunInfo | undefined): HeatmapTensor[] {
+  const matrices = (info?.params ?? []).filter((p) => p.shape.length === 2);
+  return [
+    ...matrices.map((p) => ({ name: p.name, label: `${p.name} · ${p.title}`, description: p.description })),
+    ...matrices.map((p) => ({ name: `d${p.name}`, label: `d${p.name} · gradient of ${p.name}`, description: p.gradientDescription })),
+  ];
+}
 
 export interface AxisLabels {
   title: string;
@@ -46,27 +47,29 @@ export function tensorAxes(name: string, shape: number[], info: RunInfo | undefi
     blocks: [],
   });
   const indexed = (title: string, unit: string): AxisLabels => ({ title, label: (i) => `${unit} ${i}`, tick: String, words: false, blocks: [] });
-  const D = info?.config.embeddingDim ?? 0;
-  switch (base) {
-    case 'W1':
-      return { rows: wordAxes.includes(0) ? words('word') : indexed('row', 'row'), columns: indexed('embedding dimension', 'dimension') };
-    case 'W2':
-      return { rows: contextRows(D, shape[0] ?? 0), columns: indexed('hidden unit', 'hidden unit') };
-    case 'W3':
-      return { rows: indexed('hidden unit', 'hidden unit'), columns: wordAxes.includes(1) ? words('next word') : indexed('column', 'column') };
-    default:
-      return {
-        rows: wordAxes.includes(0) ? words('word') : indexed('row', 'row'),
-        columns: wordAxes.includes(1) ? words('word') : indexed('column', 'column'),
-      };
+  const param: ParamInfo | undefined = info?.params.find((p) => p.name === name) ?? info?.params.find((p) => `d${p.name}` === name);
+  if (param && param.axes.length === 2) {
+    const [rows, columns] = param.axes;
+    return {
+      rows: wordAxes.includes(0)
+        ? words(rows.title)
+        : param.contextBlock
+          ? contextRows(param.contextBlock, shape[0] ?? 0, rows.title)
+          : indexed(rows.title, rows.unit),
+      columns: wordAxes.includes(1) ? words(columns.title) : indexed(columns.title, columns.unit),
+    };
   }
+  return {
+    rows: wordAxes.includes(0) ? words('word') : indexed('row', 'row'),
+    columns: wordAxes.includes(1) ? words('word') : indexed('column', 'column'),
+  };
 }
 
-/** W2's rows: context word k's embedding occupies rows kD … kD + D − 1. */
-function contextRows(D: number, rows: number): AxisLabels {
+/** Rows in blocks of D, one per context word: context word k's occupy rows kD … kD + D − 1. */
+function contextRows(D: number, rows: number, title: string): AxisLabels {
   const context = D > 0 ? Math.round(rows / D) : 0;
   return {
-    title: 'context word · embedding dimension',
+    title,
     label: (i) => (D > 0 ? `context word ${Math.floor(i / D) + 1}, dimension ${i % D} (row ${i})` : `row ${i}`),
     tick: String,
     words: false,

@@ -1,17 +1,18 @@
-// The "Weights & gradients" tab: a dropdown of the tensors, what the chosen one means, its
-// statistics, and its heatmap.
+// The "Weights & gradients" tab: a dropdown of the model's matrices and their gradients, what the
+// chosen one means, its statistics, and its heatmap.
 import { describeNotComputed } from '../src/engine/iterationProgress';
 import type { RunInfo, TensorData } from '../src/extension/protocol';
 import { createCard, element } from './card';
 import { formatCount, formatValue } from './charts/format';
 import { Heatmap } from './heatmap';
-import { HEATMAP_TENSORS } from './tensorLabels';
+import { HeatmapTensor } from './tensorLabels';
 
 export class WeightsPanel {
   private readonly heatmap: Heatmap;
   private readonly caption: HTMLElement;
   private readonly select: HTMLElement & { value: string };
   private readonly description: HTMLElement;
+  private tensors: readonly HeatmapTensor[] = [];
 
   constructor(parent: HTMLElement, selected: string, onSelect: (name: string) => void, onResize: () => void) {
     const card = createCard(parent, 'Weights & gradients', 'heatmap', {
@@ -23,20 +24,28 @@ export class WeightsPanel {
     const toolbar = element('div', 'toolbar');
     this.select = document.createElement('vscode-single-select');
     this.select.setAttribute('aria-label', 'Tensor');
-    for (const t of HEATMAP_TENSORS) {
-      const option = document.createElement('vscode-option');
-      option.setAttribute('value', t.name);
-      option.textContent = t.label;
-      this.select.appendChild(option);
-    }
     this.select.value = selected;
     this.select.addEventListener('change', () => {
-      if (HEATMAP_TENSORS.some((t) => t.name === this.select.value)) onSelect(this.select.value);
+      if (this.tensors.some((t) => t.name === this.select.value)) onSelect(this.select.value);
     });
     this.description = element('span', 'toolbar-text');
     toolbar.append(this.select, this.description);
     card.body.before(toolbar);
     this.heatmap = new Heatmap(card.body, onResize);
+  }
+
+  /** The tensors a loaded model offers, `selected` chosen. */
+  setTensors(tensors: readonly HeatmapTensor[], selected: string): void {
+    this.tensors = tensors;
+    this.select.replaceChildren(
+      ...tensors.map((t) => {
+        const option = document.createElement('vscode-option');
+        option.setAttribute('value', t.name);
+        option.textContent = t.label;
+        return option;
+      }),
+    );
+    this.select.value = selected;
   }
 
   /** Shows `name` in the dropdown (when chosen from outside the panel). */
@@ -46,7 +55,7 @@ export class WeightsPanel {
 
   /** Draws `name`'s latest copy, taken at training step `step`, if there is one yet. */
   render(name: string, tensor: { data: TensorData; step: number } | undefined, info: RunInfo | undefined): void {
-    this.description.textContent = HEATMAP_TENSORS.find((t) => t.name === name)?.description ?? '';
+    this.description.textContent = this.tensors.find((t) => t.name === name)?.description ?? '';
     this.heatmap.render(tensor?.data, info);
     if (!tensor) {
       this.caption.textContent = '';

@@ -10,8 +10,7 @@ import { describeDivergence, DivergenceWatch } from '../engine/divergence';
 import { Evaluator } from '../engine/evaluate';
 import { gradientCheck } from '../engine/gradcheck';
 import { Predictor } from '../engine/inference';
-import { MlpShape } from '../engine/mlp';
-import { loadModel, saveModel, SavedModel, checkVocabMatches } from '../engine/modelfile/modelFile';
+import { loadModel, modelMeta, saveModel, SavedModel, savedShape, checkVocabMatches } from '../engine/modelfile/modelFile';
 import { exportNpz } from '../engine/modelfile/npz';
 import { Trainer, EpochRecord, Progress } from '../engine/trainer';
 import { ProgressBar } from './progressBar';
@@ -215,27 +214,15 @@ function report(e: EpochRecord, diverged: boolean, json: boolean): void {
 
 function savedModel(t: Trainer, dataPath: string): SavedModel {
   return {
-    meta: {
-      vocab: [...t.dataset.vocab],
-      activation: t.shape.activation,
-      context: t.shape.context,
-      embeddingDim: t.shape.embeddingDim,
-      hiddenUnits: t.shape.hiddenUnits,
-      init: t.config.init,
-      provenance: { dataset: dataPath, epochs: t.epoch, seed: t.config.seed, optimizer: t.config.optimizer, lr: t.config.lr, batchSize: t.config.batchSize },
-      format: 'nlm-lab/1',
-    },
+    meta: modelMeta(t.shape, t.dataset.vocab, t.config.init, {
+      dataset: dataPath,
+      epochs: t.epoch,
+      seed: t.config.seed,
+      optimizer: t.config.optimizer,
+      lr: t.config.lr,
+      batchSize: t.config.batchSize,
+    }),
     params: t.params,
-  };
-}
-
-function modelShape(m: SavedModel): MlpShape {
-  return {
-    vocabSize: m.meta.vocab.length,
-    context: m.meta.context,
-    embeddingDim: m.meta.embeddingDim,
-    hiddenUnits: m.meta.hiddenUnits,
-    activation: resolveConfig({ activation: m.meta.activation }).activation,
   };
 }
 
@@ -252,14 +239,14 @@ function evaluate(argv: string[]): void {
   if (!SPLITS.includes(split)) throw new UsageError(`--split must be one of ${SPLITS.join(', ')}`);
   const dataset = loadDataset(values.data, corpusOptions(values));
   checkVocabMatches(model.meta.vocab, dataset.vocab, values.model!, values.data);
-  const r = new Evaluator(modelShape(model), model.params, pickKernels()).evaluate(dataset[split]);
+  const r = new Evaluator(savedShape(model.meta, values.model), model.params, pickKernels()).evaluate(dataset[split]);
   if (values.json) console.log(JSON.stringify({ n: r.n, ce: r.ce, acc: r.acc, top5: r.top5, perplexity: r.perplexity }));
   else console.log(`${dataset.name} ${split}: n=${r.n} CE ${r.ce.toFixed(4)} acc ${r.acc.toFixed(4)} top-5 ${r.top5.toFixed(4)} perplexity ${r.perplexity.toFixed(2)}`);
 }
 
 function predictor(file: string | undefined): Predictor {
   const model = requireModel(file);
-  return new Predictor(modelShape(model), model.params, model.meta.vocab, pickKernels());
+  return new Predictor(savedShape(model.meta, file), model.params, model.meta.vocab, pickKernels());
 }
 
 function count(value: string | undefined, name: string, fallback: number): number {

@@ -2,7 +2,8 @@
 // Evaluator owns its activation buffers for life, so evaluating every epoch allocates nothing.
 import { Split } from './data/dataset';
 import { Kernels } from './kernels';
-import { MlpModel, MlpParams, MlpShape } from './mlp';
+import { createModel } from './models';
+import { Model, ModelShape, Params } from './models/model';
 import { logitCrossEntropy, targetRank } from './scoring';
 import { FloatArray } from './tensor';
 
@@ -18,14 +19,14 @@ export interface EvalResult {
 const CHUNK = 1000;
 
 export class Evaluator {
-  private readonly model: MlpModel;
+  private readonly model: Model;
 
   constructor(
-    readonly shape: MlpShape,
-    params: MlpParams,
+    readonly shape: ModelShape,
+    params: Params,
     kernels: Kernels,
   ) {
-    this.model = new MlpModel(shape, params, CHUNK, kernels);
+    this.model = createModel(shape, params, CHUNK, kernels);
   }
 
   /** Calls `visit(row, probabilities, logits, offset)` for each example, after its chunk's forward pass. */
@@ -34,9 +35,8 @@ export class Evaluator {
     const V = this.shape.vocabSize;
     for (let start = 0; start < split.n; start += CHUNK) {
       const n = Math.min(CHUNK, split.n - start);
-      const p = this.model.predict(split.inputs.subarray(start * C, (start + n) * C), n);
-      const z = this.model.buffers.Z2;
-      for (let r = 0; r < n; r++) visit(start + r, p, z, r * V);
+      const { probabilities, logits } = this.model.predict(split.inputs.subarray(start * C, (start + n) * C), n);
+      for (let r = 0; r < n; r++) visit(start + r, probabilities, logits, r * V);
     }
   }
 

@@ -1,16 +1,19 @@
-// Central finite differences in float64 against the backward phases, for every parameter.
+// Central finite differences in float64 against the backward phases of a model, for every parameter.
 import { ActivationName } from './activations';
 import { jsKernels } from './kernels';
-import { initParams, MlpModel, MlpShape, PARAM_NAMES, ParamName } from './mlp';
+import { modelDefinition } from './models';
+import { initParams } from './models/init';
 import { Rng } from './rng';
 
 export interface GradCheckResult {
   /** Per parameter: ‖analytic − numeric‖ / (‖analytic‖ + ‖numeric‖) and the worst single entry. */
-  params: Record<ParamName, { relError: number; maxRelError: number; checked: number }>;
+  params: Record<string, { relError: number; maxRelError: number; checked: number }>;
   maxRelError: number;
 }
 
 export interface GradCheckOptions {
+  /** The model's kind (models/index.ts); the MLP by default. */
+  kind?: string;
   activation?: ActivationName;
   seed?: number;
   batch?: number;
@@ -18,17 +21,23 @@ export interface GradCheckOptions {
 }
 
 export function gradientCheck(opts: GradCheckOptions = {}): GradCheckResult {
-  const shape: MlpShape = { vocabSize: 11, context: 3, embeddingDim: 4, hiddenUnits: 6, activation: opts.activation ?? 'sigmoid' };
+  const definition = modelDefinition(opts.kind ?? 'mlp');
+  const shape = definition.gradcheckShape({ activation: opts.activation });
+  const specs = definition.paramSpecs(shape);
   const n = opts.batch ?? 5;
   const eps = opts.epsilon ?? 1e-5;
   const rng = new Rng(opts.seed ?? 7);
   // A larger init than training uses, so every gradient is well above the finite-difference noise.
-  const params = initParams(shape, { init: 'normal', initStd: 0.5, seed: opts.seed ?? 7 }, 'f64', jsKernels);
-  for (const b of [params.b1, params.b2]) for (let i = 0; i < b.data.length; i++) b.data[i] = rng.normal() * 0.3;
-  const model = new MlpModel(shape, params, n, jsKernels, 'f64');
+  const params = initParams(specs, { init: 'normal', initStd: 0.5, seed: opts.seed ?? 7 }, 'f64', jsKernels);
+  for (const spec of specs) {
+    if (spec.role !== 'bias') continue;
+    const b = params[spec.name];
+    for (let i = 0; i < b.data.length; i++) b.data[i] = rng.normal() * 0.3;
+  }
+  const model = definition.create(shape, params, n, jsKernels, 'f64');
   const inputs = Int32Array.from({ length: n * shape.context }, () => rng.int(shape.vocabSize));
   const targets = Int32Array.from({ length: n }, () => rng.int(shape.vocabSize));
-  // Repeat a word inside one context so the scatter-add into W1 is checked for collisions.
+  // Repeat a word inside one context so the scatter-add into the embedding is checked for collisions.
   inputs[1] = inputs[0];
 
   const run = (backward: boolean): number => {
@@ -42,7 +51,7 @@ export function gradientCheck(opts: GradCheckOptions = {}): GradCheckResult {
 
   run(true);
   const result = { params: {}, maxRelError: 0 } as GradCheckResult;
-  for (const name of PARAM_NAMES) {
+  for (const { name } of specs) {
     const w = params[name].data;
     const analytic = Float64Array.from(model.grads[name].data);
     const numeric = new Float64Array(w.length);
@@ -65,7 +74,7 @@ export function gradientCheck(opts: GradCheckOptions = {}): GradCheckResult {
       na += analytic[i] * analytic[i];
       nn += numeric[i] * numeric[i];
       const scale = Math.abs(analytic[i]) + Math.abs(numeric[i]);
-      // Entries that are exactly zero in both (W1 rows no example uses) have nothing to compare.
+      // Entries that are exactly zero in both (embedding rows no example uses) have nothing to compare.
       if (scale > 1e-12) worst = Math.max(worst, Math.abs(d) / scale);
     }
     const rel = Math.sqrt(diff) / (Math.sqrt(na) + Math.sqrt(nn) || 1);

@@ -1,6 +1,6 @@
 // The second thread of a two-thread trainer: a worker_threads Worker (shardWorker.ts) with its own
 // instance of the WASM kernels on the trainer's shared memory. In each split iteration
-// (splitStep.ts) both threads claim the tasks of part 1 one at a time until none is left, wait
+// (a model's FusedIteration, models/model.ts) both threads claim the tasks of part 1 one at a time until none is left, wait
 // until all have finished, then do the same with part 2; so a helper that is late (asleep, or not
 // scheduled on a busy machine) leaves its share to the trainer's thread instead of being waited
 // for. Who runs a task does not change its numbers. Per iteration nothing is posted: the trainer
@@ -8,7 +8,8 @@
 import { Worker } from 'node:worker_threads';
 import { findBuilt } from './builtFiles';
 import { SharedKernelMemory } from './kernels';
-import { IterationSpec, ROW_TASKS, RowsResult, SplitIteration, sumRowBlocks, TensorLayout } from './splitStep';
+import { ROW_TASKS, sumRowBlocks, TensorLayout } from './fusedIteration';
+import { FusedIteration, FusedSpec, RowsResult } from './models/model';
 import {
   CORRECT,
   GO,
@@ -31,7 +32,7 @@ import {
 /** What shardWorker.ts receives as workerData. */
 export interface ShardWorkerData {
   readonly shared: SharedKernelMemory;
-  readonly spec: IterationSpec;
+  readonly spec: FusedSpec;
   readonly layout: TensorLayout;
   readonly sync: SharedArrayBuffer;
 }
@@ -51,7 +52,7 @@ export function locateShardWorker(): string | undefined {
 
 /** Claims and runs row tasks of `iteration` until none is left, each block's results left in its
  *  slots; returns how many it ran. */
-export function runRowTasks(sync: SyncBlock, split: SplitIteration, iteration: number, n: number): number {
+export function runRowTasks(sync: SyncBlock, split: FusedIteration, iteration: number, n: number): number {
   let ran = 0;
   for (let task = sync.claim(ROW_NEXT, iteration, ROW_TASKS); task >= 0; task = sync.claim(ROW_NEXT, iteration, ROW_TASKS), ran++) {
     split.forwardBackward(task, n);
@@ -63,7 +64,7 @@ export function runRowTasks(sync: SyncBlock, split: SplitIteration, iteration: n
 }
 
 /** Claims and runs gradient tasks of `iteration` until none is left; returns how many it ran. */
-export function runGradientTasks(sync: SyncBlock, split: SplitIteration, iteration: number, n: number, lr: number, t: number): number {
+export function runGradientTasks(sync: SyncBlock, split: FusedIteration, iteration: number, n: number, lr: number, t: number): number {
   const count = split.gradientTaskCount;
   let ran = 0;
   for (let task = sync.claim(GRADIENT_NEXT, iteration, count); task >= 0; task = sync.claim(GRADIENT_NEXT, iteration, count), ran++) {
@@ -115,7 +116,7 @@ export class HelperThread {
   }
 
   /** One whole iteration of `split` on both threads; returns the batch's loss sum and hits. */
-  run(split: SplitIteration, n: number, lr: number, t: number): RowsResult {
+  run(split: FusedIteration, n: number, lr: number, t: number): RowsResult {
     if (this.closed) throw new Error('the helper training thread was closed');
     if (!this.started) {
       this.wait(STATUS, READY, 'start');

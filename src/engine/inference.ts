@@ -1,7 +1,8 @@
 // Using a trained model: next-word predictions, generated sentences, embedding neighbours.
 import { InputError } from './errors';
 import { jsKernels, Kernels } from './kernels';
-import { MlpModel, MlpParams, MlpShape } from './mlp';
+import { createModel, modelDefinition } from './models';
+import { Model, ModelShape, Params } from './models/model';
 import { Rng } from './rng';
 
 export interface WordScore {
@@ -11,16 +12,19 @@ export interface WordScore {
 }
 
 export class Predictor {
-  private readonly model: MlpModel;
+  private readonly model: Model;
   private readonly ids: Map<string, number>;
+  /** The parameter whose rows are the words' vectors, if the model has one. */
+  private readonly embedding: string | undefined;
 
   constructor(
-    readonly shape: MlpShape,
-    readonly params: MlpParams,
+    readonly shape: ModelShape,
+    readonly params: Params,
     readonly vocab: readonly string[],
     kernels: Kernels = jsKernels,
   ) {
-    this.model = new MlpModel(shape, params, 1, kernels);
+    this.model = createModel(shape, params, 1, kernels);
+    this.embedding = modelDefinition(shape.kind).paramSpecs(shape).find((p) => p.role === 'embedding')?.name;
     this.ids = new Map(vocab.map((w, i) => [w, i]));
   }
 
@@ -40,7 +44,7 @@ export class Predictor {
 
   /** Probabilities of every word following the context. */
   distribution(ids: Int32Array): Float64Array {
-    return Float64Array.from(this.model.predict(ids, 1));
+    return Float64Array.from(this.model.predict(ids, 1).probabilities);
   }
 
   topK(text: string, k = 10): WordScore[] {
@@ -62,11 +66,12 @@ export class Predictor {
     return out;
   }
 
-  /** Words whose W1 rows are most similar (cosine) to the given word's. */
+  /** Words whose embedding rows are most similar (cosine) to the given word's. */
   nearest(word: string, k = 10): WordScore[] {
+    if (!this.embedding) throw new Error(`a ${this.shape.kind} model has no word embeddings`);
     const id = this.wordId(word);
-    const D = this.shape.embeddingDim;
-    const w1 = this.params.W1.data;
+    const { shape, data: w1 } = this.params[this.embedding];
+    const D = shape[1];
     const norm = (i: number) => Math.sqrt(dot(w1, i * D, i * D, D)) || 1;
     const base = norm(id);
     const scores = new Float64Array(this.vocab.length);

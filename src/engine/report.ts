@@ -3,7 +3,7 @@
 import { Dataset, SplitName } from './data/dataset';
 import { EvalResult, Evaluator } from './evaluate';
 import { Kernels } from './kernels';
-import { MlpParams, MlpShape } from './mlp';
+import { ModelShape, Params } from './models/model';
 import { bestGuess, targetRank } from './scoring';
 
 export interface EvaluationReport extends EvalResult {
@@ -15,8 +15,8 @@ export interface EvaluationReport extends EvalResult {
 }
 
 export function evaluationReport(
-  shape: MlpShape,
-  params: MlpParams,
+  shape: ModelShape,
+  params: Params,
   dataset: Dataset,
   split: SplitName,
   kernels: Kernels,

@@ -1,10 +1,11 @@
-// Entry of the helper thread (helperThread.ts): in every split iteration (splitStep.ts) claims
+// Entry of the helper thread (helperThread.ts): in every fused iteration (models/model.ts) claims
 // tasks of part 1, then of part 2, beside the trainer's thread, and runs them on the trainer's
 // shared WASM memory, until told to stop. Any error ends the thread after writing it into the sync
 // block, where the trainer's thread raises it.
 import { workerData } from 'node:worker_threads';
 import { runGradientTasks, runRowTasks, ShardWorkerData } from './helperThread';
-import { ROW_TASKS, SplitIteration, tensorsAt } from './splitStep';
+import { ROW_TASKS, tensorsAt } from './fusedIteration';
+import { modelDefinition } from './models';
 import { GO, HELPER_TASKS, LR, READY, ROW_DONE, ROWS, STATUS, STEP, STOP, SyncBlock } from './syncBlock';
 import { attachWasmKernels } from './wasmKernels';
 
@@ -18,7 +19,12 @@ const FOREVER = Infinity;
 function serve({ shared, spec, layout, sync: buffer }: ShardWorkerData): void {
   const sync = new SyncBlock(buffer);
   try {
-    const split = new SplitIteration(attachWasmKernels(shared), spec, tensorsAt(layout, shared.memory.buffer));
+    // The model's own fused iteration, rebuilt from its kind over the same arrays.
+    const definition = modelDefinition(spec.shape.kind);
+    const fused = definition.fused;
+    if (!fused) throw new Error(`the ${spec.shape.kind} model has no fused iteration`);
+    const names = { params: definition.paramSpecs(spec.shape).map((p) => p.name), buffers: fused.bufferNames };
+    const split = fused.create(attachWasmKernels(shared), spec, tensorsAt(layout, names, shared.memory.buffer));
     sync.signal(STATUS, READY);
     let ran = 0;
     for (let seen = 0; ; ) {

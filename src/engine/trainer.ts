@@ -1,18 +1,20 @@
-// Drives training as a program with a cursor: epoch › batch › phase › sub-step. `stepSub` and
-// `stepPhase` run the phases' sub-steps; `step` (one iteration) and `runEpoch` run a whole iteration
-// as the split iteration of splitStep.ts, on one thread or two (config.threads), which gives the
-// numbers of the sub-steps to the bit — so stepping one phase at a time matches a full step.
+// Drives training of any model (models/) as a program with a cursor: epoch › batch › phase ›
+// sub-step. `stepSub` and `stepPhase` run the phases' sub-steps; `step` (one iteration) and
+// `runEpoch` run a whole iteration as the model's fused iteration, on one thread or two
+// (config.threads), which gives the numbers of the sub-steps to the bit — so stepping one phase at
+// a time matches a full step. A model without a fused iteration runs its phases.
 import { TrainConfig } from './config';
 import { Dataset } from './data/dataset';
 import { EvalResult, Evaluator } from './evaluate';
+import { layoutIn } from './fusedIteration';
 import { HelperThread, locateShardWorker } from './helperThread';
 import { jsKernels, Kernels } from './kernels';
-import { initParams, MlpModel, MlpParams, MlpShape, PARAM_NAMES, ParamName } from './mlp';
+import { modelDefinition } from './models';
+import { initParams } from './models/init';
+import { FusedIteration, FusedSpec, IterationTensors, Model, ModelDefinition, ModelShape, Params, ParamSpec, RowsResult } from './models/model';
 import { Optimizer } from './optimizers';
 import { Phase, SubStep } from './phase';
 import { Rng } from './rng';
-import { IterationSpec, IterationTensors, layoutIn, RowsResult, SplitIteration } from './splitStep';
-import { FloatArray } from './tensor';
 import { ThreadChooser } from './threadChooser';
 
 export interface StepRecord {
@@ -50,9 +52,11 @@ export interface Progress {
 const SHUFFLE_SALT = 0x9e3779b9;
 
 export class Trainer {
-  readonly shape: MlpShape;
-  readonly params: MlpParams;
-  readonly model: MlpModel;
+  /** The model's architecture (its kind included). */
+  readonly shape: ModelShape;
+  readonly specs: readonly ParamSpec[];
+  readonly params: Params;
+  readonly model: Model;
   readonly optimizer: Optimizer;
   readonly phases: readonly Phase[];
   readonly batchesPerEpoch: number;
@@ -68,8 +72,9 @@ export class Trainer {
   /** True once the configured epochs ran or early stopping fired. */
   finished = false;
   stoppedEarly = false;
-  /** Threads whole iterations may run on: config.threads when the kernels and the helper thread's
-   *  script allow it, else 1 (the JS kernels, arrays outside shared memory, no dist/shardWorker.js).
+  /** Threads whole iterations may run on: config.threads when the model, the kernels and the
+   *  helper thread's script allow it, else 1 (no fused iteration, the JS kernels, arrays outside
+   *  shared memory, no dist/shardWorker.js).
    *  With 2, a ThreadChooser still runs an iteration on one thread when that is faster. */
   threads: 1 | 2 = 1;
 
@@ -78,7 +83,8 @@ export class Trainer {
   private readonly shuffleRng: Rng;
   private readonly batchInputs: Int32Array;
   private readonly batchTargets: Int32Array;
-  private readonly split: SplitIteration;
+  /** The model's fused iteration, if it has one; else whole iterations run the phases. */
+  private readonly fused: FusedIteration | undefined;
   /** Started at the first whole iteration on two threads; ended when training finishes. */
   private helper: HelperThread | undefined;
   private readonly startHelper: (() => HelperThread) | undefined;
@@ -94,23 +100,19 @@ export class Trainer {
     readonly dataset: Dataset,
     readonly config: TrainConfig,
     readonly kernels: Kernels = jsKernels,
-    initial?: MlpParams,
+    initial?: Params,
+    readonly definition: ModelDefinition = modelDefinition('mlp'),
   ) {
     if (dataset.train.n === 0) throw new Error(`${dataset.source}: the training split is empty`);
-    this.shape = {
-      vocabSize: dataset.vocab.length,
-      context: dataset.context,
-      embeddingDim: config.embeddingDim,
-      hiddenUnits: config.hiddenUnits,
-      activation: config.activation,
-    };
-    this.params = initial ?? initParams(this.shape, config, 'f32', kernels);
+    this.shape = definition.shapeFor(config, { vocabSize: dataset.vocab.length, context: dataset.context });
+    this.specs = definition.paramSpecs(this.shape);
+    this.params = initial ?? initParams(this.specs, config, 'f32', kernels);
     const capacity = Math.min(config.batchSize, dataset.train.n);
-    this.model = new MlpModel(this.shape, this.params, capacity, kernels);
+    this.model = definition.create(this.shape, this.params, capacity, kernels);
     this.evaluator = new Evaluator(this.shape, this.params, kernels);
     this.optimizer = new Optimizer(
       config,
-      PARAM_NAMES.map((name) => ({ param: this.params[name], grad: this.model.grads[name], decay: name.startsWith('W') })),
+      this.specs.map(({ name, decay }) => ({ param: this.params[name], grad: this.model.grads[name], decay })),
       kernels,
     );
     this.phases = [
@@ -119,8 +121,8 @@ export class Trainer {
         name: 'update',
         direction: 'update',
         math: this.optimizer.math,
-        reads: PARAM_NAMES.map((n) => `d${n}`),
-        writes: [...PARAM_NAMES],
+        reads: this.specs.map((p) => `d${p.name}`),
+        writes: this.specs.map((p) => p.name),
         subSteps: this.optimizer.subSteps(),
       },
     ];
@@ -130,7 +132,10 @@ export class Trainer {
     this.shuffleRng.shuffle(this.order);
     this.batchInputs = kernels.allocInt32(capacity * dataset.context);
     this.batchTargets = kernels.allocInt32(capacity);
-    const data = (tensors: MlpParams) => Object.fromEntries(PARAM_NAMES.map((name) => [name, tensors[name].data])) as Record<ParamName, FloatArray>;
+    // Without a fused iteration, whole iterations run the phases, on this thread.
+    const fused = definition.fused;
+    if (!fused) return;
+    const data = (tensors: Params) => Object.fromEntries(this.specs.map(({ name }) => [name, tensors[name].data]));
     const tensors: IterationTensors = {
       params: data(this.params),
       grads: data(this.model.grads),
@@ -140,10 +145,11 @@ export class Trainer {
       inputs: this.batchInputs,
       targets: this.batchTargets,
     };
-    const spec: IterationSpec = { shape: this.shape, update: config };
-    this.split = new SplitIteration(kernels, spec, tensors);
+    const spec: FusedSpec = { shape: this.shape, update: config };
+    this.fused = fused.create(kernels, spec, tensors);
     const shared = kernels.shared;
-    const layout = shared && layoutIn(tensors, shared.memory.buffer);
+    const names = { params: this.specs.map((p) => p.name), buffers: fused.bufferNames };
+    const layout = shared && layoutIn(tensors, names, shared.memory.buffer);
     const script = locateShardWorker();
     if (config.threads === 2 && shared && layout && script) {
       this.startHelper = () => new HelperThread(script, { shared, spec, layout });
@@ -186,9 +192,9 @@ export class Trainer {
     return p;
   }
 
-  /** Runs the rest of the current iteration (one mini-batch); a whole one as the split iteration. */
+  /** Runs the rest of the current iteration (one mini-batch); a whole one as the fused iteration. */
   step(): Progress {
-    if (this.atIterationStart) return this.runIteration();
+    if (this.atIterationStart && this.fused) return this.runIteration(this.fused);
     let p = this.stepSub();
     while (!p.iteration) p = this.stepSub();
     return p;
@@ -223,8 +229,8 @@ export class Trainer {
     this.threads = 1;
   }
 
-  /** One whole iteration, every phase of it, as splitStep.ts's parts. */
-  private runIteration(): Progress {
+  /** One whole iteration, every phase of it, as the fused iteration's parts. */
+  private runIteration(fused: FusedIteration): Progress {
     if (this.finished) throw new Error('training has finished');
     this.loadBatch();
     const t0 = performance.now();
@@ -237,7 +243,7 @@ export class Trainer {
       // The helper starts (tens of ms) while the first iterations run on this thread alone, and
       // those are no time for the chooser to compare.
       const twoThreads = wanted === 2 && (this.helper ??= this.startHelper!()).ready;
-      result = twoThreads ? this.helper!.run(this.split, n, lr, t) : this.split.runAll(n, lr, t);
+      result = twoThreads ? this.helper!.run(fused, n, lr, t) : fused.runAll(n, lr, t);
       if (this.threads === 2 && twoThreads === (wanted === 2)) this.chooser.record(performance.now() - t0);
     } catch (e) {
       this.close();

@@ -5,6 +5,7 @@ import type { TrainConfig } from '../engine/config';
 import type { Divergence } from '../engine/divergence';
 import type { EvalResult } from '../engine/evaluate';
 import type { HiddenStats, TensorStats } from '../engine/metrics';
+import type { AxisName, ParamRole } from '../engine/models/model';
 import type { PhaseDirection } from '../engine/phase';
 import type { NotComputed } from '../engine/iterationProgress';
 import type { EvaluationReport } from '../engine/report';
@@ -22,11 +23,31 @@ export interface RunInfo {
   /** Word class per vocabulary entry, when the dataset knows it (the demo corpus does). */
   wordClasses?: string[];
   phases: PhaseInfo[];
-  params: { name: string; shape: number[] }[];
-  /** Which axes of which tensor are indexed by words (W1 rows, W3 columns, …). */
+  /** The model's parameters as it declares them, in its order (gradients are d<name>). */
+  params: ParamInfo[];
+  /** Which axes of which tensor are indexed by words (the embedding's rows, output columns, …). */
   wordAxes: Record<string, number[]>;
+  /** Context words per example: what predict reads. */
+  context: number;
+  /** The parameter whose rows are the words' vectors (the embedding map, neighbours), if any. */
+  embedding?: string;
+  /** The hidden activation whose saturation the dashboard shows, if any. */
+  hiddenTensor?: string;
   batchesPerEpoch: number;
   kernels: string;
+}
+
+export interface ParamInfo {
+  name: string;
+  shape: number[];
+  role: ParamRole;
+  /** A few words ("word embeddings") and one line for views, for it and its gradient. */
+  title: string;
+  description: string;
+  gradientDescription: string;
+  /** Each axis's name; rows in blocks of contextBlock, one per context word, when set. */
+  axes: AxisName[];
+  contextBlock?: number;
 }
 
 export interface PhaseInfo {
@@ -78,7 +99,7 @@ export interface ExceptionFilters {
   nan?: boolean;
   /** Fire when any gradient's L2 norm exceeds this. */
   explodingNorm?: number;
-  /** Fire when dW1's or dW2's L2 norm falls below this. */
+  /** Fire when the L2 norm of a gradient the model watches for vanishing (the MLP's dW1, dW2) falls below this. */
   vanishingNorm?: number;
   /** Fire when this fraction (0..1) of hidden units is saturated. */
   saturation?: number;

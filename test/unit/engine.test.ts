@@ -4,7 +4,7 @@ import { ACTIVATIONS } from '../../src/engine/activations';
 import { DEFAULT_CONFIG, resolveConfig, TrainConfig } from '../../src/engine/config';
 import { gradientCheck } from '../../src/engine/gradcheck';
 import { jsKernels } from '../../src/engine/kernels';
-import { PARAM_NAMES } from '../../src/engine/mlp';
+import { PARAM_NAMES } from '../../src/engine/models/mlp/params';
 import { Trainer } from '../../src/engine/trainer';
 import { toyDataset } from './fixtures';
 

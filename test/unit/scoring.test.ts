@@ -6,21 +6,23 @@ import { pickKernels } from '../../src/engine/backend';
 import { DEFAULT_CONFIG } from '../../src/engine/config';
 import { Evaluator } from '../../src/engine/evaluate';
 import { jsKernels, Kernels } from '../../src/engine/kernels';
-import { initParams, MlpModel, MlpParams, MlpShape } from '../../src/engine/mlp';
+import { initParams } from '../../src/engine/models/init';
+import { MlpModel, MlpParams } from '../../src/engine/models/mlp/model';
+import { MlpShape, paramSpecs } from '../../src/engine/models/mlp/params';
 import { evaluationReport } from '../../src/engine/report';
 import { bestGuess, logitCrossEntropy, targetRank } from '../../src/engine/scoring';
 import { Trainer } from '../../src/engine/trainer';
 import { toyDataset } from './fixtures';
 
 const V = 30;
-const shape: MlpShape = { vocabSize: V, context: 3, embeddingDim: 4, hiddenUnits: 16, activation: 'sigmoid' };
+const shape: MlpShape = { kind: 'mlp', vocabSize: V, context: 3, embeddingDim: 4, hiddenUnits: 16, activation: 'sigmoid' };
 const KERNELS: [string, Kernels][] = [
   ['js', jsKernels],
   ['wasm', pickKernels()],
 ];
 
 function params(kernels: Kernels, edit: (p: MlpParams) => void): MlpParams {
-  const p = initParams(shape, { init: 'normal', initStd: 1, seed: 7 }, 'f32', kernels);
+  const p = initParams(paramSpecs(shape), { init: 'normal', initStd: 1, seed: 7 }, 'f32', kernels) as MlpParams;
   edit(p);
   return p;
 }
@@ -64,7 +66,7 @@ for (const [name, kernels] of KERNELS) {
     const data = toyDataset(V, 1000).valid;
     // Huge output weights: logits thousands apart, so P is 0 for most words in float32.
     const p = params(kernels, (q) => q.W3.data.forEach((w, i, a) => (a[i] = w * 2000)));
-    const probabilities = new MlpModel(shape, p, data.n, kernels).predict(data.inputs, data.n);
+    const probabilities = new MlpModel(shape, p, data.n, kernels).predict(data.inputs, data.n).probabilities;
     let zeroTargets = 0;
     for (let r = 0; r < data.n; r++) if (probabilities[r * V + data.targets[r]] === 0) zeroTargets++;
     assert.ok(zeroTargets > data.n / 2, `the target's probability underflows for most rows (${zeroTargets}/${data.n})`);
@@ -131,7 +133,7 @@ for (const [name, kernels] of KERNELS) {
   test(`the report's per-word accuracy adds up to the headline accuracy (${name})`, () => {
     const ds = toyDataset(20, 2000);
     const s20 = { ...shape, vocabSize: 20 };
-    const p = initParams(s20, { init: 'normal', initStd: 1, seed: 3 }, 'f32', kernels);
+    const p = initParams(paramSpecs(s20), { init: 'normal', initStd: 1, seed: 3 }, 'f32', kernels);
     const report = evaluationReport(s20, p, ds, 'valid', kernels);
     assert.ok(report.acc > 0, 'some rows are right');
     const right = report.perWord.reduce((sum, w) => sum + Math.round(w.acc * w.count), 0);

@@ -11,8 +11,8 @@ import { DEFAULT_CONFIG, OPTIMIZERS, TrainConfig } from '../../src/engine/config
 import { allowRelaxedSimd } from '../../src/engine/backend';
 import { HelperThread, locateShardWorker } from '../../src/engine/helperThread';
 import { jsKernels, Kernels } from '../../src/engine/kernels';
-import { PARAM_NAMES } from '../../src/engine/mlp';
-import { SplitIteration } from '../../src/engine/splitStep';
+import { PARAM_NAMES } from '../../src/engine/models/mlp/params';
+import { SplitIteration } from '../../src/engine/models/mlp/splitIteration';
 import { ROW_NEXT, SyncBlock } from '../../src/engine/syncBlock';
 import { Trainer } from '../../src/engine/trainer';
 import { createWasmKernels } from '../../src/engine/wasmKernels';
@@ -145,7 +145,7 @@ function script(name: string, source: string): string {
 }
 
 function helperData() {
-  const shape = { vocabSize: 20, context: 3, embeddingDim: 5, hiddenUnits: 12, activation: 'sigmoid' as const };
+  const shape = { kind: 'mlp' as const, vocabSize: 20, context: 3, embeddingDim: 5, hiddenUnits: 12, activation: 'sigmoid' as const };
   return { shared: createWasmKernels(undefined, { memoryMiB: 1 }).shared!, spec: { shape, update: small }, layout: [] };
 }
 

@@ -34,7 +34,7 @@ export class HiddenHistogram {
     const { width, height } = this.size;
     const stats = spec.stats;
     if (!stats || !stats.counts.length) {
-      svg.append('text').attr('class', 'empty').attr('x', width / 2).attr('y', height / 2).text('The histogram of H appears after a forward pass.');
+      svg.append('text').attr('class', 'empty').attr('x', width / 2).attr('y', height / 2).text('The histogram of the hidden activations appears after a forward pass.');
       return;
     }
     const innerW = width - MARGIN.left - MARGIN.right;

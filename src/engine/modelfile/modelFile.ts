@@ -1,10 +1,12 @@
-// NLM Lab model files: a safetensors file holding exactly W1, W2, b1, W3, b2 (F32), with the
-// vocabulary, architecture and provenance as JSON under the "nlm" metadata key. Loading checks that
-// the tensors agree with that metadata, so a model never fails later with an opaque shape error.
+// NLM Lab model files: a safetensors file holding exactly the model's parameters (F32; the MLP's
+// W1, W2, b1, W3, b2), with the vocabulary, the model's kind and architecture, and provenance as
+// JSON under the "nlm" metadata key. The architecture's fields sit beside vocab, as the MLP's did
+// before files recorded a kind: a file without one is an MLP. Loading checks that the tensors agree
+// with the metadata, so a model never fails later with an opaque shape error.
 import * as fs from 'fs';
-import { ACTIVATIONS, ActivationName } from '../activations';
 import { InputError } from '../errors';
-import { MlpParams, paramShapes, PARAM_NAMES, ParamName } from '../mlp';
+import { modelDefinition } from '../models';
+import { ModelShape, Params, ParamSpec } from '../models/model';
 import { Tensor } from '../tensor';
 import { writeFileAtomic } from './atomic';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
@@ -13,36 +15,45 @@ export const MODEL_FORMAT = 'nlm-lab/1';
 const META_KEY = 'nlm';
 
 export interface ModelMeta {
+  /** The model's kind (models/index.ts); absent in files written before kinds: an MLP. */
+  kind?: string;
   vocab: string[];
-  activation: string;
-  context: number;
-  embeddingDim: number;
-  hiddenUnits: number;
   init?: string;
   provenance: { dataset: string; epochs: number; seed: number; optimizer: string; [k: string]: unknown };
   format: typeof MODEL_FORMAT;
+  /** The architecture's fields (the MLP's: activation, context, embeddingDim, hiddenUnits). */
+  [field: string]: unknown;
 }
 
 export interface SavedModel {
   meta: ModelMeta;
-  params: MlpParams;
+  params: Params;
 }
 
-/** What each dimension means, for shape errors a user can act on. */
-const SHAPE_MEANING: Record<ParamName, string> = {
-  W1: 'vocabulary size, embeddingDim',
-  W2: 'context×embeddingDim, hiddenUnits',
-  b1: 'hiddenUnits',
-  W3: 'hiddenUnits, vocabulary size',
-  b2: 'vocabulary size',
-};
+/** The metadata of a model file for a model of `shape` trained on `vocab`. */
+export function modelMeta(shape: ModelShape, vocab: readonly string[], init: string | undefined, provenance: ModelMeta['provenance']): ModelMeta {
+  const fields = modelDefinition(shape.kind).metaFields(shape);
+  return { ...fields, vocab: [...vocab], ...(init !== undefined && { init }), provenance, format: MODEL_FORMAT };
+}
+
+/** The architecture a model file's metadata records. */
+export function savedShape(meta: ModelMeta, file = 'the model'): ModelShape {
+  const definition = modelDefinition(meta.kind ?? 'mlp', file);
+  const bad = (field: string, expected: string, got: unknown): InputError =>
+    new InputError(file, `the "${META_KEY}" metadata's ${field} must be ${expected}, not ${describe(got)}`);
+  return definition.shapeFromMeta(meta, meta.vocab.length, bad);
+}
+
+function specsOf(meta: ModelMeta, file?: string): readonly ParamSpec[] {
+  const shape = savedShape(meta, file);
+  return modelDefinition(shape.kind).paramSpecs(shape);
+}
 
 export function encodeModel(m: SavedModel): Uint8Array {
-  const expected = expectedShapes(m.meta);
-  const tensors = PARAM_NAMES.map((name): Tensor => {
-    const problem = shapeProblem(name, m.params[name].shape, expected[name]);
+  const tensors = specsOf(m.meta).map((spec): Tensor => {
+    const problem = shapeProblem(spec, m.params[spec.name].shape);
     if (problem) throw new Error(`cannot save the model: ${problem}`);
-    return { ...m.params[name], name };
+    return { ...m.params[spec.name], name: spec.name };
   });
   return encodeSafetensors(tensors, { [META_KEY]: JSON.stringify(m.meta) });
 }
@@ -54,23 +65,25 @@ export function saveModel(file: string, m: SavedModel): void {
 export function decodeModel(bytes: Uint8Array, file: string): SavedModel {
   const { tensors, metadata } = decodeSafetensors(bytes, file);
   const meta = parseMeta(metadata, file);
+  const specs = specsOf(meta, file);
+  const names = specs.map((p) => p.name);
 
-  const missing = PARAM_NAMES.filter((name) => !tensors.has(name));
-  const extra = [...tensors.keys()].filter((name) => !(PARAM_NAMES as readonly string[]).includes(name));
+  const missing = names.filter((name) => !tensors.has(name));
+  const extra = [...tensors.keys()].filter((name) => !names.includes(name));
   if (missing.length > 0 || extra.length > 0) {
     const parts = [
       missing.length > 0 ? `is missing tensor(s) ${missing.join(', ')}` : '',
       extra.length > 0 ? `has unexpected tensor(s) ${extra.join(', ')}` : '',
     ].filter(Boolean);
-    throw new InputError(file, `${parts.join(' and ')}; an NLM model has exactly ${PARAM_NAMES.join(', ')}`);
+    throw new InputError(file, `${parts.join(' and ')}; an NLM model has exactly ${names.join(', ')}`);
   }
 
-  const expected = expectedShapes(meta);
-  const params = {} as MlpParams;
-  for (const name of PARAM_NAMES) {
+  const params: Params = {};
+  for (const spec of specs) {
+    const { name } = spec;
     const t = tensors.get(name)!;
     if (t.dtype !== 'F32') throw new InputError(file, `${name} has dtype ${t.dtype} but NLM models store F32`);
-    const problem = shapeProblem(name, t.shape, expected[name]);
+    const problem = shapeProblem(spec, t.shape);
     if (problem) throw new InputError(file, problem);
     params[name] = { name, shape: t.shape, data: t.data };
   }
@@ -107,20 +120,11 @@ export function checkVocabMatches(
   }
 }
 
-function expectedShapes(meta: ModelMeta): Record<ParamName, number[]> {
-  return paramShapes({
-    vocabSize: meta.vocab.length,
-    context: meta.context,
-    embeddingDim: meta.embeddingDim,
-    hiddenUnits: meta.hiddenUnits,
-    activation: meta.activation as ActivationName,
-  });
-}
-
-function shapeProblem(name: ParamName, actual: readonly number[], expected: readonly number[]): string | undefined {
+function shapeProblem(spec: ParamSpec, actual: readonly number[]): string | undefined {
+  const expected = spec.shape;
   if (actual.length === expected.length && actual.every((d, i) => d === expected[i])) return undefined;
   const [is, should] = [actual, expected].map((s) => `[${s.join(',')}]`);
-  return `${name} has shape ${is} but the metadata says ${should} (${SHAPE_MEANING[name]})`;
+  return `${spec.name} has shape ${is} but the metadata says ${should} (${spec.dimensions})`;
 }
 
 function parseMeta(metadata: Record<string, string>, file: string): ModelMeta {
@@ -138,7 +142,8 @@ function parseMeta(metadata: Record<string, string>, file: string): ModelMeta {
   if (!isRecord(raw)) throw bad('value', 'an object', raw);
   if (raw.format !== MODEL_FORMAT) throw bad('format', `"${MODEL_FORMAT}"`, raw.format);
 
-  const { vocab, activation, context, embeddingDim, hiddenUnits, init, provenance } = raw;
+  const { kind, vocab, init, provenance } = raw;
+  if (kind !== undefined && typeof kind !== 'string') throw bad('kind', 'a string', kind);
   if (!Array.isArray(vocab) || vocab.length === 0 || !vocab.every((w) => typeof w === 'string')) {
     throw bad('vocab', 'a non-empty array of strings', vocab);
   }
@@ -150,12 +155,10 @@ function parseMeta(metadata: Record<string, string>, file: string): ModelMeta {
     }
     firstIndex.set(word, i);
   });
-  if (typeof activation !== 'string' || !(ACTIVATIONS as readonly string[]).includes(activation)) {
-    throw bad('activation', `one of ${ACTIVATIONS.join(', ')}`, activation);
-  }
-  for (const [field, v] of Object.entries({ context, embeddingDim, hiddenUnits })) {
-    if (!isPositiveInteger(v)) throw bad(field, 'a positive integer', v);
-  }
+  // The architecture's fields, checked by the model's definition.
+  const shape = modelDefinition(kind ?? 'mlp', file).shapeFromMeta(raw, vocab.length, bad);
+  const architecture = modelDefinition(shape.kind).metaFields(shape);
+  if (kind === undefined) delete architecture.kind;
   if (init !== undefined && typeof init !== 'string') throw bad('init', 'a string', init);
 
   if (!isRecord(provenance)) throw bad('provenance', 'an object', provenance);
@@ -168,11 +171,8 @@ function parseMeta(metadata: Record<string, string>, file: string): ModelMeta {
   if (!Number.isSafeInteger(provenance.seed)) throw bad('provenance.seed', 'an integer', provenance.seed);
 
   return {
+    ...architecture,
     vocab,
-    activation,
-    context: context as number,
-    embeddingDim: embeddingDim as number,
-    hiddenUnits: hiddenUnits as number,
     ...(init !== undefined && { init }),
     provenance: provenance as ModelMeta['provenance'],
     format: MODEL_FORMAT,
@@ -181,10 +181,6 @@ function parseMeta(metadata: Record<string, string>, file: string): ModelMeta {
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function isPositiveInteger(v: unknown): boolean {
-  return Number.isSafeInteger(v) && (v as number) > 0;
 }
 
 function describe(v: unknown): string {

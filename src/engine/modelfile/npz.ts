@@ -1,15 +1,17 @@
-// Export to NumPy's .npz: a ZIP archive of .npy files, one per parameter plus `vocab` as a fixed-width
-// unicode array, so `np.load(path)['W1']` and `np.load(path)['vocab']` work without pickle.
+// Export to NumPy's .npz: a ZIP archive of .npy files, one per parameter of the model plus `vocab` as a
+// fixed-width unicode array, so `np.load(path)['W1']` and `np.load(path)['vocab']` work without pickle.
 // The ZIP and .npy writers are our own: both formats are small and Node has no ZIP writer.
 import * as zlib from 'zlib';
-import { PARAM_NAMES } from '../mlp';
+import { modelDefinition } from '../models';
 import { Tensor } from '../tensor';
 import { writeFileAtomic } from './atomic';
-import { SavedModel } from './modelFile';
+import { SavedModel, savedShape } from './modelFile';
 
 export function encodeNpz(m: SavedModel): Uint8Array {
+  const shape = savedShape(m.meta);
+  const names = modelDefinition(shape.kind).paramSpecs(shape).map((p) => p.name);
   return zip([
-    ...PARAM_NAMES.map((name) => ({ name: `${name}.npy`, data: npyFloat32(m.params[name]) })),
+    ...names.map((name) => ({ name: `${name}.npy`, data: npyFloat32(m.params[name]) })),
     { name: 'vocab.npy', data: npyUnicode(m.meta.vocab) },
   ]);
 }

@@ -28,7 +28,7 @@ export function registerPredictNextWord(ctx: CommandContext): void {
 }
 
 function askContext(info: RunInfo): Thenable<string | undefined> {
-  const words = contextSize(info);
+  const words = info.context;
   // As the engine reads the context: lowercased, then looked up in the vocabulary.
   const known = new Set(info.vocab);
   return vscode.window.showInputBox({
@@ -44,8 +44,3 @@ function askContext(info: RunInfo): Thenable<string | undefined> {
   });
 }
 
-/** W2 has one block of embeddingDim rows per context word. */
-function contextSize(info: RunInfo): number {
-  const w2 = info.params.find((p) => p.name === 'W2');
-  return w2 ? w2.shape[0] / info.config.embeddingDim : 3;
-}

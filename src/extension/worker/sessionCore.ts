@@ -12,9 +12,9 @@ import { Predictor } from '../../engine/inference';
 import { jsKernels, Kernels } from '../../engine/kernels';
 import { notComputedYet } from '../../engine/iterationProgress';
 import { hiddenStats, tensorStats } from '../../engine/metrics';
-import { checkVocabMatches, loadModel, saveModel } from '../../engine/modelfile/modelFile';
+import { checkVocabMatches, loadModel, modelMeta, saveModel, savedShape } from '../../engine/modelfile/modelFile';
 import { exportNpz } from '../../engine/modelfile/npz';
-import { PARAM_NAMES } from '../../engine/mlp';
+import { modelDefinition } from '../../engine/models';
 import { evaluationReport } from '../../engine/report';
 import { Progress, Trainer } from '../../engine/trainer';
 import { Tensor } from '../../engine/tensor';
@@ -146,15 +146,18 @@ export class SessionCore {
     const dataset = loadDataset(path);
     this.kernels = this.makeKernels();
     let initial;
+    let definition;
     if (modelFile) {
       const saved = loadModel(modelFile);
       checkVocabMatches(saved.meta.vocab, dataset.vocab, modelFile, path);
-      Object.assign(config, { embeddingDim: saved.meta.embeddingDim, hiddenUnits: saved.meta.hiddenUnits, activation: saved.meta.activation });
+      const shape = savedShape(saved.meta, modelFile);
+      definition = modelDefinition(shape.kind, modelFile);
+      Object.assign(config, definition.configOf(shape));
       initial = saved.params;
     }
     // The previous run's helper thread ends with it.
     this.trainer?.close();
-    const trainer = new Trainer(dataset, config, this.kernels, initial && this.copyIntoKernels(initial));
+    const trainer = new Trainer(dataset, config, this.kernels, initial && this.copyIntoKernels(initial), definition);
     this.trainer = trainer;
     this.dataset = dataset;
     this.startedFrom = modelFile;
@@ -193,8 +196,20 @@ export class SessionCore {
       vocab: [...ds.vocab],
       wordClasses: ds.wordClasses ? [...ds.wordClasses] : undefined,
       phases: phaseInfos(t.phases),
-      params: PARAM_NAMES.map((n) => ({ name: n, shape: [...t.params[n].shape] })),
+      params: t.specs.map(({ name, role, title, description, gradientDescription, axes, contextBlock }) => ({
+        name,
+        shape: [...t.params[name].shape],
+        role,
+        title,
+        description,
+        gradientDescription,
+        axes: [...axes],
+        ...(contextBlock !== undefined && { contextBlock }),
+      })),
       wordAxes: t.model.wordAxes(),
+      context: t.shape.context,
+      embedding: t.specs.find((p) => p.role === 'embedding')?.name,
+      hiddenTensor: t.model.hidden?.tensor,
       batchesPerEpoch: t.batchesPerEpoch,
       kernels: this.kernels.name,
     };
@@ -338,16 +353,17 @@ export class SessionCore {
     }
     // Gradient norms cost a pass over every gradient: only when a norm filter asks for them.
     if (p.iteration && (f.explodingNorm !== undefined || f.vanishingNorm !== undefined)) {
-      for (const name of PARAM_NAMES) {
+      for (const { name, watchVanishing } of t.specs) {
         const norm = tensorStats(t.model.grads[name]).norm;
         if (f.explodingNorm !== undefined && norm > f.explodingNorm) return `exploding gradient: ‖d${name}‖ = ${norm.toPrecision(4)} > ${f.explodingNorm}`;
-        if (f.vanishingNorm !== undefined && (name === 'W1' || name === 'W2') && norm < f.vanishingNorm) {
+        if (f.vanishingNorm !== undefined && watchVanishing && norm < f.vanishingNorm) {
           return `vanishing gradient: ‖d${name}‖ = ${norm.toExponential(3)} < ${f.vanishingNorm}`;
         }
       }
     }
-    if (f.saturation !== undefined && p.phase.name === 'activation' && t.model.activation.saturated) {
-      const h = hiddenStats(this.expressions!.tensor('H')!.data, t.model.n, t.shape.hiddenUnits, t.model.activation);
+    const hidden = t.model.hidden;
+    if (f.saturation !== undefined && hidden?.activation.saturated && p.phase.writes.includes(hidden.tensor)) {
+      const h = hiddenStats(this.expressions!.tensor(hidden.tensor)!.data, t.model.n, hidden.units, hidden.activation);
       if (h.saturated > f.saturation) return `hidden layer saturation ${(h.saturated * 100).toFixed(1)} % > ${(f.saturation * 100).toFixed(1)} %`;
     }
     if (f.validLossUp && p.epoch && t.epochs.length >= 2) {
@@ -381,7 +397,8 @@ export class SessionCore {
     const now = performance.now();
     const seconds = (now - this.lastSnapshot) / 1000;
     const steps = sample(this.pendingSteps, STEPS_PER_SNAPSHOT);
-    const H = this.expressions!.tensor('H')!;
+    const hidden = t.model.hidden;
+    const H = hidden && this.expressions!.tensor(hidden.tensor)!;
     this.emit({
       kind: 'snapshot',
       snapshot: {
@@ -389,9 +406,9 @@ export class SessionCore {
         cursor: this.cursor,
         lr: t.optimizer.lr,
         steps,
-        params: PARAM_NAMES.map((n) => tensorStats(t.params[n])),
-        grads: PARAM_NAMES.map((n) => tensorStats(t.model.grads[n])),
-        hidden: t.model.n > 0 ? hiddenStats(H.data, t.model.n, t.shape.hiddenUnits, t.model.activation) : undefined,
+        params: t.specs.map(({ name }) => tensorStats(t.params[name])),
+        grads: t.specs.map(({ name }) => tensorStats(t.model.grads[name])),
+        hidden: hidden && H && t.model.n > 0 ? hiddenStats(H.data, t.model.n, hidden.units, hidden.activation) : undefined,
         examplesPerSecond: seconds > 0 ? this.examplesSinceSnapshot / seconds : 0,
         divergence: this.divergence?.current,
       },
@@ -439,25 +456,16 @@ export class SessionCore {
   private save(path: string, format: 'safetensors' | 'npz'): ReplyResult['save'] {
     const t = this.requireTrainer();
     const model = {
-      meta: {
-        vocab: [...this.dataset!.vocab],
-        activation: t.shape.activation,
-        context: t.shape.context,
-        embeddingDim: t.shape.embeddingDim,
-        hiddenUnits: t.shape.hiddenUnits,
-        init: t.config.init,
-        provenance: {
-          dataset: this.dataset!.source,
-          epochs: t.epoch,
-          seed: t.config.seed,
-          optimizer: t.config.optimizer,
-          steps: t.steps,
-          lr: t.config.lr,
-          batchSize: t.config.batchSize,
-          startedFrom: this.startedFrom,
-        },
-        format: 'nlm-lab/1' as const,
-      },
+      meta: modelMeta(t.shape, this.dataset!.vocab, t.config.init, {
+        dataset: this.dataset!.source,
+        epochs: t.epoch,
+        seed: t.config.seed,
+        optimizer: t.config.optimizer,
+        steps: t.steps,
+        lr: t.config.lr,
+        batchSize: t.config.batchSize,
+        startedFrom: this.startedFrom,
+      }),
       params: t.params,
     };
     if (format === 'npz') exportNpz(path, model);
@@ -470,14 +478,7 @@ export class SessionCore {
     if (modelFile) {
       const saved = loadModel(modelFile);
       checkVocabMatches(saved.meta.vocab, dataset.vocab, modelFile, path);
-      const shape = {
-        vocabSize: saved.meta.vocab.length,
-        context: saved.meta.context,
-        embeddingDim: saved.meta.embeddingDim,
-        hiddenUnits: saved.meta.hiddenUnits,
-        activation: resolveConfig({ activation: saved.meta.activation }).activation,
-      };
-      return evaluationReport(shape, saved.params, dataset, split, this.makeKernels());
+      return evaluationReport(savedShape(saved.meta, modelFile), saved.params, dataset, split, this.makeKernels());
     }
     const t = this.requireTrainer();
     checkVocabMatches(this.dataset!.vocab, dataset.vocab, 'the loaded model', path);

@@ -2,7 +2,6 @@
 // name, the scalar fields of the cursor and the last loss, and predict()/nearest() for the
 // Debug Console. Breakpoint conditions, watches and hovers all evaluate through here.
 import { Predictor } from '../../engine/inference';
-import { PARAM_NAMES } from '../../engine/mlp';
 import { Tensor } from '../../engine/tensor';
 import { Trainer } from '../../engine/trainer';
 import { checkSyntax, DisplayValue, evaluateText, ExpressionEnv, formatValue, isTruthy, lookupWord, Value } from '../debug/expression';
@@ -22,15 +21,14 @@ export class TrainerExpressions implements ExpressionEnv, ConditionContext {
 
   tensor(name: string): Tensor | undefined {
     const t = this.trainer;
-    if ((PARAM_NAMES as readonly string[]).includes(name)) return t.params[name as keyof typeof t.params];
-    if (name.startsWith('d') && (PARAM_NAMES as readonly string[]).includes(name.slice(1))) {
-      return t.model.grads[name.slice(1) as keyof typeof t.params];
-    }
+    if (t.specs.some((p) => p.name === name)) return t.params[name];
+    if (name.startsWith('d') && t.specs.some((p) => p.name === name.slice(1))) return t.model.grads[name.slice(1)];
     return t.model.activations().find((a) => a.name === name);
   }
 
   tensorNames(): readonly string[] {
-    return [...PARAM_NAMES, ...PARAM_NAMES.map((n) => `d${n}`), ...this.trainer.model.activations().map((a) => a.name)];
+    const names = this.trainer.specs.map((p) => p.name);
+    return [...names, ...names.map((n) => `d${n}`), ...this.trainer.model.activations().map((a) => a.name)];
   }
 
   scalar(name: string): number | undefined {
@@ -77,7 +75,8 @@ export class TrainerExpressions implements ExpressionEnv, ConditionContext {
   }
 
   saturated(tensorName: string): ((x: number) => boolean) | undefined {
-    return tensorName === 'H' ? this.trainer.model.activation.saturated : undefined;
+    const hidden = this.trainer.model.hidden;
+    return tensorName === hidden?.tensor ? hidden.activation.saturated : undefined;
   }
 
   functionNames(): readonly string[] {

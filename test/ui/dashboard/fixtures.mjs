@@ -73,6 +73,16 @@ const PHASES = [
 ];
 
 const SHAPES = { W1: [V, D], W2: [3 * D, P], b1: [P], W3: [P, V], b2: [V] };
+const HIDDEN_AXIS = { title: 'hidden unit', unit: 'hidden unit' };
+const NEXT_WORD_AXIS = { title: 'next word', unit: 'column' };
+/** The parameters as the MLP declares them (src/engine/models/mlp/params.ts), for RunInfo.params. */
+const DECLARED = {
+  W1: { role: 'embedding', title: 'word embeddings', description: 'Row i is the learned vector of word i.', gradientDescription: 'Last mini-batch only: rows of words absent from its contexts are zero.', axes: [{ title: 'word', unit: 'row' }, { title: 'embedding dimension', unit: 'dimension' }] },
+  W2: { role: 'weight', title: 'embeddings → hidden', description: 'Rows: the 3 context words’ embedding dimensions; columns: hidden units.', gradientDescription: 'Last mini-batch’s ∂L/∂W2 = Eᵀ·dZ1.', axes: [{ title: 'context word · embedding dimension', unit: 'row' }, HIDDEN_AXIS], contextBlock: D },
+  b1: { role: 'bias', title: 'hidden bias', description: 'One bias per hidden unit.', gradientDescription: 'Last mini-batch’s ∂L/∂b1 = Σ dZ1.', axes: [HIDDEN_AXIS] },
+  W3: { role: 'weight', title: 'hidden → output', description: 'Row per hidden unit; column j feeds the score of next word j.', gradientDescription: 'Last mini-batch’s ∂L/∂W3 = Hᵀ·dZ2.', axes: [HIDDEN_AXIS, NEXT_WORD_AXIS] },
+  b2: { role: 'bias', title: 'output bias', description: 'One bias per next word.', gradientDescription: 'Last mini-batch’s ∂L/∂b2 = Σ dZ2.', axes: [NEXT_WORD_AXIS] },
+};
 
 export function runInfo() {
   const { vocab, classes } = vocabulary();
@@ -100,8 +110,11 @@ export function runInfo() {
     vocab,
     wordClasses: classes,
     phases: PHASES.map(([name, direction, math]) => ({ name, direction, math, reads: [], writes: [], subSteps: [] })),
-    params: Object.entries(SHAPES).map(([name, shape]) => ({ name, shape })),
+    params: Object.entries(SHAPES).map(([name, shape]) => ({ name, shape, ...DECLARED[name] })),
     wordAxes: { W1: [0], W3: [1], b2: [0], dW1: [0], dW3: [1], db2: [0], Z2: [1], P: [1], dZ2: [1] },
+    context: 3,
+    embedding: 'W1',
+    hiddenTensor: 'H',
     batchesPerEpoch: BATCHES_PER_EPOCH,
     kernels: 'js',
   };

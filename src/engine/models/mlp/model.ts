@@ -1,100 +1,41 @@
 // The next-word MLP of the Bengio/Hinton courses, as named phases over named tensors:
 // x (N×context ids) → E = [W1[x1]; …] → Z1 = E·W2 + b1 → H = f(Z1) → Z2 = H·W3 + b2 → P = softmax(Z2).
 // Every computation is a kernel call, so the phases run on whichever backend the model was given.
-import { Activation, activationByName, ActivationName } from './activations';
-import { InitName } from './config';
-import { Kernels } from './kernels';
-import { Phase, singleStep, SubStep } from './phase';
-import { Rng } from './rng';
-import { allocate, DType, FloatArray, sizeOf, Tensor } from './tensor';
+import { Activation, activationByName } from '../../activations';
+import { blockStart, ROW_BLOCKS } from '../../fusedIteration';
+import { Kernels } from '../../kernels';
+import { Phase, singleStep, SubStep } from '../../phase';
+import { DType, FloatArray, sizeOf, Tensor } from '../../tensor';
+import { store } from '../init';
+import { ActivationSpec, Model, NextWord, ParamSpec } from '../model';
+import { MlpShape, ParamName, paramSpecs } from './params';
 
-export const PARAM_NAMES = ['W1', 'W2', 'b1', 'W3', 'b2'] as const;
-export type ParamName = (typeof PARAM_NAMES)[number];
 export type MlpParams = Record<ParamName, Tensor>;
-
-export interface MlpShape {
-  vocabSize: number;
-  context: number;
-  embeddingDim: number;
-  hiddenUnits: number;
-  activation: ActivationName;
-}
-
-export interface InitOptions {
-  init: InitName;
-  initStd: number;
-  seed: number;
-}
 
 /** The activation buffers of a batch, each [capacity, width], row-major. */
 export const BUFFER_NAMES = ['E', 'Z1', 'H', 'Z2', 'P', 'dZ2', 'dH', 'dZ1', 'dE'] as const;
 export type ActivationBuffers = Readonly<Record<(typeof BUFFER_NAMES)[number], FloatArray>>;
 
-/**
- * A batch of n rows is ROW_BLOCKS blocks of rows cut at multiples of 4 (the kernels' row block),
- * the tasks two threads share in the split iteration (splitStep.ts). Every result is computed row
- * by row or per output element, so the blocks change nothing — except the loss, a sum over rows,
- * which is summed per block and the blocks' sums then added in order, here and there alike.
- */
-export const ROW_BLOCKS = 4;
-
-/** Start of block i of `parts` blocks of [0, size), cut at multiples of 4; i = parts gives size. */
-export function blockStart(size: number, parts: number, i: number): number {
-  return i >= parts ? size : Math.min(size, 4 * Math.round((i * size) / (4 * parts)));
-}
-
-export function paramShapes(s: MlpShape): Record<ParamName, number[]> {
-  return {
-    W1: [s.vocabSize, s.embeddingDim],
-    W2: [s.context * s.embeddingDim, s.hiddenUnits],
-    b1: [s.hiddenUnits],
-    W3: [s.hiddenUnits, s.vocabSize],
-    b2: [s.vocabSize],
-  };
-}
-
-/** Fresh parameters: weights from the chosen init, biases zero. */
-export function initParams(s: MlpShape, opts: InitOptions, dtype: DType, kernels: Kernels): MlpParams {
-  const rng = new Rng(opts.seed);
-  const shapes = paramShapes(s);
-  const params = {} as MlpParams;
-  for (const name of PARAM_NAMES) {
-    const shape = shapes[name];
-    const data = store(dtype, kernels, sizeOf(shape));
-    if (name.startsWith('W')) {
-      const [fanIn, fanOut] = name === 'W1' ? [s.vocabSize, s.embeddingDim] : shape;
-      const std = initStd(opts, fanIn, fanOut);
-      for (let i = 0; i < data.length; i++) data[i] = rng.normal() * std;
-    }
-    params[name] = { name, shape, data };
-  }
-  return params;
-}
-
-function initStd(opts: InitOptions, fanIn: number, fanOut: number): number {
-  switch (opts.init) {
-    case 'normal':
-      return opts.initStd;
-    case 'xavier':
-      return Math.sqrt(2 / (fanIn + fanOut));
-    case 'he':
-      return Math.sqrt(2 / fanIn);
-  }
-}
-
-function store(dtype: DType, kernels: Kernels, n: number): FloatArray {
-  return dtype === 'f32' ? kernels.alloc(n) : allocate(dtype, n);
+/** Each activation's width per example and its word axes (Z2, P and dZ2 have a column per word). */
+export function activationSpecs(s: MlpShape): ActivationSpec[] {
+  const { vocabSize: V, context: C, embeddingDim: D, hiddenUnits: P } = s;
+  const widths: Record<(typeof BUFFER_NAMES)[number], number> = { E: C * D, Z1: P, H: P, Z2: V, P: V, dZ2: V, dH: P, dZ1: P, dE: C * D };
+  const byWord = new Set(['Z2', 'P', 'dZ2']);
+  return BUFFER_NAMES.map((name) => ({ name, width: widths[name], wordAxes: byWord.has(name) ? [1] : [] }));
 }
 
 /**
  * One MLP instance: parameters (possibly shared with another instance, e.g. an evaluator),
  * their gradients, and activation buffers for up to `capacity` examples per batch.
  */
-export class MlpModel {
+export class MlpModel implements Model {
   readonly kind = 'mlp';
   readonly activation: Activation;
+  readonly specs: readonly ParamSpec[];
   readonly grads: MlpParams;
   readonly phases: readonly Phase[];
+  readonly hidden: Model['hidden'];
+  private readonly activationSpecs: readonly ActivationSpec[];
 
   /** The current batch: n examples, ids row-major n×context, targets n. */
   n = 0;
@@ -114,32 +55,26 @@ export class MlpModel {
     readonly dtype: DType = 'f32',
   ) {
     this.activation = activationByName(shape.activation);
-    const { vocabSize: V, context: C, embeddingDim: D, hiddenUnits: P } = shape;
-    const shapes = paramShapes(shape);
+    this.specs = paramSpecs(shape);
+    this.hidden = { tensor: 'H', units: shape.hiddenUnits, activation: this.activation };
     this.grads = {} as MlpParams;
-    for (const name of PARAM_NAMES) {
-      this.grads[name] = { name: `d${name}`, shape: shapes[name], data: store(dtype, kernels, sizeOf(shapes[name])) };
+    for (const { name, shape } of this.specs) {
+      this.grads[name as ParamName] = { name: `d${name}`, shape, data: store(dtype, kernels, sizeOf(shape)) };
     }
-    const buf = (n: number) => store(dtype, kernels, capacity * n);
-    this.buffers = {
-      E: buf(C * D),
-      Z1: buf(P),
-      H: buf(P),
-      Z2: buf(V),
-      P: buf(V),
-      dZ2: buf(V),
-      dH: buf(P),
-      dZ1: buf(P),
-      dE: buf(C * D),
-    };
+    this.activationSpecs = activationSpecs(shape);
+    const buffers = this.activationSpecs.map(({ name, width }) => [name, store(dtype, kernels, capacity * width)]);
+    this.buffers = Object.fromEntries(buffers) as ActivationBuffers;
     this.phases = this.buildPhases();
   }
 
-  /** Axes indexed by vocabulary words, per tensor name: what lets a user write W3[:, "york"]. */
   wordAxes(): Record<string, number[]> {
-    const axes: Record<string, number[]> = { W1: [0], W3: [1], b2: [0], Z2: [1], P: [1] };
-    for (const name of Object.keys(axes)) if (name !== 'Z2' && name !== 'P') axes[`d${name}`] = axes[name];
-    axes.dZ2 = [1];
+    const axes: Record<string, number[]> = {};
+    for (const spec of this.specs) {
+      if (spec.wordAxes.length === 0) continue;
+      axes[spec.name] = [...spec.wordAxes];
+      axes[`d${spec.name}`] = [...spec.wordAxes];
+    }
+    for (const a of this.activationSpecs) if (a.wordAxes.length > 0) axes[a.name] = [...a.wordAxes];
     return axes;
   }
 
@@ -155,35 +90,23 @@ export class MlpModel {
 
   /** Activations and their gradients for the current batch, shaped [n, …]. */
   activations(): Tensor[] {
-    const { context: C, embeddingDim: D, hiddenUnits: P, vocabSize: V } = this.shape;
     const n = this.n;
-    const view = (name: string, data: FloatArray, width: number): Tensor => ({
+    return this.activationSpecs.map(({ name, width }) => ({
       name,
       shape: [n, width],
-      data: data.subarray(0, n * width),
-    });
-    const b = this.buffers;
-    return [
-      view('E', b.E, C * D),
-      view('Z1', b.Z1, P),
-      view('H', b.H, P),
-      view('Z2', b.Z2, V),
-      view('P', b.P, V),
-      view('dZ2', b.dZ2, V),
-      view('dH', b.dH, P),
-      view('dZ1', b.dZ1, P),
-      view('dE', b.dE, C * D),
-    ];
+      data: this.buffers[name as keyof ActivationBuffers].subarray(0, n * width),
+    }));
   }
 
   /** Forward pass only, for evaluation and inference: returns P for the first n rows. */
-  predict(inputs: Int32Array, n: number): FloatArray {
+  predict(inputs: Int32Array, n: number): NextWord {
     this.setBatch(inputs, new Int32Array(0), n);
     for (const phase of this.phases) {
       if (phase.direction !== 'forward' || phase.name === 'loss') continue;
       for (const s of phase.subSteps) s.run();
     }
-    return this.buffers.P.subarray(0, n * this.shape.vocabSize);
+    const size = n * this.shape.vocabSize;
+    return { logits: this.buffers.Z2.subarray(0, size), probabilities: this.buffers.P.subarray(0, size) };
   }
 
   private buildPhases(): Phase[] {

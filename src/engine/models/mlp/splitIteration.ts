@@ -1,7 +1,7 @@
 // One training iteration as two parts, each a list of tasks that two threads claim one at a time
-// (helperThread.ts), with the results of the phases (mlp.ts, optimizers.ts) to the bit:
+// (helperThread.ts), with the results of the phases (model.ts, optimizers.ts) to the bit:
 //   part 1 — forward and backward of one block of rows (E … dE): all of it is row by row. The
-//            batch is ROW_BLOCKS blocks (mlp.ts).
+//            batch is ROW_BLOCKS blocks (fusedIteration.ts).
 //   part 2 — the weight and bias gradients, sums over every row, each task computing some rows of
 //            one gradient and updating those rows of the parameter at once: blocks of W3's rows,
 //            blocks of W2's rows, then W1 (the scatter-add, in the phases' order), b2 and b1.
@@ -12,37 +12,13 @@
 // fused kernels equal the steps they replace, and the loss is summed per row block as the `loss`
 // phase sums it, so the weights do not depend on the number of threads, on who ran which task, or
 // on how the iteration was stepped.
-import { Kernels } from './kernels';
-import { ActivationBuffers, blockStart, BUFFER_NAMES, MlpShape, PARAM_NAMES, ParamName, ROW_BLOCKS } from './mlp';
-import { applyUpdate, sliceUpdate, UpdateArrays, UpdateSettings } from './optimizers';
-import { FloatArray } from './tensor';
+import { blockStart, ROW_BLOCKS, ROW_TASKS, sumRowBlocks } from '../../fusedIteration';
+import { Kernels } from '../../kernels';
+import { applyUpdate, sliceUpdate, UpdateArrays } from '../../optimizers';
+import { FloatArray } from '../../tensor';
+import { FusedIteration, FusedSpec, IterationTensors, RowsResult } from '../model';
+import { MlpShape, PARAM_NAMES } from './params';
 
-/** Every array an iteration touches. */
-export interface IterationTensors {
-  readonly params: Readonly<Record<ParamName, FloatArray>>;
-  readonly grads: Readonly<Record<ParamName, FloatArray>>;
-  readonly buffers: ActivationBuffers;
-  /** The optimizer's state per parameter, in PARAM_NAMES order (see UpdateArrays). */
-  readonly state1: readonly FloatArray[];
-  readonly state2: readonly FloatArray[];
-  readonly inputs: Int32Array;
-  readonly targets: Int32Array;
-}
-
-/** What a thread needs besides the arrays; plain data, so it can be posted to a worker. */
-export interface IterationSpec {
-  readonly shape: MlpShape;
-  readonly update: UpdateSettings;
-}
-
-export interface RowsResult {
-  /** Σ −log P[y] over the rows. */
-  lossSum: number;
-  correct: number;
-}
-
-/** Part 1's tasks: one per row block. */
-export const ROW_TASKS = ROW_BLOCKS;
 /** Blocks of rows of W3 and of W2 in part 2: W3's are the largest tasks, claimed first. */
 const W3_BLOCKS = 4;
 const W2_BLOCKS = 2;
@@ -68,7 +44,7 @@ type GradientTask = (n: number, lr: number, t: number) => void;
 // The views every task works on are made once (the row blocks' again when the batch size changes,
 // at the end of an epoch): an iteration allocates nothing, so no garbage collection, whose helper
 // threads would preempt the two training threads.
-export class SplitIteration {
+export class SplitIteration implements FusedIteration {
   private readonly gradientTasks: readonly GradientTask[];
   private rowViews: readonly RowViews[] = [];
   private rowViewsFor = -1;
@@ -78,7 +54,7 @@ export class SplitIteration {
 
   constructor(
     private readonly kernels: Kernels,
-    private readonly spec: IterationSpec,
+    private readonly spec: FusedSpec<MlpShape>,
     private readonly t: IterationTensors,
   ) {
     this.gradientTasks = this.buildGradientTasks();
@@ -189,52 +165,4 @@ export class SplitIteration {
       bias(b.dZ1, g.b1, b1, P),
     ];
   }
-}
-
-/** The batch's loss sum and hits from its row blocks' results, added in block order: the one order
- *  of summation on every path. */
-export function sumRowBlocks(lossSums: ArrayLike<number>, corrects: ArrayLike<number>): RowsResult {
-  const total = { lossSum: 0, correct: 0 };
-  for (let task = 0; task < ROW_TASKS; task++) {
-    total.lossSum += lossSums[task];
-    total.correct += corrects[task];
-  }
-  return total;
-}
-
-/** Where each array of an iteration lives in a shared memory: [byte offset, length] per array, in
- *  a fixed order. Plain data, so a worker can rebuild the same views on its side. */
-export type TensorLayout = readonly (readonly [byteOffset: number, length: number])[];
-
-function arraysOf(t: IterationTensors): (FloatArray | Int32Array)[] {
-  return [
-    ...PARAM_NAMES.map((name) => t.params[name]),
-    ...PARAM_NAMES.map((name) => t.grads[name]),
-    ...BUFFER_NAMES.map((name) => t.buffers[name]),
-    ...t.state1,
-    ...t.state2,
-    t.inputs,
-    t.targets,
-  ];
-}
-
-/** The layout of `t` in `buffer`, or undefined when some array lives elsewhere. */
-export function layoutIn(t: IterationTensors, buffer: ArrayBufferLike): TensorLayout | undefined {
-  const arrays = arraysOf(t);
-  return arrays.every((a) => a.buffer === buffer) ? arrays.map((a) => [a.byteOffset, a.length] as const) : undefined;
-}
-
-/** Views over `buffer` at the places `layout` names: the inverse of layoutIn. */
-export function tensorsAt(layout: TensorLayout, buffer: ArrayBufferLike): IterationTensors {
-  let next = 0;
-  const view = <T>(make: (buffer: ArrayBufferLike, byteOffset: number, length: number) => T): T => make(buffer, ...layout[next++]);
-  const f32 = () => view((b, o, n) => new Float32Array(b, o, n));
-  const i32 = () => view((b, o, n) => new Int32Array(b, o, n));
-  const record = <K extends string>(names: readonly K[]) => Object.fromEntries(names.map((name) => [name, f32()])) as Record<K, Float32Array>;
-  const params = record(PARAM_NAMES);
-  const grads = record(PARAM_NAMES);
-  const buffers = record(BUFFER_NAMES);
-  const state1 = PARAM_NAMES.map(f32);
-  const state2 = PARAM_NAMES.map(f32);
-  return { params, grads, buffers, state1, state2, inputs: i32(), targets: i32() };
 }
