@@ -20,6 +20,8 @@ export interface StepRecord {
   step: number;
   epoch: number;
   batch: number;
+  /** Examples in the mini-batch (the epoch's last one may hold only a few). */
+  examples: number;
   loss: number;
   acc: number;
   lr: number;
@@ -275,6 +277,7 @@ export class Trainer {
       step: this.steps,
       epoch: this.epoch,
       batch: this.batch,
+      examples: m.n,
       loss: m.loss,
       acc: m.correct / m.n,
       lr: this.optimizer.lr,

@@ -3,7 +3,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FrameResult, FrameScheduler } from '../../webview/scheduler';
-import { denseEnvelope } from '../../webview/series';
+import { bucketBand } from '../../webview/series';
+
+/** Single values at x (pixels): buckets of one record each, as the first steps of a run are. */
+const denseEnvelope = (x: number[], y: number[], minPerColumn: number) => bucketBand(x, x, y, y, true, minPerColumn);
 
 test('a dense series becomes one band column per occupied pixel column, with its least and greatest values', () => {
   // 12 points over 3 pixel columns.

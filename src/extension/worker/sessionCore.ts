@@ -25,14 +25,15 @@ import type {
   Request,
   RunInfo,
   RunState,
-  StepRecord,
   StepUnit,
   StopReason,
   TensorData,
   WorkerEvent,
 } from '../protocol';
+import { BucketSeries } from '../bucketSeries';
 import { completionsAt } from '../debug/expression';
 import { phaseInfos } from '../phaseInfo';
+import { STEP_BUCKETS, stepValues } from '../runHistory';
 import { BreakpointBook } from './breakpoints';
 import { TrainerExpressions } from './trainerExpressions';
 
@@ -40,8 +41,6 @@ import { TrainerExpressions } from './trainerExpressions';
 const SLICE_MS = 25;
 /** Snapshots at most this often, so live views cost a few percent of training at most. */
 const SNAPSHOT_MS = 100;
-/** Step records kept per snapshot; more are sampled evenly. */
-const STEPS_PER_SNAPSHOT = 50;
 
 type Goal = { kind: 'run' } | { kind: 'step'; unit: StepUnit };
 
@@ -57,7 +56,9 @@ export class SessionCore {
   private pauseRequested = false;
   private readonly breakpoints = new BreakpointBook();
   private filters: ExceptionFilters = {};
-  private pendingSteps: StepRecord[] = [];
+  /** The steps since the last snapshot, merged into the buckets of the run's history (so every
+   *  step is counted and each bucket's envelope is exact, however many steps a snapshot spans). */
+  private pendingSteps = new BucketSeries(STEP_BUCKETS);
   private lastSnapshot = 0;
   private examplesSinceSnapshot = 0;
   private ticking = false;
@@ -158,7 +159,7 @@ export class SessionCore {
     this.stoppedAt = undefined;
     this.goal = undefined;
     this.pauseRequested = false;
-    this.pendingSteps = [];
+    this.pendingSteps = new BucketSeries(STEP_BUCKETS);
     this.setState('paused');
     this.publishSnapshot();
     return this.runInfo();
@@ -277,7 +278,7 @@ export class SessionCore {
   private afterSubStep(p: Progress, phaseBefore: number): boolean {
     const t = this.trainer!;
     if (p.iteration) {
-      this.pendingSteps.push(p.iteration);
+      this.pendingSteps.add(p.iteration.step, stepValues(p.iteration), p.iteration.examples);
       this.examplesSinceSnapshot += t.model.n;
     }
     if (p.epoch) this.emit({ kind: 'epoch', record: p.epoch });
@@ -365,7 +366,6 @@ export class SessionCore {
     if (!t) return;
     const now = performance.now();
     const seconds = (now - this.lastSnapshot) / 1000;
-    const steps = sample(this.pendingSteps, STEPS_PER_SNAPSHOT);
     const H = this.expressions!.tensor('H')!;
     this.emit({
       kind: 'snapshot',
@@ -373,14 +373,13 @@ export class SessionCore {
         state: this.state,
         cursor: this.cursor,
         lr: t.optimizer.lr,
-        steps,
+        steps: this.pendingSteps.take(),
         params: PARAM_NAMES.map((n) => tensorStats(t.params[n])),
         grads: PARAM_NAMES.map((n) => tensorStats(t.model.grads[n])),
         hidden: t.model.n > 0 ? hiddenStats(H.data, t.model.n, t.shape.hiddenUnits, t.model.activation) : undefined,
         examplesPerSecond: seconds > 0 ? this.examplesSinceSnapshot / seconds : 0,
       },
     });
-    this.pendingSteps = [];
     this.examplesSinceSnapshot = 0;
     this.lastSnapshot = now;
   }
@@ -481,11 +480,4 @@ export class SessionCore {
     this.requireTrainer();
     return this.expressions!;
   }
-}
-
-function sample<T>(items: T[], max: number): T[] {
-  if (items.length <= max) return items;
-  const out: T[] = [];
-  for (let i = 0; i < max; i++) out.push(items[Math.floor(((i + 1) * items.length) / max) - 1]);
-  return out;
 }
