@@ -9,7 +9,7 @@ import type { Snapshot } from './protocol';
 /** Buckets per series: the mini-batch curves, and the curves sampled once per snapshot. A chart is
  *  a few hundred pixels wide, so this keeps a few buckets per pixel column. */
 export const STEP_BUCKETS = 2048;
-export const SNAPSHOT_BUCKETS = 1024;
+export const SNAPSHOT_BUCKETS = 512;
 /** The first steps are also kept one by one, for the log step axis: there steps 1 to 512 take
  *  half the width of a long run, while the run's cells may be far wider. */
 export const FIRST_STEPS = 512;
