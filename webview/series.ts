@@ -3,31 +3,42 @@
 // covers, and a moving average weighted by each bucket's examples.
 import { Bucket, bucketMean, bucketStep } from '../src/extension/bucketSeries';
 
-/** One channel of a bucket series, as columns. */
+/** One channel of a bucket series, as columns: each bucket's middle step, mean and weight. */
 export interface BucketColumns {
-  /** Middle step of each bucket, and the steps it covers. */
   x: number[];
+  mean: number[];
+  weight: number[];
+  band: BucketBand;
+}
+
+/** The envelope of the buckets of full weight: the steps each covers, its least and greatest. */
+export interface BucketBand {
   from: number[];
   to: number[];
-  mean: number[];
   lo: number[];
   hi: number[];
-  weight: number[];
-  /** Whether every bucket holds one record (then lo = hi = mean). */
+  /** Whether every bucket holds one record (then lo = hi = its value). */
   single: boolean;
 }
 
+/**
+ * A bucket holding only records lighter than the others' (an epoch's short last mini-batch, alone
+ * in its bucket early in a run) is left out of the band: its value counts in the means by its
+ * examples, and would otherwise stretch the band of the full batches (to 100 % accuracy, say).
+ */
 export function bucketColumns(buckets: readonly Bucket[], k: number): BucketColumns {
-  const c: BucketColumns = { x: [], from: [], to: [], mean: [], lo: [], hi: [], weight: [], single: true };
+  const c: BucketColumns = { x: [], mean: [], weight: [], band: { from: [], to: [], lo: [], hi: [], single: true } };
+  const peak = Math.max(0, ...buckets.map((b) => b.peak));
   for (const b of buckets) {
     c.x.push(bucketStep(b));
-    c.from.push(b.from);
-    c.to.push(b.to);
     c.mean.push(bucketMean(b, k));
-    c.lo.push(b.min[k]);
-    c.hi.push(b.max[k]);
     c.weight.push(b.weight);
-    if (b.count > 1) c.single = false;
+    if (b.peak < peak) continue;
+    c.band.from.push(b.from);
+    c.band.to.push(b.to);
+    c.band.lo.push(b.min[k]);
+    c.band.hi.push(b.max[k]);
+    if (b.count > 1) c.band.single = false;
   }
   return c;
 }

@@ -14,7 +14,12 @@ export interface Bucket {
   /** Records merged, and their total weight (examples, for mini-batches). */
   count: number;
   weight: number;
-  /** Per channel: sum of value × weight, least, greatest, first and last value. */
+  /** The greatest weight of a record merged here: `min` and `max` are over the records of that
+   *  weight, so an epoch's short last mini-batch (a few examples, a wild accuracy) counts in the
+   *  mean as much as its examples do, and not in the envelope of the full ones. */
+  peak: number;
+  /** Per channel: sum of value × weight, least and greatest value (of the records of weight
+   *  `peak`), first and last value. */
   sum: number[];
   min: number[];
   max: number[];
@@ -116,7 +121,7 @@ export class BucketSeries {
     else this.held.push(bucket);
   }
 
-  /** Doubles the width: buckets that now share a cell merge (with pairs of cells, two at most). */
+  /** Doubles the width: neighbouring buckets that now share a cell merge. */
   private widen(): void {
     this.width *= 2;
     let kept = 0;
@@ -145,6 +150,7 @@ function record(step: number, values: readonly number[], weight: number): Bucket
     to: step,
     count: 1,
     weight,
+    peak: weight,
     sum: values.map((v) => v * weight),
     min: values.slice(),
     max: values.slice(),
@@ -163,9 +169,19 @@ function addInto(into: Bucket, step: number, values: readonly number[], weight: 
   into.weight += weight;
   for (let k = 0; k < into.sum.length; k++) {
     into.sum[k] += values[k] * weight;
-    into.min[k] = Math.min(into.min[k], values[k]);
-    into.max[k] = Math.max(into.max[k], values[k]);
     into.last[k] = values[k];
+  }
+  widenEnvelope(into, weight, values, values);
+}
+
+/** Takes in the least and greatest values of records of weight `peak`. */
+function widenEnvelope(into: Bucket, peak: number, min: readonly number[], max: readonly number[]): void {
+  if (peak < into.peak) return;
+  const replace = peak > into.peak;
+  into.peak = peak;
+  for (let k = 0; k < into.min.length; k++) {
+    into.min[k] = replace ? min[k] : Math.min(into.min[k], min[k]);
+    into.max[k] = replace ? max[k] : Math.max(into.max[k], max[k]);
   }
 }
 
@@ -176,8 +192,7 @@ function mergeInto(into: Bucket, later: Bucket): void {
   into.weight += later.weight;
   for (let k = 0; k < into.sum.length; k++) {
     into.sum[k] += later.sum[k];
-    into.min[k] = Math.min(into.min[k], later.min[k]);
-    into.max[k] = Math.max(into.max[k], later.max[k]);
     into.last[k] = later.last[k];
   }
+  widenEnvelope(into, later.peak, later.min, later.max);
 }

@@ -11,11 +11,11 @@ interface Rec {
   weight: number;
 }
 
-/** Noisy two-channel records with weights 1..100 (mini-batches of varying size). */
+/** Noisy two-channel records of mini-batches of 100 examples, every 7th a short one of 1 to 99. */
 function records(n: number, seed = 1): Rec[] {
   let a = seed;
   const rand = () => ((a = (a * 16807) % 2147483647) / 2147483647);
-  return Array.from({ length: n }, (_, i) => ({ step: i + 1, values: [5 * Math.exp(-i / 500) + rand(), rand()], weight: 1 + Math.floor(rand() * 100) }));
+  return Array.from({ length: n }, (_, i) => ({ step: i + 1, values: [5 * Math.exp(-i / 500) + rand(), rand()], weight: i % 7 === 6 ? 1 + Math.floor(rand() * 99) : 100 }));
 }
 
 /** Each bucket against the records of its steps, computed from scratch. */
@@ -27,11 +27,15 @@ function assertExact(buckets: readonly Bucket[], all: Rec[]): void {
     assert.equal(inside.at(-1)!.step, b.to);
     const weight = inside.reduce((s, r) => s + r.weight, 0);
     assert.equal(b.weight, weight);
+    // The envelope is that of the heaviest records (full mini-batches, not a short last one).
+    const peak = Math.max(...inside.map((r) => r.weight));
+    const heaviest = inside.filter((r) => r.weight === peak);
+    assert.equal(b.peak, peak);
     for (let k = 0; k < 2; k++) {
       const mean = inside.reduce((s, r) => s + r.values[k] * r.weight, 0) / weight;
       assert.ok(Math.abs(bucketMean(b, k) - mean) <= 1e-12 * Math.abs(mean), `weighted mean of ${b.from}…${b.to}`);
-      assert.equal(b.min[k], Math.min(...inside.map((r) => r.values[k])));
-      assert.equal(b.max[k], Math.max(...inside.map((r) => r.values[k])));
+      assert.equal(b.min[k], Math.min(...heaviest.map((r) => r.values[k])));
+      assert.equal(b.max[k], Math.max(...heaviest.map((r) => r.values[k])));
       assert.equal(b.first[k], inside[0].values[k]);
       assert.equal(b.last[k], inside.at(-1)!.values[k]);
     }
@@ -112,4 +116,17 @@ test('put replaces the values at the same step (sub-steps of one iteration) and 
   assert.deepEqual(narrow.buckets.map((b) => [b.from, b.to]), [[0, 5], [9, 9]]);
   assert.equal(Math.min(...narrow.buckets.map((b) => b.min[0])), 1);
   assert.equal(Math.max(...narrow.buckets.map((b) => b.max[0])), 4);
+});
+
+test('a short mini-batch counts in the mean by its examples, not in the envelope of the full ones', () => {
+  for (const shortFirst of [true, false]) {
+    const s = new BucketSeries(2);
+    const batches = shortFirst ? [[1, 3], [0.3, 100], [0.2, 100]] : [[0.3, 100], [0.2, 100], [1, 3]];
+    batches.forEach(([acc, examples], i) => s.add(i + 1, [acc], examples));
+    // Step 5 widens the cells to 4 steps: steps 1–3 merge into one bucket.
+    s.add(5, [0.25], 100);
+    const b = s.buckets[0];
+    assert.deepEqual([b.from, b.to, b.min[0], b.max[0], b.peak], [1, 3, 0.2, 0.3, 100], `short batch ${shortFirst ? 'first' : 'last'}`);
+    assert.ok(Math.abs(bucketMean(b, 0) - (3 + 30 + 20) / 203) < 1e-12);
+  }
 });

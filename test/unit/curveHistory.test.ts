@@ -124,13 +124,15 @@ test('the last mini-batch of an epoch, with 3 examples, does not pull the smooth
   const { live, host } = run(1000, 25, 500, (step) => (partial(step) ? { loss: 0.1, acc: 1, examples: 3 } : { loss: 3, acc: 0.3, examples: 100 }));
   const smoothedAcc = accuracyChartSpec(live).series[1].y;
   assert.ok(Math.max(...smoothedAcc) < 0.305, `smoothed accuracy peaks at ${Math.max(...smoothedAcc)}`);
-  // The partial batches are in the band, and a bucket's mean is the accuracy over its examples.
+  // Nor the band of the full batches (its own bucket is left out of it), while a bucket's mean is
+  // the accuracy over its examples.
   const band = accuracyChartSpec(live).series[0].buckets!;
-  assert.equal(Math.max(...band.hi), 1);
+  assert.deepEqual([Math.min(...band.lo), Math.max(...band.hi)], [0.3, 0.3]);
   const wide = new RunHistory(host.toData(), 8);
   const first = wide.steps.buckets[0];
   const partials = Array.from({ length: first.to }, (_, i) => i + 1).filter(partial).length;
   const examples = partials * 3 + (first.to - partials) * 100;
   assert.equal(first.weight, examples);
+  assert.deepEqual([first.min[1], first.max[1]], [0.3, 0.3], 'wide buckets: the band of the full batches');
   assert.ok(Math.abs(first.sum[1] / first.weight - (partials * 3 + (first.to - partials) * 30) / examples) < 1e-12);
 });

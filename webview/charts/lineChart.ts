@@ -1,5 +1,6 @@
 // Series-against-step chart in SVG with d3: axes, legend, optional log x and y, reference lines,
-// bands of bucketed values and a hover read-out. The loss, accuracy, gradient-norm and saturation panels are specs for it.
+// bands of bucketed values and a hover read-out. The loss, accuracy, gradient-norm and saturation
+// panels are specs for it.
 import { axisBottom, axisLeft, bisector, format, line, pointer, scaleLinear, scaleLog, select } from 'd3';
 import type { ScaleContinuousNumeric, Selection } from 'd3';
 import type { CsvTable } from '../card';
@@ -17,8 +18,8 @@ export interface LineSeries {
   y: readonly number[];
   /** line: solid; faint: thin and translucent (raw values under a smoothed line); points: markers joined by a dashed line. */
   style: 'line' | 'faint' | 'points';
-  /** For a faint series of buckets (y their means): the steps each covers and its least and
-   *  greatest value, drawn as the band they fill. */
+  /** For a faint series of buckets (y their means): the steps buckets cover and their least and
+   *  greatest values, drawn as the band they fill. */
   buckets?: BandData;
 }
 
@@ -98,9 +99,10 @@ export class LineChart {
     const rows: (string | number)[][] = [];
     for (const s of this.spec.series) {
       for (let i = 0; i < s.x.length; i++) rows.push([s.label, s.x[i], s.y[i]]);
-      if (!s.buckets || s.buckets.single) continue;
-      for (let i = 0; i < s.x.length; i++) rows.push([`${s.label} (min)`, s.x[i], s.buckets.lo[i]]);
-      for (let i = 0; i < s.x.length; i++) rows.push([`${s.label} (max)`, s.x[i], s.buckets.hi[i]]);
+      const b = s.buckets;
+      if (!b || b.single) continue;
+      for (let i = 0; i < b.lo.length; i++) rows.push([`${s.label} (min)`, (b.from[i] + b.to[i]) / 2, b.lo[i]]);
+      for (let i = 0; i < b.hi.length; i++) rows.push([`${s.label} (max)`, (b.from[i] + b.to[i]) / 2, b.hi[i]]);
     }
     return { header: ['series', this.spec.xLabel, this.spec.yLabel], rows };
   }
@@ -276,20 +278,21 @@ function visiblePoints(s: LineSeries, log: boolean, logX: boolean): LineSeries {
   const atLeast = logX ? 1 : -Infinity;
   const x: number[] = [];
   const y: number[] = [];
-  const b = s.buckets;
-  const band = { from: [] as number[], to: [] as number[], lo: [] as number[], hi: [] as number[], single: b?.single ?? true };
   for (let i = 0; i < s.x.length; i++) {
     const v = s.y[i];
     if (Number.isFinite(v) && Number.isFinite(s.x[i]) && (!log || v > 0)) {
       x.push(Math.max(atLeast, s.x[i]));
       y.push(v);
-      if (b) {
-        band.from.push(Math.max(atLeast, b.from[i]));
-        band.to.push(Math.max(atLeast, b.to[i]));
-        band.lo.push(b.lo[i]);
-        band.hi.push(b.hi[i]);
-      }
     }
+  }
+  const b = s.buckets;
+  const band = { from: [] as number[], to: [] as number[], lo: [] as number[], hi: [] as number[], single: b?.single ?? true };
+  for (let i = 0; b && i < b.lo.length; i++) {
+    if (!Number.isFinite(b.lo[i]) || !Number.isFinite(b.hi[i]) || (log && b.lo[i] <= 0)) continue;
+    band.from.push(Math.max(atLeast, b.from[i]));
+    band.to.push(Math.max(atLeast, b.to[i]));
+    band.lo.push(b.lo[i]);
+    band.hi.push(b.hi[i]);
   }
   return { ...s, x, y, buckets: b && band };
 }

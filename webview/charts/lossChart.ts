@@ -45,7 +45,7 @@ export function lossCaption(state: DashboardState): string {
 /** The mini-batches of one channel: their band, and the moving average of their means. */
 export function trainSeries(state: DashboardState, c: BucketColumns, colour: LineSeries['colour']): LineSeries[] {
   return [
-    { label: 'train, each batch', colour, x: c.x, y: c.mean, style: 'faint', buckets: c },
+    { label: 'train, each batch', colour, x: c.x, y: c.mean, style: 'faint', buckets: c.band },
     { label: state.ui.smoothing === 'off' ? 'train, mean' : 'train, smoothed', colour, x: c.x, y: smoothed(state, c), style: 'line' },
   ];
 }

@@ -118,7 +118,7 @@ function stepValues(rng, step) {
 /** A bucket of one record (src/extension/bucketSeries.ts), as the worker sends each step while a
  *  run is shorter than its bucket count. */
 export function bucket(step, values, weight = 1) {
-  return { from: step, to: step, count: 1, weight, sum: values.map((v) => v * weight), min: [...values], max: [...values], first: [...values], last: [...values] };
+  return { from: step, to: step, count: 1, weight, peak: weight, sum: values.map((v) => v * weight), min: [...values], max: [...values], first: [...values], last: [...values] };
 }
 
 /** Merges `later` into `into` (the records of `later` come after those of `into`). */
@@ -127,6 +127,7 @@ function mergeInto(into, later) {
   into.count += later.count;
   into.weight += later.weight;
   into.sum = into.sum.map((v, k) => v + later.sum[k]);
+  // (the harness's mini-batches are all full: the envelopes simply join)
   into.min = into.min.map((v, k) => Math.min(v, later.min[k]));
   into.max = into.max.map((v, k) => Math.max(v, later.max[k]));
   into.last = later.last.slice();
