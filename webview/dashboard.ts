@@ -4,6 +4,7 @@ import { FromDashboard, RunInfo, saysStopped, TensorData, ToDashboard } from '..
 import { CardExports, createCard, element } from './card';
 import { accuracyCaption, accuracyChartSpec } from './charts/accuracyChart';
 import { HiddenHistogram, histogramCaption } from './charts/histogram';
+import { createCurveControls } from './curveControls';
 import { LineChart, LineChartSpec } from './charts/lineChart';
 import { lossCaption, lossChartSpec } from './charts/lossChart';
 import { gradNormChartSpec, normCaption, weightNormChartSpec } from './charts/normCharts';
@@ -115,11 +116,16 @@ export class Dashboard {
     this.tabs = tabs;
     root.appendChild(tabs);
 
+    createCurveControls(panels[0], state.ui, () => {
+      this.unsaved = true;
+      this.invalidate('curves', 'norms', 'hidden');
+      this.drawSoon();
+    });
     const grid = panels[0].appendChild(element('div', 'card-grid'));
     this.addChart(grid, 'Loss', 'loss', 'curves', lossChartSpec, lossCaption);
     this.addChart(grid, 'Accuracy', 'accuracy', 'curves', accuracyChartSpec, accuracyCaption);
-    this.addChart(grid, 'Gradient norms', 'gradient-norms', 'norms', gradNormChartSpec, (s) => normCaption(s.gradNames, s.grads));
-    this.addChart(grid, 'Parameter norms', 'parameter-norms', 'norms', weightNormChartSpec, (s) => normCaption(s.paramNames, s.params));
+    this.addChart(grid, 'Gradient norms', 'gradient-norms', 'norms', gradNormChartSpec, (s) => normCaption(s.history.gradNames, s.history.grads));
+    this.addChart(grid, 'Parameter norms', 'parameter-norms', 'norms', weightNormChartSpec, (s) => normCaption(s.history.paramNames, s.history.params));
     const histogramCard = createCard(grid, 'Hidden activations', 'hidden-histogram', {
       svg: () => standaloneSvg(this.histogram.svg),
       csv: () => this.histogram.csv(),

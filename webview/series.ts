@@ -1,55 +1,68 @@
-// Bounded time series: old points are thinned (every other one dropped) so long runs keep their
-// shape at a fixed memory and drawing cost, while the recent half keeps full resolution.
+// Turning the runs' bucket series (src/extension/bucketSeries.ts) into what a chart draws: each
+// bucket's mean at its middle step, the band of its least and greatest values over the steps it
+// covers, and a moving average weighted by each bucket's examples.
+import { Bucket, bucketMean, bucketStep } from '../src/extension/bucketSeries';
 
-export interface Stepped {
-  step: number;
+/** One channel of a bucket series, as columns: each bucket's middle step, mean and weight. */
+export interface BucketColumns {
+  x: number[];
+  mean: number[];
+  weight: number[];
+  band: BucketBand;
 }
 
-/** Appends and, above `max` points, halves the density of the older half. */
-export function appendBounded<T>(series: T[], items: readonly T[], max: number): T[] {
-  let out = series.concat(items);
-  while (out.length > max) out = thinOlderHalf(out);
-  return out;
-}
-
-function thinOlderHalf<T>(series: T[]): T[] {
-  const half = Math.floor(series.length / 2);
-  return series.slice(0, half).filter((_, i) => i % 2 === 0).concat(series.slice(half));
-}
-
-/** Evenly spaced subset of at most `max` points, always keeping the last. */
-export function sampleEvenly<T>(series: readonly T[], max: number): T[] {
-  if (series.length <= max) return series.slice();
-  const out: T[] = [];
-  for (let i = 1; i <= max; i++) out.push(series[Math.ceil((i * series.length) / max) - 1]);
-  return out;
-}
-
-/** Adds a point, replacing the last one when it has the same step (sub-steps of one iteration). */
-export function upsertLast<T extends Stepped>(series: T[], point: T, max: number): T[] {
-  const last = series[series.length - 1];
-  if (last && last.step === point.step) return series.slice(0, -1).concat([point]);
-  return appendBounded(series, [point], max);
+/** The envelope of the buckets of full weight: the steps each covers, its least and greatest. */
+export interface BucketBand {
+  from: number[];
+  to: number[];
+  lo: number[];
+  hi: number[];
+  /** Whether every bucket holds one record (then lo = hi = its value). */
+  single: boolean;
 }
 
 /**
- * Exponential moving average with bias correction (as TensorBoard's smoothing), weighted by the
- * step distance so thinned stretches are smoothed like the dense ones.
+ * A bucket holding only records lighter than the others' (an epoch's short last mini-batch, alone
+ * in its bucket early in a run) is left out of the band: its value counts in the means by its
+ * examples, and would otherwise stretch the band of the full batches (to 100 % accuracy, say).
  */
-export function smooth(steps: readonly number[], values: readonly number[], halfLifeSteps: number): number[] {
+export function bucketColumns(buckets: readonly Bucket[], k: number): BucketColumns {
+  const c: BucketColumns = { x: [], mean: [], weight: [], band: { from: [], to: [], lo: [], hi: [], single: true } };
+  const peak = Math.max(0, ...buckets.map((b) => b.peak));
+  for (const b of buckets) {
+    c.x.push(bucketStep(b));
+    c.mean.push(bucketMean(b, k));
+    c.weight.push(b.weight);
+    if (b.peak < peak) continue;
+    c.band.from.push(b.from);
+    c.band.to.push(b.to);
+    c.band.lo.push(b.min[k]);
+    c.band.hi.push(b.max[k]);
+    if (b.count > 1) c.band.single = false;
+  }
+  return c;
+}
+
+/**
+ * Exponential moving average with bias correction (as TensorBoard's smoothing), decaying with the
+ * distance along x (steps, or log steps) so that wide buckets count like the steps they cover, and
+ * weighting each value by `weights` (a bucket's examples: a last mini-batch of 3 examples moves the
+ * average 3/100 as much as a full one of 100).
+ */
+export function smooth(x: readonly number[], values: readonly number[], weights: readonly number[], halfLife: number): number[] {
   const out: number[] = [];
   let avg = 0;
   let weight = 0;
   for (let i = 0; i < values.length; i++) {
-    const gap = i === 0 ? 1 : Math.max(1, steps[i] - steps[i - 1]);
-    const decay = Math.pow(0.5, gap / halfLifeSteps);
     if (!Number.isFinite(values[i])) {
       out.push(NaN);
       continue;
     }
-    avg = decay * avg + (1 - decay) * values[i];
-    weight = decay * weight + (1 - decay);
-    out.push(avg / weight);
+    const gap = i === 0 ? 0 : Math.max(0, x[i] - x[i - 1]);
+    const decay = halfLife > 0 ? Math.pow(0.5, gap / halfLife) : 0;
+    avg = decay * avg + weights[i] * values[i];
+    weight = decay * weight + weights[i];
+    out.push(weight > 0 ? avg / weight : values[i]);
   }
   return out;
 }
@@ -85,23 +98,36 @@ export interface ColumnEnvelope {
 }
 
 /**
- * The outline of a dense series (more than `minPerColumn` points per occupied pixel column on
- * average), to be filled as a band instead of stroked: the same shape, at a fraction of the cost
- * of rasterising thousands of overlapping segments. Undefined when the series is sparser.
+ * The band of a bucket series in pixels: each bucket spans its steps (fromPx to toPx) between its
+ * least and greatest value, merged per pixel column, so a dense series is one filled shape at the
+ * cost of its pixel width, and its first bucket starts where its first step is. Undefined when
+ * every bucket holds a single value and there are no more than `minPerColumn` of them per occupied
+ * pixel column: a line shows those better.
  */
-export function denseEnvelope(xPixels: readonly number[], y: readonly number[], minPerColumn: number): ColumnEnvelope | undefined {
+export function bucketBand(
+  fromPx: readonly number[],
+  toPx: readonly number[],
+  lo: readonly number[],
+  hi: readonly number[],
+  singleValues: boolean,
+  minPerColumn: number,
+): ColumnEnvelope | undefined {
   const env: ColumnEnvelope = { x: [], lo: [], hi: [] };
-  for (let i = 0; i < xPixels.length; i++) {
-    const column = Math.floor(xPixels[i]);
+  const put = (x: number, l: number, h: number) => {
     const last = env.x.length - 1;
-    if (last >= 0 && Math.floor(env.x[last]) === column) {
-      env.lo[last] = Math.min(env.lo[last], y[i]);
-      env.hi[last] = Math.max(env.hi[last], y[i]);
+    if (last >= 0 && Math.floor(env.x[last]) === Math.floor(x)) {
+      env.lo[last] = Math.min(env.lo[last], l);
+      env.hi[last] = Math.max(env.hi[last], h);
     } else {
-      env.x.push(xPixels[i]);
-      env.lo.push(y[i]);
-      env.hi.push(y[i]);
+      env.x.push(x);
+      env.lo.push(l);
+      env.hi.push(h);
     }
+  };
+  for (let i = 0; i < fromPx.length; i++) {
+    put(fromPx[i], lo[i], hi[i]);
+    if (Math.floor(toPx[i]) > Math.floor(fromPx[i])) put(toPx[i], lo[i], hi[i]);
   }
-  return env.x.length > 1 && xPixels.length > minPerColumn * env.x.length ? env : undefined;
+  if (env.x.length < 2) return undefined;
+  return singleValues && fromPx.length <= minPerColumn * env.x.length ? undefined : env;
 }

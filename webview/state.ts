@@ -4,6 +4,7 @@ import type {
   Cursor,
   EpochRecord,
   HiddenStats,
+  HistoryData,
   RunInfo,
   RunState,
   Snapshot,
@@ -11,34 +12,23 @@ import type {
   ToDashboard,
 } from '../src/extension/protocol';
 import type { Divergence } from '../src/engine/divergence';
-import { appendBounded, sampleEvenly, upsertLast } from './series';
-
-export interface StepPoint {
-  step: number;
-  loss: number;
-  acc: number;
-}
-
-/** L2 norms of the parameters or of their gradients at a snapshot, in the order of their names. */
-export interface NormPoint {
-  step: number;
-  norms: number[];
-}
-
-export interface HiddenPoint {
-  step: number;
-  /** Fractions 0..1 of saturated values and of dead units. */
-  saturated: number;
-  dead: number;
-}
+import type { Bucket } from '../src/extension/bucketSeries';
+import { RunHistory } from '../src/extension/runHistory';
 
 export type TabId = 'curves' | 'weights' | 'embeddings';
+
+/** How strongly the curves are smoothed: the half-life of the moving average, as a fraction of
+ *  the steps shown ('off' draws each bucket's mean). */
+export type Smoothing = 'off' | 'light' | 'medium' | 'strong';
 
 export interface UiState {
   tab: TabId;
   tensor: string;
   /** Word pinned on the embedding map. */
   word?: string;
+  smoothing: Smoothing;
+  /** Steps on a log axis (the first steps spread out). */
+  logX: boolean;
 }
 
 export interface DashboardState {
@@ -51,42 +41,31 @@ export interface DashboardState {
   stopped?: StoppedEvent;
   /** Set while the last snapshot said the run diverged. */
   divergence?: Divergence;
-  steps: StepPoint[];
+  /** The curves: loss and accuracy of every mini-batch, norms and saturation per snapshot. */
+  history: RunHistory;
   epochs: EpochRecord[];
-  paramNames: string[];
-  params: NormPoint[];
-  gradNames: string[];
-  grads: NormPoint[];
   hidden?: HiddenStats;
-  hiddenHistory: HiddenPoint[];
   ui: UiState;
   /** Last embedding map layout (n×2), to restart the map where it was. */
   layout?: number[];
 }
 
-/** In-memory bounds; the extension itself keeps at most 4000 steps. */
-const MAX_STEPS = 4000;
-const MAX_SNAPSHOT_POINTS = 2000;
-/** Bounds of what setState keeps (VS Code serialises it on every call); on reload the extension
- * re-sends the steps, so these only give the first paint, and the histories only this view keeps. */
-const PERSISTED_STEPS = 500;
-const PERSISTED_SNAPSHOT_POINTS = 200;
+/** Buckets per series that setState keeps (VS Code serialises it on every call); on reload the
+ *  extension re-sends the whole history, so these only give the first paint. */
+const PERSISTED_STEP_BUCKETS = 128;
+const PERSISTED_SNAPSHOT_BUCKETS = 64;
+const PERSISTED_FIRST_STEP_BUCKETS = 64;
 /** Significant digits kept of saved values: plenty for redrawing a curve. */
 const PERSISTED_DIGITS = 4;
-const PERSIST_VERSION = 1;
+const PERSIST_VERSION = 2;
 
 export function emptyState(ui?: UiState): DashboardState {
   return {
     runState: 'idle',
     examplesPerSecond: 0,
-    steps: [],
+    history: new RunHistory(),
     epochs: [],
-    paramNames: [],
-    params: [],
-    gradNames: [],
-    grads: [],
-    hiddenHistory: [],
-    ui: ui ?? { tab: 'curves', tensor: '' },
+    ui: ui ?? { tab: 'curves', tensor: '', smoothing: 'medium', logX: false },
   };
 }
 
@@ -101,7 +80,7 @@ export interface Changes {
 export function applyMessage(state: DashboardState, msg: ToDashboard): Changes {
   switch (msg.type) {
     case 'run':
-      applyRun(state, msg.runId, msg.info, msg.epochs, msg.steps.map(toStepPoint));
+      applyRun(state, msg.runId, msg.info, msg.epochs, msg.history);
       return { header: true, curves: true, norms: true, hidden: true };
     case 'snapshot':
       applySnapshot(state, msg.snapshot);
@@ -124,22 +103,17 @@ export function applyMessage(state: DashboardState, msg: ToDashboard): Changes {
 }
 
 /**
- * A 'run' message starts a new run, or re-sends the current one after the view was reloaded:
- * then the histories only this view records (norms, saturation) and the map layout are kept.
+ * A 'run' message starts a new run, or re-sends the current one (with its whole history) after the
+ * view was reloaded or opened late: then the map layout is kept.
  */
-function applyRun(state: DashboardState, runId: string, info: RunInfo, epochs: EpochRecord[], steps: StepPoint[]): void {
+function applyRun(state: DashboardState, runId: string, info: RunInfo, epochs: EpochRecord[], history: HistoryData): void {
   const sameRun = state.runId === runId;
   state.runId = runId;
   state.info = info;
   state.epochs = epochs.slice();
-  state.steps = appendBounded([], steps, MAX_STEPS);
+  state.history = new RunHistory(history);
   state.stopped = undefined;
   if (!sameRun) {
-    state.params = [];
-    state.paramNames = [];
-    state.grads = [];
-    state.gradNames = [];
-    state.hiddenHistory = [];
     state.hidden = undefined;
     state.cursor = undefined;
     state.layout = undefined;
@@ -153,25 +127,8 @@ function applySnapshot(state: DashboardState, s: Snapshot): void {
   state.lr = s.lr;
   state.examplesPerSecond = s.examplesPerSecond;
   state.divergence = s.divergence;
-  state.steps = appendBounded(state.steps, s.steps.map(toStepPoint), MAX_STEPS);
-  const step = s.cursor.steps;
-  if (s.params.length) {
-    state.paramNames = s.params.map((p) => p.name);
-    state.params = upsertLast(state.params, { step, norms: s.params.map((p) => p.norm) }, MAX_SNAPSHOT_POINTS);
-  }
-  if (s.grads.length) {
-    state.gradNames = s.grads.map((g) => g.name);
-    state.grads = upsertLast(state.grads, { step, norms: s.grads.map((g) => g.norm) }, MAX_SNAPSHOT_POINTS);
-  }
-  if (s.hidden) {
-    state.hidden = s.hidden;
-    const dead = s.hidden.units ? s.hidden.deadUnits / s.hidden.units : 0;
-    state.hiddenHistory = upsertLast(state.hiddenHistory, { step, saturated: s.hidden.saturated, dead }, MAX_SNAPSHOT_POINTS);
-  }
-}
-
-function toStepPoint(r: { step: number; loss: number; acc: number }): StepPoint {
-  return { step: r.step, loss: r.loss, acc: r.acc };
+  state.history.addSnapshot(s);
+  if (s.hidden) state.hidden = s.hidden;
 }
 
 /** Global step at the end of an epoch, where its validation point is drawn. */
@@ -179,19 +136,26 @@ export function epochStep(state: DashboardState, epoch: number): number {
   return epoch * (state.info?.batchesPerEpoch ?? 0);
 }
 
-interface PersistedState extends DashboardState {
+interface PersistedState extends Omit<DashboardState, 'history'> {
   version: number;
+  history: HistoryData;
 }
 
 export function toPersisted(state: DashboardState): PersistedState {
+  const history = state.history.compacted(PERSISTED_STEP_BUCKETS, PERSISTED_SNAPSHOT_BUCKETS, PERSISTED_FIRST_STEP_BUCKETS);
+  const shortSeries = (series: HistoryData['steps']) => ({ buckets: series.buckets.map(shortBucket), latest: series.latest && shortBucket(series.latest) });
   return {
     ...state,
     version: PERSIST_VERSION,
     stopped: undefined,
-    steps: sampleEvenly(state.steps, PERSISTED_STEPS).map((p) => ({ step: p.step, loss: short(p.loss), acc: short(p.acc) })),
-    params: sampleEvenly(state.params, PERSISTED_SNAPSHOT_POINTS).map(shortNorms),
-    grads: sampleEvenly(state.grads, PERSISTED_SNAPSHOT_POINTS).map(shortNorms),
-    hiddenHistory: sampleEvenly(state.hiddenHistory, PERSISTED_SNAPSHOT_POINTS).map((h) => ({ step: h.step, saturated: short(h.saturated), dead: short(h.dead) })),
+    history: {
+      ...history,
+      steps: shortSeries(history.steps),
+      firstSteps: shortSeries(history.firstSteps),
+      params: shortSeries(history.params),
+      grads: shortSeries(history.grads),
+      hidden: shortSeries(history.hidden),
+    },
     layout: state.layout?.map(short),
   };
 }
@@ -200,13 +164,13 @@ function short(v: number): number {
   return Number(v.toPrecision(PERSISTED_DIGITS));
 }
 
-function shortNorms(p: NormPoint): NormPoint {
-  return { step: p.step, norms: p.norms.map(short) };
+function shortBucket(b: Bucket): Bucket {
+  return { ...b, sum: b.sum.map(short), min: b.min.map(short), max: b.max.map(short), first: b.first.map(short), last: b.last.map(short) };
 }
 
 export function fromPersisted(saved: unknown): DashboardState {
   const s = saved as Partial<PersistedState> | undefined;
   if (!s || s.version !== PERSIST_VERSION) return emptyState();
-  const { version: _version, ...restored } = s;
-  return { ...emptyState(s.ui), ...restored };
+  const { version: _version, history, ...restored } = s;
+  return { ...emptyState(s.ui), ...restored, history: new RunHistory(history) };
 }

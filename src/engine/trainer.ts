@@ -22,6 +22,8 @@ export interface StepRecord {
   step: number;
   epoch: number;
   batch: number;
+  /** Examples in the mini-batch (the epoch's last one may hold only a few). */
+  examples: number;
   loss: number;
   acc: number;
   lr: number;
@@ -281,6 +283,7 @@ export class Trainer {
       step: this.steps,
       epoch: this.epoch,
       batch: this.batch,
+      examples: m.n,
       loss: m.loss,
       acc: m.correct / m.n,
       lr: this.optimizer.lr,

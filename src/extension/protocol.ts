@@ -10,9 +10,11 @@ import type { PhaseDirection } from '../engine/phase';
 import type { NotComputed } from '../engine/iterationProgress';
 import type { EvaluationReport } from '../engine/report';
 import type { EpochRecord, StepRecord } from '../engine/trainer';
+import type { Bucket } from './bucketSeries';
 import type { Completion } from './debug/expression';
+import type { HistoryData } from './runHistory';
 
-export type { TrainConfig, EvalResult, EvaluationReport, HiddenStats, TensorStats, EpochRecord, StepRecord, NotComputed };
+export type { TrainConfig, EvalResult, EvaluationReport, HiddenStats, TensorStats, EpochRecord, StepRecord, NotComputed, Bucket, HistoryData };
 
 /** What the worker tells about a loaded run; views and the debugger discover the model here. */
 export interface RunInfo {
@@ -76,8 +78,9 @@ export interface Snapshot {
   state: RunState;
   cursor: Cursor;
   lr: number;
-  /** Step records since the previous snapshot (sampled when there are many). */
-  steps: StepRecord[];
+  /** Every step since the previous snapshot, as buckets of [loss, acc] weighted by examples
+   *  (runHistory.ts's LOSS, ACC), on the grid of a series of STEP_BUCKETS. */
+  steps: Bucket[];
   params: TensorStats[];
   grads: TensorStats[];
   hidden?: HiddenStats;
@@ -200,8 +203,8 @@ export type WorkerMessage = { reply: Reply } | { event: WorkerEvent };
 
 /** Extension → dashboard webview. */
 export type ToDashboard =
-  /** `runId` tells a reloaded view whether this is still the run it recorded histories of. */
-  | { type: 'run'; runId: string; info: RunInfo; epochs: EpochRecord[]; steps: StepRecord[] }
+  /** A new run, or the current one for a view that opens late or reloads, with its whole history. */
+  | { type: 'run'; runId: string; info: RunInfo; epochs: EpochRecord[]; history: HistoryData }
   | { type: 'snapshot'; snapshot: Snapshot }
   | { type: 'epoch'; record: EpochRecord }
   | { type: 'tensor'; data: TensorData }

@@ -6,6 +6,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { LOSS } from '../../src/extension/runHistory';
 import { api, harness, nextProblem, ROOT, SMALL, train, waitFor } from './helpers';
 
 suite('NLM extension', () => {
@@ -30,7 +31,10 @@ suite('NLM extension', () => {
     await waitFor('training to finish', () => run.state === 'finished', 120000);
     assert.deepEqual(contextKeys.values, { state: 'finished', hasRun: true });
     assert.equal(run.epochs.length, 2);
-    const first = run.steps[0].loss;
+    // The history starts at the first mini-batch, whatever the run's length.
+    const firstBucket = run.history.steps.buckets[0];
+    assert.equal(firstBucket.from, 1);
+    const first = firstBucket.first[LOSS];
     const last = run.epochs[1].trainCe;
     assert.ok(last < first - 1, `loss ${first} → ${last}`);
     assert.match(statusBar.text, /NLM finished · epoch 2\/2 · batch \d+\/\d+ · loss \d\.\d{3}$/);

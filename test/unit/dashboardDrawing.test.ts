@@ -5,9 +5,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Divergence } from '../../src/engine/divergence';
 import type { RunInfo, ToDashboard } from '../../src/extension/protocol';
+import { RunHistory } from '../../src/extension/runHistory';
 import { FrameResult, FrameScheduler } from '../../webview/scheduler';
-import { denseEnvelope } from '../../webview/series';
+import { bucketBand } from '../../webview/series';
 import { applyMessage, emptyState } from '../../webview/state';
+
+/** Single values at x (pixels): buckets of one record each, as the first steps of a run are. */
+const denseEnvelope = (x: number[], y: number[], minPerColumn: number) => bucketBand(x, x, y, y, true, minPerColumn);
 
 test('a dense series becomes one band column per occupied pixel column, with its least and greatest values', () => {
   // 12 points over 3 pixel columns.
@@ -112,6 +116,6 @@ test('the dashboard keeps the divergence of the last snapshot for its header, an
   applyMessage(state, { type: 'state', state: 'finished' });
   assert.deepEqual(state.divergence, divergence, 'a finished diverged run still says so');
   const info = { dataset: { name: 'demo' } } as RunInfo;
-  applyMessage(state, { type: 'run', runId: 'next', info, epochs: [], steps: [] });
+  applyMessage(state, { type: 'run', runId: 'next', info, epochs: [], history: new RunHistory().toData() });
   assert.equal(state.divergence, undefined);
 });

@@ -122,12 +122,14 @@ test('the last batch of an epoch is shorter and every example is seen once', () 
   const t = new Trainer(ds, { ...small, batchSize: 32, epochs: 1 });
   assert.equal(t.batchesPerEpoch, 3);
   const seen: number[] = [];
+  const recorded: number[] = [];
   for (let i = 0; i < 3; i++) {
     t.stepSub();
     seen.push(t.model.n);
-    t.step();
+    recorded.push(t.step().iteration!.examples);
   }
   assert.deepEqual(seen, [32, 32, 6]);
+  assert.deepEqual(recorded, [32, 32, 6], 'each step record counts its examples (the curves weight batches by them)');
   assert.ok(t.finished);
 });
 

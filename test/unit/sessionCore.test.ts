@@ -5,6 +5,7 @@ import { jsKernels } from '../../src/engine/kernels';
 import { Trainer } from '../../src/engine/trainer';
 import { demoDataset } from '../../src/engine/data/demo';
 import type { StoppedEvent, WorkerEvent } from '../../src/extension/protocol';
+import { LOSS } from '../../src/extension/runHistory';
 import { SessionCore } from '../../src/extension/worker/sessionCore';
 
 /** A core whose time slices run when the test drains them, so every test is deterministic. */
@@ -152,4 +153,21 @@ test('a run driven through the core matches an in-process Trainer bit for bit', 
   reference.step();
   assert.deepEqual(core.currentTrainer!.params.W3.data, reference.params.W3.data);
   assert.deepEqual(core.currentTrainer!.model.grads.W1.data, reference.model.grads.W1.data);
+});
+
+test('snapshots carry every step, weighted by its examples, however many a snapshot spans', () => {
+  const { core, drain, events } = harness();
+  const info = core.handle({ kind: 'load', dataset: { path: 'demo' }, config });
+  core.handle({ kind: 'run' });
+  drain();
+  const buckets = events.flatMap((e) => (e.kind === 'snapshot' ? e.snapshot.steps : []));
+  const t = core.currentTrainer!;
+  assert.ok(t.finished);
+  assert.equal(buckets[0].from, 1, 'from the first step');
+  assert.equal(buckets.at(-1)!.to, t.steps);
+  assert.equal(buckets.reduce((s, b) => s + b.count, 0), t.steps, 'no step sampled away');
+  assert.equal(buckets.reduce((s, b) => s + b.weight, 0), info.dataset.train, 'each weighted by its examples (the last batch is short)');
+  // The mean loss over the buckets' examples is the epoch's training loss.
+  const meanLoss = buckets.reduce((s, b) => s + b.sum[LOSS], 0) / info.dataset.train;
+  assert.ok(Math.abs(meanLoss - t.epochs[0].trainCe) < 1e-9, `${meanLoss} vs ${t.epochs[0].trainCe}`);
 });

@@ -1,22 +1,24 @@
-// Accuracy panel: how often the most probable next word is the right one, per training batch
-// (raw and smoothed) and on the validation set after each epoch.
+// Accuracy panel: how often the most probable next word is the right one, for the training
+// mini-batches (band and smoothed line, weighted by their examples) and on the validation set after
+// each epoch.
+import { ACC } from '../../src/extension/runHistory';
+import { bucketColumns } from '../series';
 import { DashboardState, epochStep } from '../state';
 import { formatPercent } from './format';
 import type { LineChartSpec } from './lineChart';
-import { smoothed } from './lossChart';
+import { stepBuckets, trainSeries } from './lossChart';
 
 export function accuracyChartSpec(state: DashboardState): LineChartSpec {
-  const steps = state.steps.map((s) => s.step);
-  const acc = state.steps.map((s) => s.acc);
+  const acc = bucketColumns(stepBuckets(state), ACC);
   return {
     xLabel: 'step (mini-batches)',
     yLabel: 'accuracy (top-1)',
+    logX: state.ui.logX,
     yFormat: formatPercent,
     percent: true,
     yInclude: [0],
     series: [
-      { label: 'train, each batch', colour: 'green', x: steps, y: acc, style: 'faint' },
-      { label: 'train, smoothed', colour: 'green', x: steps, y: smoothed(steps, acc), style: 'line' },
+      ...trainSeries(state, acc, 'green'),
       {
         label: 'validation, each epoch',
         colour: 'purple',

@@ -1,11 +1,12 @@
-// Series-against-step chart in SVG with d3: axes, legend, optional log y, reference lines and a
-// hover read-out. The loss, accuracy, gradient-norm and saturation panels are specs for it.
+// Series-against-step chart in SVG with d3: axes, legend, optional log x and y, reference lines,
+// bands of bucketed values and a hover read-out. The loss, accuracy, gradient-norm and saturation
+// panels are specs for it.
 import { axisBottom, axisLeft, bisector, format, line, pointer, scaleLinear, scaleLog, select } from 'd3';
 import type { ScaleContinuousNumeric, Selection } from 'd3';
 import type { CsvTable } from '../card';
 import type { ElementSize } from '../elementSize';
 import { createChartSvg } from './chartSvg';
-import { ColumnEnvelope, decimateByPixel, denseEnvelope } from '../series';
+import { bucketBand, ColumnEnvelope, decimateByPixel } from '../series';
 import { ChartColour, chartFont } from '../theme';
 import { hideTooltip, showTooltip } from '../tooltip';
 import { textWidth } from './textWidth';
@@ -17,6 +18,18 @@ export interface LineSeries {
   y: readonly number[];
   /** line: solid; faint: thin and translucent (raw values under a smoothed line); points: markers joined by a dashed line. */
   style: 'line' | 'faint' | 'points';
+  /** For a faint series of buckets (y their means): the steps buckets cover and their least and
+   *  greatest values, drawn as the band they fill. */
+  buckets?: BandData;
+}
+
+export interface BandData {
+  from: readonly number[];
+  to: readonly number[];
+  lo: readonly number[];
+  hi: readonly number[];
+  /** Every bucket holds one value. */
+  single: boolean;
 }
 
 export interface ReferenceLine {
@@ -28,6 +41,8 @@ export interface LineChartSpec {
   xLabel: string;
   yLabel: string;
   log?: boolean;
+  /** Steps on a log axis from step 1. */
+  logX?: boolean;
   /** Values are fractions shown as percentages on the axis. */
   percent?: boolean;
   /** Format of values in the hover read-out. */
@@ -77,11 +92,18 @@ export class LineChart {
     this.draw();
   }
 
-  /** Long format, one row per point: series, x, y. */
+  /** Long format, one row per point: series, x, y; a band's least and greatest values as series
+   *  of their own ("… (min)", "… (max)"). */
   csv(): CsvTable | undefined {
     if (!this.spec) return undefined;
     const rows: (string | number)[][] = [];
-    for (const s of this.spec.series) for (let i = 0; i < s.x.length; i++) rows.push([s.label, s.x[i], s.y[i]]);
+    for (const s of this.spec.series) {
+      for (let i = 0; i < s.x.length; i++) rows.push([s.label, s.x[i], s.y[i]]);
+      const b = s.buckets;
+      if (!b || b.single) continue;
+      for (let i = 0; i < b.lo.length; i++) rows.push([`${s.label} (min)`, (b.from[i] + b.to[i]) / 2, b.lo[i]]);
+      for (let i = 0; i < b.hi.length; i++) rows.push([`${s.label} (max)`, (b.from[i] + b.to[i]) / 2, b.hi[i]]);
+    }
     return { header: ['series', this.spec.xLabel, this.spec.yLabel], rows };
   }
 
@@ -92,10 +114,11 @@ export class LineChart {
     this.hoverLayer = undefined;
     if (!spec) return;
     const { width, height } = this.size;
-    const series = spec.series.map((s) => visiblePoints(s, spec.log ?? false));
+    const series = spec.series.map((s) => visiblePoints(s, spec.log ?? false, spec.logX ?? false));
     this.visible = series;
     const xs = series.flatMap((s) => s.x);
-    const ys = series.flatMap((s) => s.y);
+    // A band's envelope stays inside the plot.
+    const ys = series.flatMap((s) => (s.buckets ? [...s.y, ...s.buckets.lo, ...s.buckets.hi] : s.y));
     if (!xs.length || width < MARGIN.left + MARGIN.right + 20) {
       svg.append('text').attr('class', 'empty').attr('x', width / 2).attr('y', height / 2).text(spec.empty);
       return;
@@ -103,7 +126,7 @@ export class LineChart {
     const innerW = width - MARGIN.left - MARGIN.right;
     const innerH = height - MARGIN.top - MARGIN.bottom;
     const xMax = Math.max(...xs);
-    this.x = scaleLinear().domain([0, xMax > 0 ? xMax : 1]).range([0, innerW]);
+    this.x = spec.logX ? scaleLog().domain([1, Math.max(xMax, 10)]).range([0, innerW]) : scaleLinear().domain([0, xMax > 0 ? xMax : 1]).range([0, innerW]);
     this.y = yScale(spec, ys).range([innerH, 0]);
 
     const plot = svg.append('g').attr('transform', `translate(${MARGIN.left},${MARGIN.top})`);
@@ -117,8 +140,9 @@ export class LineChart {
     }
     for (const s of series) {
       const xPixels = s.x.map((x) => this.x(x));
-      // Raw values too dense to tell apart are the band they fill.
-      const band = s.style === 'faint' ? denseEnvelope(xPixels, s.y, BAND_MIN_PER_COLUMN) : undefined;
+      // Raw values too dense to tell apart, and buckets of several, are the band they fill.
+      const b = s.buckets;
+      const band = s.style === 'faint' && b ? bucketBand(b.from.map(this.x), b.to.map(this.x), b.lo, b.hi, b.single, BAND_MIN_PER_COLUMN) : undefined;
       if (band) {
         plot.append('path').attr('class', `series-band fill-${s.colour}`).attr('d', bandPath(band, this.y));
         continue;
@@ -160,11 +184,11 @@ export class LineChart {
     }
     plot.append('g').attr('class', 'grid').call(grid);
     plot.append('g').attr('class', 'axis').call(yAxis);
-    plot
-      .append('g')
-      .attr('class', 'axis')
-      .attr('transform', `translate(0,${innerH})`)
-      .call(axisBottom(this.x).ticks(Math.max(2, Math.floor(innerW / 70))).tickFormat((v) => formatAxisStep(Number(v))).tickSizeOuter(0));
+    const xAxis = axisBottom(this.x).tickFormat((v) => formatAxisStep(Number(v))).tickSizeOuter(0);
+    // A log step axis is labelled at the powers of ten (1, 10, 100, 1k, …).
+    if (spec.logX) xAxis.tickValues(this.x.ticks().filter((v) => logTick(v) !== ''));
+    else xAxis.ticks(Math.max(2, Math.floor(innerW / 70)));
+    plot.append('g').attr('class', 'axis').attr('transform', `translate(0,${innerH})`).call(xAxis);
     svg
       .append('text')
       .attr('class', 'axis-title')
@@ -248,18 +272,29 @@ function bandPath(band: ColumnEnvelope, y: ScaleContinuousNumeric<number, number
   return `M${top.join('L')}L${bottom.reverse().join('L')}Z`;
 }
 
-/** The points a scale can draw: finite, and positive on a log scale. */
-function visiblePoints(s: LineSeries, log: boolean): LineSeries {
+/** The points the scales can draw: finite, and positive on a log y scale; on a log step axis
+ *  steps before 1 (a run's state before its first iteration) are drawn at 1. */
+function visiblePoints(s: LineSeries, log: boolean, logX: boolean): LineSeries {
+  const atLeast = logX ? 1 : -Infinity;
   const x: number[] = [];
   const y: number[] = [];
   for (let i = 0; i < s.x.length; i++) {
     const v = s.y[i];
     if (Number.isFinite(v) && Number.isFinite(s.x[i]) && (!log || v > 0)) {
-      x.push(s.x[i]);
+      x.push(Math.max(atLeast, s.x[i]));
       y.push(v);
     }
   }
-  return { ...s, x, y };
+  const b = s.buckets;
+  const band = { from: [] as number[], to: [] as number[], lo: [] as number[], hi: [] as number[], single: b?.single ?? true };
+  for (let i = 0; b && i < b.lo.length; i++) {
+    if (!Number.isFinite(b.lo[i]) || !Number.isFinite(b.hi[i]) || (log && b.lo[i] <= 0)) continue;
+    band.from.push(Math.max(atLeast, b.from[i]));
+    band.to.push(Math.max(atLeast, b.to[i]));
+    band.lo.push(b.lo[i]);
+    band.hi.push(b.hi[i]);
+  }
+  return { ...s, x, y, buckets: b && band };
 }
 
 function yScale(spec: LineChartSpec, ys: number[]): ScaleContinuousNumeric<number, number> {

@@ -1,25 +1,26 @@
-// Loss panel: cross-entropy of each training mini-batch (raw and smoothed) and of the validation
-// set after each epoch, with the loss of a uniform guess for scale.
-import { smooth } from '../series';
-import { DashboardState, epochStep } from '../state';
+// Loss panel: cross-entropy of the training mini-batches (the band of their values and a smoothed
+// line) and of the validation set after each epoch, with the loss of a uniform guess for scale.
+import type { Bucket } from '../../src/extension/bucketSeries';
+import { LOSS } from '../../src/extension/runHistory';
+import { BucketColumns, bucketColumns, smooth } from '../series';
+import { DashboardState, epochStep, Smoothing } from '../state';
 import { formatLoss } from './format';
-import type { LineChartSpec } from './lineChart';
+import type { LineChartSpec, LineSeries } from './lineChart';
 
-/** Smoothing half-life as a fraction of the steps shown. */
-const SMOOTHING = 1 / 100;
+/** Smoothing half-life as a fraction of the steps shown (of the decades shown on a log axis). */
+const HALF_LIFE: Record<Smoothing, number> = { off: 0, light: 1 / 300, medium: 1 / 100, strong: 1 / 30 };
 
 export function lossChartSpec(state: DashboardState): LineChartSpec {
-  const steps = state.steps.map((s) => s.step);
-  const loss = state.steps.map((s) => s.loss);
+  const loss = bucketColumns(stepBuckets(state), LOSS);
   const vocabSize = state.info?.dataset.vocabSize;
   return {
     xLabel: 'step (mini-batches)',
     yLabel: 'cross-entropy (nats)',
+    logX: state.ui.logX,
     yFormat: formatLoss,
     references: vocabSize ? [{ y: Math.log(vocabSize), label: `uniform guess: ln ${vocabSize} = ${Math.log(vocabSize).toFixed(2)}` }] : [],
     series: [
-      { label: 'train, each batch', colour: 'blue', x: steps, y: loss, style: 'faint' },
-      { label: 'train, smoothed', colour: 'blue', x: steps, y: smoothed(steps, loss), style: 'line' },
+      ...trainSeries(state, loss, 'blue'),
       {
         label: 'validation, each epoch',
         colour: 'orange',
@@ -33,8 +34,7 @@ export function lossChartSpec(state: DashboardState): LineChartSpec {
 }
 
 export function lossCaption(state: DashboardState): string {
-  const steps = state.steps.map((s) => s.step);
-  const train = smoothed(steps, state.steps.map((s) => s.loss)).pop();
+  const train = smoothed(state, bucketColumns(stepBuckets(state), LOSS)).pop();
   const valid = state.epochs[state.epochs.length - 1]?.valid;
   const parts: string[] = [];
   if (train !== undefined) parts.push(`train ≈ ${formatLoss(train)}`);
@@ -42,7 +42,25 @@ export function lossCaption(state: DashboardState): string {
   return parts.join(' · ');
 }
 
-export function smoothed(steps: number[], values: number[]): number[] {
-  const span = steps.length ? steps[steps.length - 1] - steps[0] : 0;
-  return smooth(steps, values, Math.max(1, span * SMOOTHING));
+/** The mini-batches of one channel: their band, and the moving average of their means. */
+export function trainSeries(state: DashboardState, c: BucketColumns, colour: LineSeries['colour']): LineSeries[] {
+  return [
+    { label: 'train, each batch', colour, x: c.x, y: c.mean, style: 'faint', buckets: c.band },
+    { label: state.ui.smoothing === 'off' ? 'train, mean' : 'train, smoothed', colour, x: c.x, y: smoothed(state, c), style: 'line' },
+  ];
+}
+
+/** The mini-batches' buckets; on a log step axis with the first steps one by one. */
+export function stepBuckets(state: DashboardState): readonly Bucket[] {
+  return state.ui.logX ? state.history.stepsForLogAxis() : state.history.steps.buckets;
+}
+
+/** The moving average the smoothing control asks for, over steps or, on a log axis, log steps;
+ *  each bucket weighted by its examples. */
+export function smoothed(state: DashboardState, c: BucketColumns): number[] {
+  const fraction = HALF_LIFE[state.ui.smoothing];
+  const x = state.ui.logX ? c.x.map((s) => Math.log10(Math.max(1, s))) : c.x;
+  const span = x.length ? x[x.length - 1] - x[0] : 0;
+  const halfLife = fraction === 0 ? 0 : state.ui.logX ? span * fraction : Math.max(1, span * fraction);
+  return smooth(x, c.mean, c.weight, halfLife);
 }

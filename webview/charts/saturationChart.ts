@@ -1,20 +1,25 @@
 // Saturation history: the share of hidden values stuck where the activation is flat (its
 // derivative ≈ 0, so little gradient flows back), and for ReLU the share of dead units.
+import { DEAD, SATURATED } from '../../src/extension/runHistory';
+import { bucketColumns } from '../series';
 import type { DashboardState } from '../state';
 import { formatPercent } from './format';
 import type { LineChartSpec, LineSeries } from './lineChart';
 
 export function saturationChartSpec(state: DashboardState): LineChartSpec {
-  const steps = state.hiddenHistory.map((h) => h.step);
+  const buckets = state.history.hidden.buckets;
   const series: LineSeries[] = [];
   if (saturates(state)) {
-    series.push({ label: 'saturated values', colour: 'orange', x: steps, y: state.hiddenHistory.map((h) => h.saturated), style: 'line' });
+    const c = bucketColumns(buckets, SATURATED);
+    series.push({ label: 'saturated values', colour: 'orange', x: c.x, y: c.mean, style: 'line' });
   }
   if (state.info?.config.activation === 'relu') {
-    series.push({ label: 'dead units', colour: 'purple', x: steps, y: state.hiddenHistory.map((h) => h.dead), style: 'line' });
+    const c = bucketColumns(buckets, DEAD);
+    series.push({ label: 'dead units', colour: 'purple', x: c.x, y: c.mean, style: 'line' });
   }
   return {
     xLabel: 'step (mini-batches)',
+    logX: state.ui.logX,
     yLabel: 'share of the hidden layer',
     yFormat: formatPercent,
     percent: true,

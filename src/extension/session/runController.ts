@@ -10,14 +10,11 @@ import type {
   RunInfo,
   RunState,
   Snapshot,
-  StepRecord,
   StoppedEvent,
   WorkerEvent,
 } from '../protocol';
+import { RunHistory } from '../runHistory';
 import { TrainingSession } from './trainingSession';
-
-/** Steps kept for the loss curve; older ones are thinned to every other one. */
-const MAX_STEPS = 4000;
 
 export interface RunControllerEvents {
   /** A new run was loaded (views reset). */
@@ -36,7 +33,8 @@ export class RunController extends EventEmitter<RunControllerEvents> {
   state: RunState = 'idle';
   snapshot: Snapshot | undefined;
   readonly epochs: EpochRecord[] = [];
-  steps: StepRecord[] = [];
+  /** The curves of the whole run, for views that open late. */
+  history = new RunHistory();
   /** Iterations the run had trained when it was loaded or last saved. */
   private savedSteps = 0;
 
@@ -68,7 +66,7 @@ export class RunController extends EventEmitter<RunControllerEvents> {
     this.info = info;
     this.savedSteps = 0;
     this.epochs.length = 0;
-    this.steps = [];
+    this.history = new RunHistory();
     this.emit('run', info);
     return info;
   }
@@ -86,8 +84,7 @@ export class RunController extends EventEmitter<RunControllerEvents> {
         break;
       case 'snapshot':
         this.snapshot = e.snapshot;
-        this.steps.push(...e.snapshot.steps);
-        if (this.steps.length > MAX_STEPS) this.steps = this.steps.filter((_, i) => i % 2 === 0);
+        this.history.addSnapshot(e.snapshot);
         this.emit('snapshot', e.snapshot);
         break;
       case 'epoch':

@@ -83,7 +83,7 @@ export class DashboardPanel {
     };
     panel.webview.html = html(panel.webview, context.extensionUri);
 
-    this.listen('run', (info) => this.forward({ type: 'run', runId: runIdOf(info), info, epochs: [], steps: [] }));
+    this.listen('run', (info) => this.forward({ type: 'run', runId: runIdOf(info), info, epochs: [], history: this.run.history.toData() }));
     this.listen('snapshot', (snapshot) => this.forward({ type: 'snapshot', snapshot }));
     this.listen('epoch', (record) => this.forward({ type: 'epoch', record }));
     this.listen('stopped', (event) => this.forward({ type: 'stopped', event }));
@@ -158,9 +158,9 @@ export class DashboardPanel {
     this.outbox.clear();
     const { info, snapshot } = this.run;
     if (info) {
-      const message: ToDashboard = { type: 'run', runId: runIdOf(info), info, epochs: [...this.run.epochs], steps: this.run.steps };
+      const message: ToDashboard = { type: 'run', runId: runIdOf(info), info, epochs: [...this.run.epochs], history: this.run.history.toData() };
       this.post(message);
-      // Its steps are already among run.steps.
+      // Its steps and norms are already in the history.
       if (snapshot) this.post({ type: 'snapshot', snapshot: { ...snapshot, steps: [] } } satisfies ToDashboard);
     }
     this.post({ type: 'state', state: this.run.state } satisfies ToDashboard);

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { formatNumber, formatStats, TensorStats } from '../../engine/metrics';
 import type { RunInfo, RunState, Snapshot } from '../protocol';
+import { LOSS } from '../runHistory';
 import { RunController } from '../session/runController';
 
 type Node =
@@ -54,10 +55,10 @@ export class RunTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
 
   getChildren(node?: Node): Node[] {
     if (node) return node.kind === 'section' ? node.children : [];
-    const { info, state, snapshot, steps } = this.run;
+    const { info, state, snapshot, history } = this.run;
     if (!info) return [];
     return [
-      { kind: 'section', label: 'Run', children: runFacts(info, state, snapshot, steps.at(-1)?.loss) },
+      { kind: 'section', label: 'Run', children: runFacts(info, state, snapshot, history.steps.buckets.at(-1)?.last[LOSS]) },
       { kind: 'section', label: 'Configuration', collapsed: true, children: configFacts(info) },
       { kind: 'section', label: 'Parameters', children: (snapshot?.params ?? []).map((stats) => ({ kind: 'param', stats })) },
     ];

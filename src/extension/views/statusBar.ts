@@ -4,6 +4,8 @@
 // a frame the browser draws on the cores training runs on (a spinning icon would be 60 a second).
 import * as vscode from 'vscode';
 import { describeDivergence } from '../../engine/divergence';
+import { bucketMean } from '../bucketSeries';
+import { LOSS } from '../runHistory';
 import { RunController } from '../session/runController';
 
 const ICONS = { idle: '$(circle-outline)', running: '$(pulse)', paused: '$(debug-pause)', finished: '$(check)' } as const;
@@ -26,7 +28,11 @@ export class RunStatusBar implements vscode.Disposable {
     });
     run.on('state', () => this.update());
     run.on('snapshot', (s) => {
-      for (const step of s.steps) this.smoothedLoss = Number.isNaN(this.smoothedLoss) ? step.loss : 0.95 * this.smoothedLoss + 0.05 * step.loss;
+      // 0.95 per mini-batch, however many a bucket of the snapshot holds.
+      for (const b of s.steps) {
+        const loss = bucketMean(b, LOSS);
+        this.smoothedLoss = Number.isNaN(this.smoothedLoss) ? loss : loss + Math.pow(0.95, b.count) * (this.smoothedLoss - loss);
+      }
       if (s.state === 'running') this.updateSoon();
       else this.update();
     });

@@ -27,14 +27,15 @@ import type {
   Request,
   RunInfo,
   RunState,
-  StepRecord,
   StepUnit,
   StopReason,
   TensorData,
   WorkerEvent,
 } from '../protocol';
+import { BucketSeries } from '../bucketSeries';
 import { completionsAt } from '../debug/expression';
 import { phaseInfos } from '../phaseInfo';
+import { STEP_BUCKETS, stepValues } from '../runHistory';
 import { BreakpointBook } from './breakpoints';
 import { TrainerExpressions } from './trainerExpressions';
 
@@ -42,8 +43,6 @@ import { TrainerExpressions } from './trainerExpressions';
 const SLICE_MS = 25;
 /** Snapshots at most this often, so live views cost a few percent of training at most. */
 const SNAPSHOT_MS = 100;
-/** Step records kept per snapshot; more are sampled evenly. */
-const STEPS_PER_SNAPSHOT = 50;
 
 type Goal = { kind: 'run' } | { kind: 'step'; unit: StepUnit };
 
@@ -59,8 +58,10 @@ export class SessionCore {
   private pauseRequested = false;
   private readonly breakpoints = new BreakpointBook();
   private filters: ExceptionFilters = {};
-  private pendingSteps: StepRecord[] = [];
-  /** Every step's loss, not only the sampled ones, so no step escapes the divergence rule. */
+  /** The steps since the last snapshot, merged into the buckets of the run's history (so every
+   *  step is counted and each bucket's envelope is exact, however many steps a snapshot spans). */
+  private pendingSteps = new BucketSeries(STEP_BUCKETS);
+  /** Every step's loss, so no step escapes the divergence rule. */
   private divergence: DivergenceWatch | undefined;
   private lastSnapshot = 0;
   private examplesSinceSnapshot = 0;
@@ -169,7 +170,7 @@ export class SessionCore {
     this.stoppedAt = undefined;
     this.goal = undefined;
     this.pauseRequested = false;
-    this.pendingSteps = [];
+    this.pendingSteps = new BucketSeries(STEP_BUCKETS);
     this.divergence = new DivergenceWatch(dataset.vocab.length);
     this.setState('paused');
     this.publishSnapshot();
@@ -306,7 +307,7 @@ export class SessionCore {
   private afterSubStep(p: Progress, phaseBefore: number): boolean {
     const t = this.trainer!;
     if (p.iteration) {
-      this.pendingSteps.push(p.iteration);
+      this.pendingSteps.add(p.iteration.step, stepValues(p.iteration), p.iteration.examples);
       this.divergence?.add(p.iteration.loss);
       this.examplesSinceSnapshot += t.model.n;
     }
@@ -396,7 +397,6 @@ export class SessionCore {
     if (!t) return;
     const now = performance.now();
     const seconds = (now - this.lastSnapshot) / 1000;
-    const steps = sample(this.pendingSteps, STEPS_PER_SNAPSHOT);
     const hidden = t.model.hidden;
     const H = hidden && this.expressions!.tensor(hidden.tensor)!;
     this.emit({
@@ -405,7 +405,7 @@ export class SessionCore {
         state: this.state,
         cursor: this.cursor,
         lr: t.optimizer.lr,
-        steps,
+        steps: this.pendingSteps.take(),
         params: t.specs.map(({ name }) => tensorStats(t.params[name])),
         grads: t.specs.map(({ name }) => tensorStats(t.model.grads[name])),
         hidden: hidden && H && t.model.n > 0 ? hiddenStats(H.data, t.model.n, hidden.units, hidden.activation) : undefined,
@@ -413,7 +413,6 @@ export class SessionCore {
         divergence: this.divergence?.current,
       },
     });
-    this.pendingSteps = [];
     this.examplesSinceSnapshot = 0;
     this.lastSnapshot = now;
   }
@@ -499,11 +498,4 @@ export class SessionCore {
     this.requireTrainer();
     return this.expressions!;
   }
-}
-
-function sample<T>(items: T[], max: number): T[] {
-  if (items.length <= max) return items;
-  const out: T[] = [];
-  for (let i = 0; i < max; i++) out.push(items[Math.floor(((i + 1) * items.length) / max) - 1]);
-  return out;
 }

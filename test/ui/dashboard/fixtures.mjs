@@ -121,11 +121,64 @@ export function runInfo() {
 }
 
 /** Loss and accuracy of mini-batch `step` of the simulated run. */
-function stepRecord(rng, step) {
+function stepValues(rng, step) {
   const t = step / 1000;
   const loss = 3.1 + 2.45 * Math.exp(-t * 2.2) + 0.12 * rng.normal();
   const acc = Math.max(0, 0.34 * (1 - Math.exp(-t * 1.8)) + 0.03 * rng.normal());
-  return { step, epoch: Math.floor((step - 1) / BATCHES_PER_EPOCH), batch: (step - 1) % BATCHES_PER_EPOCH, loss, acc, lr: 0.005 };
+  return [loss, acc];
+}
+
+/** A bucket of one record (src/extension/bucketSeries.ts), as the worker sends each step while a
+ *  run is shorter than its bucket count. */
+export function bucket(step, values, weight = 1) {
+  return { from: step, to: step, count: 1, weight, peak: weight, sum: values.map((v) => v * weight), min: [...values], max: [...values], first: [...values], last: [...values] };
+}
+
+/** Merges `later` into `into` (the records of `later` come after those of `into`). */
+function mergeInto(into, later) {
+  into.to = later.to;
+  into.count += later.count;
+  into.weight += later.weight;
+  into.sum = into.sum.map((v, k) => v + later.sum[k]);
+  // (the harness's mini-batches are all full: the envelopes simply join)
+  into.min = into.min.map((v, k) => Math.min(v, later.min[k]));
+  into.max = into.max.map((v, k) => Math.max(v, later.max[k]));
+  into.last = later.last.slice();
+}
+
+export const EMPTY_HISTORY = { steps: { buckets: [] }, firstSteps: { buckets: [] }, paramNames: [], params: { buckets: [] }, gradNames: [], grads: { buckets: [] }, hidden: { buckets: [] } };
+
+/** The history the extension host keeps of these messages: every step, the norms of every snapshot. */
+export function historyOf(messages) {
+  const snapshots = messages.filter((m) => m.type === 'snapshot').map((m) => m.snapshot);
+  const perSnapshot = (values) => ({ buckets: snapshots.map((s) => bucket(s.cursor.steps, values(s))) });
+  return {
+    steps: { buckets: snapshots.flatMap((s) => s.steps) },
+    firstSteps: { buckets: snapshots.flatMap((s) => s.steps).filter((b) => b.to <= 512) },
+    paramNames: snapshots[0]?.params.map((p) => p.name) ?? [],
+    params: perSnapshot((s) => s.params.map((p) => p.norm)),
+    gradNames: snapshots[0]?.grads.map((g) => g.name) ?? [],
+    grads: perSnapshot((s) => s.grads.map((g) => g.norm)),
+    hidden: perSnapshot((s) => [s.hidden.saturated, 0]),
+  };
+}
+
+/** A long run's history as the host holds it: `steps` mini-batches in buckets `width` wide, and
+ *  the norms of a snapshot every `width` steps (from step `width`: the first steps' are missing). */
+export function longHistory(steps, width) {
+  const rng = random(11);
+  const stepBuckets = [];
+  const firstSteps = [];
+  for (let s = 1; s <= steps; s++) {
+    const b = bucket(s, stepValues(rng, s), BATCH);
+    if (s <= 512) firstSteps.push({ ...b, sum: [...b.sum], min: [...b.min], max: [...b.max], first: [...b.first], last: [...b.last] });
+    const last = stepBuckets.at(-1);
+    if (last && Math.floor((last.from - 1) / width) === Math.floor((s - 1) / width)) mergeInto(last, b);
+    else stepBuckets.push(b);
+  }
+  const snapshots = [];
+  for (let s = width; s <= steps; s += width) snapshots.push(snapshot(rng, s, s));
+  return { ...historyOf(snapshots), steps: { buckets: stepBuckets }, firstSteps: { buckets: firstSteps } };
 }
 
 function stats(name, shape, norm, rng) {
@@ -151,7 +204,7 @@ function hidden(rng, step) {
 
 export function snapshot(rng, fromStep, toStep, state = 'running') {
   const steps = [];
-  for (let s = fromStep + 1; s <= toStep; s++) steps.push(stepRecord(rng, s));
+  for (let s = fromStep + 1; s <= toStep; s++) steps.push(bucket(s, stepValues(rng, s), BATCH));
   const t = toStep / 1000;
   const gradNorm = { W1: 0.02 + 0.05 * Math.exp(-t), W2: 0.05 + 0.2 * Math.exp(-t * 1.5), b1: 0.01 + 0.03 * Math.exp(-t), W3: 0.3 + 0.9 * Math.exp(-t * 2), b2: 0.05 + 0.4 * Math.exp(-t * 3) };
   const paramNorm = { W1: 0.64 + 2.4 * (1 - Math.exp(-t)), W2: 0.78 + 3 * (1 - Math.exp(-t)), b1: 0.01 + 0.8 * (1 - Math.exp(-t)), W3: 1.8 + 5 * (1 - Math.exp(-t)), b2: 0.01 + 2 * (1 - Math.exp(-t * 2)) };
@@ -210,7 +263,7 @@ export function tensor(name, seed) {
 /** The run as the dashboard receives it: 'run', ~300 snapshots, an epoch record every 600 steps. */
 export function trainingMessages(totalSteps, stepsPerSnapshot) {
   const rng = random(1);
-  const messages = [{ type: 'run', runId: 'harness-run', info: runInfo(), epochs: [], steps: [] }, { type: 'state', state: 'running' }];
+  const messages = [{ type: 'run', runId: 'harness-run', info: runInfo(), epochs: [], history: EMPTY_HISTORY }, { type: 'state', state: 'running' }];
   for (let s = 0; s < totalSteps; s += stepsPerSnapshot) {
     const to = Math.min(totalSteps, s + stepsPerSnapshot);
     messages.push(snapshot(rng, s, to));

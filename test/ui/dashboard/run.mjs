@@ -15,7 +15,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { random, snapshot, tensor, trainingMessages } from './fixtures.mjs';
+import { EMPTY_HISTORY, historyOf, longHistory, random, snapshot, tensor, trainingMessages } from './fixtures.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const outDir = path.join(root, '.vscode-test-out');
@@ -106,7 +106,7 @@ async function selectTab(page, index) {
 /** Picks a tensor in the heatmap's dropdown and waits for its reply to be drawn. */
 async function selectTensor(page, name) {
   await page.evaluate((value) => {
-    const select = document.querySelector('vscode-single-select');
+    const select = document.querySelector('vscode-single-select[aria-label="Tensor"]');
     select.value = value;
     select.dispatchEvent(new Event('change'));
   }, name);
@@ -251,13 +251,13 @@ async function checkInteractionAndRestore(page) {
   restored.curves = await page.evaluate(() => [...document.querySelectorAll('svg.chart path.series')].filter((p) => (p.getAttribute('d') ?? '').length > 100).length);
   assert.ok(restored.curves >= 6, `curves restored after reload: ${restored.curves} paths`);
 
-  // The extension answers 'ready' with the run again: the same run keeps the norm histories only
-  // this view recorded; another run starts them afresh.
+  // The extension answers 'ready' with the run again and its whole history, norms included;
+  // another run starts them afresh.
   const messages = trainingMessages(3000, 10);
   const resend = {
     ...messages[0],
     epochs: messages.filter((m) => m.type === 'epoch').map((m) => m.record),
-    steps: messages.filter((m) => m.type === 'snapshot').flatMap((m) => m.snapshot.steps),
+    history: historyOf(messages),
   };
   const gradientLines = async () => {
     await sleep(400);
@@ -268,9 +268,58 @@ async function checkInteractionAndRestore(page) {
   };
   await send(page, [resend]);
   assert.equal(await gradientLines(), 5, 'same run: gradient norm history kept');
-  await send(page, [{ ...resend, runId: 'another-run', epochs: [], steps: [] }]);
+  await send(page, [{ ...resend, runId: 'another-run', epochs: [], history: EMPTY_HISTORY }]);
   assert.equal(await gradientLines(), 0, 'new run: gradient norm history cleared');
   return restored;
+}
+
+/** The loss band's first vertex in plot pixels, and the x-axis labels of the Loss card. */
+function lossBandStart(page) {
+  return page.evaluate(() => {
+    const card = [...document.querySelectorAll('section.card')].find((c) => c.querySelector('h2')?.textContent === 'Loss');
+    const band = card.querySelector('path.series-band')?.getAttribute('d') ?? '';
+    const [x, y] = (/^M([-\d.]+),([-\d.]+)/.exec(band) ?? []).slice(1).map(Number);
+    const plotHeight = card.querySelector('g.axis path.domain')?.getBBox().height ?? 0;
+    const ticks = [...card.querySelectorAll('g.axis')].at(-1);
+    return { x, y, plotHeight, xLabels: [...ticks.querySelectorAll('text')].map((t) => t.textContent), legend: [...card.querySelectorAll('text.legend')].map((t) => t.textContent) };
+  });
+}
+
+/**
+ * A dashboard opened after 200,000 steps gets the host's history (buckets 128 steps wide): the
+ * loss band still begins at step 1 with the first steps' high loss, on a linear and a log step
+ * axis; the smoothing control relabels the line. Screenshots of both axes.
+ */
+async function longRun(context, base) {
+  const { page, errors } = await openPage(context, base, 'vscode-light');
+  const run = trainingMessages(0, 10)[0];
+  await send(page, [{ ...run, history: longHistory(200_000, 128) }, { type: 'state', state: 'paused' }]);
+  await sleep(500);
+  const linear = await lossBandStart(page);
+  assert.ok(linear.x >= 0 && linear.x < 1, `the band begins at step 1: x = ${linear.x}`);
+  // The first steps' loss (~5.5, the top of the range) is drawn: the band's first vertex is high.
+  assert.ok(linear.y < 0.25 * linear.plotHeight, `the first steps' loss is at the top: y = ${linear.y} of ${linear.plotHeight}`);
+  const shots = [await screenshot(page, 'long-run-curves')];
+  await page.locator('vscode-checkbox').click();
+  await sleep(400);
+  const log = await lossBandStart(page);
+  assert.ok(log.x >= 0 && log.x < 1, `log x: the band begins at step 1: x = ${log.x}`);
+  assert.ok(['1', '10', '100', '1k', '10k', '100k'].every((t) => log.xLabels.includes(t)), `log step axis labels: ${log.xLabels.join(' ')}`);
+  shots.push(await screenshot(page, 'long-run-curves-log-x'));
+  await page.evaluate(() => {
+    const select = document.querySelector('vscode-single-select[aria-label="Smoothing"]');
+    select.value = 'off';
+    select.dispatchEvent(new Event('change'));
+  });
+  await sleep(400);
+  assert.ok((await lossBandStart(page)).legend.includes('train, mean'), 'smoothing off: the line is the buckets\' means');
+  await sleep(1000);
+  const saved = await page.evaluate(() => JSON.parse(sessionStorage.getItem('vscodeState') ?? '{}').ui);
+  assert.equal(saved?.smoothing, 'off', 'the smoothing is kept in the view state');
+  assert.equal(saved?.logX, true, 'log x is kept in the view state');
+  assert.deepEqual(errors, [], 'page errors');
+  await page.close();
+  return shots;
 }
 
 /** Before any run is loaded: the header says so and offers Train. */
@@ -313,7 +362,7 @@ async function measureFrames(context, base) {
   const rng = random(3);
   const run = trainingMessages(0, 10)[0];
   const first = snapshot(rng, 0, 4000);
-  await send(page, [{ ...run, steps: first.snapshot.steps }, { ...first, snapshot: { ...first.snapshot, steps: [] } }]);
+  await send(page, [{ ...run, history: { ...EMPTY_HISTORY, steps: { buckets: first.snapshot.steps } } }, { ...first, snapshot: { ...first.snapshot, steps: [] } }]);
   await sleep(300);
   const frames = [];
   for (let k = 0; k < 40; k++) {
@@ -396,6 +445,7 @@ async function main() {
     }
     results.screenshots.push(await emptyDashboard(context, base));
     results.screenshots.push(await divergedDashboard(context, base));
+    results.screenshots.push(...(await longRun(context, base)));
     results.frames = await measureFrames(context, base);
     results.tsne = await measureTsne(context);
     results.bundle = { bytes: bundle.length, gzipBytes: gzipSync(bundle).length };
