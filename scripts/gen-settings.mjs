@@ -1,5 +1,6 @@
 // Writes package.json's `contributes.configuration` (the nlm.* settings) from the engine's
-// DEFAULT_CONFIG, NUMBER_RULES and choice lists, so defaults and bounds have one source.
+// DEFAULT_CONFIG, NUMBER_RULES and choice lists, and its CORPUS_SETTINGS, so defaults and bounds
+// have one source.
 // test/unit/manifest.test.ts fails when the two drift apart; then run: node scripts/gen-settings.mjs
 import { build } from 'esbuild';
 import fs from 'node:fs';
@@ -21,7 +22,11 @@ async function engineConfig() {
   const out = path.join(tmp, 'config.cjs');
   try {
     await build({
-      stdin: { contents: "export * from './src/engine/config'; export { ACTIVATIONS } from './src/engine/activations';", resolveDir: root, loader: 'ts' },
+      stdin: {
+        contents: "export * from './src/engine/config'; export { ACTIVATIONS } from './src/engine/activations'; export { CORPUS_SETTINGS } from './src/engine/data/text';",
+        resolveDir: root,
+        loader: 'ts',
+      },
       bundle: true,
       platform: 'node',
       format: 'cjs',
@@ -45,6 +50,14 @@ function settingsFrom(engine) {
     } else if (choice) {
       properties[`nlm.${key}`] = { type: 'string', enum: [...engine[choice.list]], default: value, description: choice.description, order };
     } else throw new Error(`no rule for the setting "${key}": add it to NUMBER_RULES or CHOICES`);
+  });
+  // How a .txt corpus becomes a dataset, after the training settings.
+  Object.entries(engine.CORPUS_SETTINGS).forEach(([key, rule], i) => {
+    const order = Object.keys(engine.DEFAULT_CONFIG).length + i;
+    properties[`nlm.${key}`] =
+      typeof rule.default === 'boolean'
+        ? { type: 'boolean', default: rule.default, description: rule.description, order }
+        : { type: 'integer', default: rule.default, minimum: rule.min, maximum: rule.max, description: rule.description, order };
   });
   return { title: 'NLM Lab', properties };
 }

@@ -2,6 +2,8 @@
 // and the dashboard webview. Types only (plus tiny guards): no vscode import, so every side can
 // share it.
 import type { TrainConfig } from '../engine/config';
+import type { CorpusStats } from '../engine/data/dataset';
+import type { CorpusOptions } from '../engine/data/text';
 import type { Divergence } from '../engine/divergence';
 import type { EvalResult } from '../engine/evaluate';
 import type { HiddenStats, TensorStats } from '../engine/metrics';
@@ -18,7 +20,7 @@ export type { TrainConfig, EvalResult, EvaluationReport, HiddenStats, TensorStat
 
 /** What the worker tells about a loaded run; views and the debugger discover the model here. */
 export interface RunInfo {
-  dataset: { name: string; source: string; vocabSize: number; train: number; valid: number; test: number };
+  dataset: DatasetSummary;
   config: TrainConfig;
   modelKind: string;
   vocab: string[];
@@ -141,6 +143,22 @@ export interface BatchExample {
 export interface DatasetSpec {
   /** "demo", or a path to a CMPE 597 folder, a .mat file or a .txt corpus. */
   path: string;
+  /** How a .txt corpus becomes words and a vocabulary; ignored by the other formats. */
+  corpus?: CorpusOptions;
+}
+
+/** A dataset as read: what the Run view, the dashboard and the dataset picker's preview show. */
+export interface DatasetSummary {
+  name: string;
+  source: string;
+  vocabSize: number;
+  /** Context words per example. */
+  context: number;
+  train: number;
+  valid: number;
+  test: number;
+  /** What became of a text corpus: tokens, distinct words, the share now <unk>. */
+  corpus?: CorpusStats;
 }
 
 /** Requests from the host to the worker; each gets exactly one Reply with the same id. */
@@ -162,7 +180,9 @@ export type Request =
   | { kind: 'completions'; text: string; offset: number }
   | { kind: 'predict'; text: string; k: number }
   | { kind: 'save'; path: string; format: 'safetensors' | 'npz' }
-  | { kind: 'evaluateDataset'; dataset: DatasetSpec; split: 'train' | 'valid' | 'test'; modelFile?: string };
+  | { kind: 'evaluateDataset'; dataset: DatasetSpec; split: 'train' | 'valid' | 'test'; modelFile?: string }
+  /** Reads a dataset without loading a run: the picker shows what the options make of a corpus. */
+  | { kind: 'previewDataset'; dataset: DatasetSpec };
 
 export type ReplyResult = {
   load: RunInfo;
@@ -182,6 +202,7 @@ export type ReplyResult = {
   /** `steps`: the iterations the saved weights were trained for. */
   save: { path: string; bytes: number; steps: number };
   evaluateDataset: EvaluationReport;
+  previewDataset: DatasetSummary;
 };
 
 export interface RequestEnvelope {

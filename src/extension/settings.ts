@@ -1,7 +1,11 @@
-// The training hyper-parameters from the user's `nlm.*` settings (declared in package.json from
-// the engine's NUMBER_RULES, so bounds and defaults come from one place).
+// The training hyper-parameters and the text-corpus options from the user's `nlm.*` settings
+// (declared in package.json from the engine's NUMBER_RULES and CORPUS_SETTINGS, so bounds and
+// defaults come from one place).
 import * as vscode from 'vscode';
 import { DEFAULT_CONFIG, TrainConfig } from '../engine/config';
+import { CORPUS_SETTINGS, CorpusOptions } from '../engine/data/text';
+
+export const CORPUS_KEYS = Object.keys(CORPUS_SETTINGS) as (keyof typeof CORPUS_SETTINGS)[];
 
 export function configuredHyperParameters(): Partial<TrainConfig> {
   const settings = vscode.workspace.getConfiguration('nlm');
@@ -11,4 +15,10 @@ export function configuredHyperParameters(): Partial<TrainConfig> {
     if (value !== undefined) out[key] = value;
   }
   return out as Partial<TrainConfig>;
+}
+
+/** How a .txt corpus is read, as the settings say (the engine validates the values). */
+export function configuredCorpusOptions(): CorpusOptions {
+  const settings = vscode.workspace.getConfiguration('nlm');
+  return Object.fromEntries(CORPUS_KEYS.map((key) => [key, settings.get(key)]).filter(([, v]) => v !== undefined));
 }

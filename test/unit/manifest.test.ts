@@ -6,6 +6,7 @@ import * as path from 'path';
 import { test } from 'node:test';
 import { ACTIVATIONS } from '../../src/engine/activations';
 import { DEFAULT_CONFIG, INITS, NUMBER_RULES, OPTIMIZERS, TrainConfig } from '../../src/engine/config';
+import { CORPUS_SETTINGS } from '../../src/engine/data/text';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -33,7 +34,14 @@ test('every hyper-parameter is an nlm.* setting with the engine default, type, b
       assert.equal(p.description, rule.description, `nlm.${key} description`);
     } else assert.deepEqual(p.enum, [...(choices[key] ?? [])], `nlm.${key} choices`);
   }
-  assert.equal(Object.keys(props).length, Object.keys(DEFAULT_CONFIG).length, 'no stale settings');
+  for (const [key, rule] of Object.entries(CORPUS_SETTINGS)) {
+    const p = props[`nlm.${key}`];
+    assert.ok(p, `nlm.${key} is declared`);
+    assert.deepEqual([p.default, p.description], [rule.default, rule.description], `nlm.${key}`);
+    if ('min' in rule) assert.deepEqual([p.type, p.minimum, p.maximum], ['integer', rule.min, rule.max], `nlm.${key} type and bounds`);
+    else assert.equal(p.type, 'boolean', `nlm.${key} type`);
+  }
+  assert.equal(Object.keys(props).length, Object.keys(DEFAULT_CONFIG).length + Object.keys(CORPUS_SETTINGS).length, 'no stale settings');
 });
 
 test('the launch configuration offers the same hyper-parameters with the same defaults', () => {
@@ -41,6 +49,7 @@ test('the launch configuration offers the same hyper-parameters with the same de
   for (const key of Object.keys(DEFAULT_CONFIG) as (keyof TrainConfig)[]) {
     assert.deepEqual(launch[key]?.default, DEFAULT_CONFIG[key], `launch.${key}`);
   }
+  for (const [key, rule] of Object.entries(CORPUS_SETTINGS)) assert.deepEqual(launch[key]?.default, rule.default, `launch.${key}`);
 });
 
 test('commands are in the NLM category and every menu entry names a declared command', () => {

@@ -26,10 +26,24 @@ export interface CorpusOptions {
   context?: number;
 }
 
-export const CORPUS_DEFAULTS = { vocabSize: 10000, minCount: 1, lowercase: true, splitPunctuation: true, seed: 1, context: 3 } as const;
+/** The options a user sets (CLI flags, nlm.* settings, launch attributes, the dataset picker):
+ *  defaults, bounds and descriptions in one place. */
+export const CORPUS_SETTINGS = {
+  vocabSize: { default: 10000, min: 2, max: 100000, description: 'Text corpora: the largest vocabulary, <unk> included (the most frequent words; 10,000 keeps every word of a small corpus).' },
+  minCount: { default: 1, min: 1, max: 1000000, description: 'Text corpora: words seen fewer times than this become <unk>.' },
+  context: { default: 3, min: 1, max: 10, description: 'Text corpora: context words per example (3 makes 4-grams).' },
+  lowercase: { default: true, description: 'Text corpora: lowercase the text before counting words.' },
+  splitPunctuation: { default: true, description: 'Text corpora: split punctuation off words ("earth." → "earth ."), unless the text has it apart already.' },
+} as const;
 
-/** Bounds of the numeric options, for the CLI, the settings and the picker's checks. */
-export const CORPUS_LIMITS = { vocabSize: [2, 100000], minCount: [1, 1000000], context: [1, 10] } as const;
+export const CORPUS_DEFAULTS = {
+  vocabSize: CORPUS_SETTINGS.vocabSize.default,
+  minCount: CORPUS_SETTINGS.minCount.default,
+  context: CORPUS_SETTINGS.context.default,
+  lowercase: CORPUS_SETTINGS.lowercase.default,
+  splitPunctuation: CORPUS_SETTINGS.splitPunctuation.default,
+  seed: 1,
+};
 
 /** More than this fraction of control or undecodable characters means binary data. */
 const MAX_BAD_FRACTION = 0.05;
@@ -43,7 +57,7 @@ export function readCorpus(file: string, opts: CorpusOptions = {}): Dataset {
 export function parseCorpus(text: string, file: string, opts: CorpusOptions = {}): Dataset {
   const o = { ...CORPUS_DEFAULTS, ...definedOnly(opts) };
   for (const key of ['vocabSize', 'minCount', 'context'] as const) {
-    const [lo, hi] = CORPUS_LIMITS[key];
+    const { min: lo, max: hi } = CORPUS_SETTINGS[key];
     if (!Number.isInteger(o[key]) || o[key] < lo || o[key] > hi) throw new RangeError(`${key} must be a whole number from ${lo} to ${hi}, got ${o[key]}`);
   }
 

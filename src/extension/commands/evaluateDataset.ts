@@ -3,6 +3,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { localPath } from '../localFile';
+import { configuredCorpusOptions } from '../settings';
 import type { EvaluationReport } from '../protocol';
 import { ReadOnlyDocuments } from '../views/readOnlyDocuments';
 import { CommandContext, registerCommand } from './context';
@@ -35,7 +36,7 @@ export function registerEvaluateDataset(ctx: CommandContext, documents: ReadOnly
     if (!split) return undefined;
     const name = dataset === 'demo' ? 'the demo corpus' : path.basename(dataset);
     const report = await withCancellableProgress(`NLM: evaluating ${model ? path.basename(model) : 'the loaded model'} on ${name} (${split})`, () =>
-      ctx.run.request({ kind: 'evaluateDataset', dataset: { path: dataset }, split, modelFile: model || undefined }),
+      ctx.run.request({ kind: 'evaluateDataset', dataset: { path: dataset, corpus: configuredCorpusOptions() }, split, modelFile: model || undefined }),
     );
     if (!report) {
       ctx.output.appendLine(`[eval] stopped waiting for the evaluation on ${dataset}`);

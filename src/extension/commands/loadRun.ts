@@ -2,8 +2,9 @@
 // hyper-parameters, under a cancellable progress notification.
 import * as path from 'path';
 import type { TrainConfig } from '../../engine/config';
+import type { CorpusOptions } from '../../engine/data/text';
 import type { RunInfo } from '../protocol';
-import { configuredHyperParameters } from '../settings';
+import { configuredCorpusOptions, configuredHyperParameters } from '../settings';
 import { CommandContext } from './context';
 import { rememberDataset } from './datasetPicker';
 import { withCancellableProgress } from './progress';
@@ -13,6 +14,8 @@ export interface LoadArgs {
   dataset: string;
   /** Overrides the `nlm.*` settings. */
   config?: Partial<TrainConfig>;
+  /** How a .txt corpus is read; overrides the `nlm.*` corpus settings. */
+  corpus?: CorpusOptions;
   modelFile?: string;
 }
 
@@ -21,7 +24,7 @@ export async function loadRun(ctx: CommandContext, args: LoadArgs): Promise<RunI
   const config = { ...configuredHyperParameters(), ...args.config };
   const name = args.dataset === 'demo' ? 'the demo corpus' : path.basename(args.dataset);
   const info = await withCancellableProgress(`NLM: loading ${name}${args.modelFile ? ` with ${path.basename(args.modelFile)}` : ''}`, () =>
-    ctx.run.load({ kind: 'load', dataset: { path: args.dataset }, config, modelFile: args.modelFile }),
+    ctx.run.load({ kind: 'load', dataset: { path: args.dataset, corpus: { ...configuredCorpusOptions(), ...args.corpus } }, config, modelFile: args.modelFile }),
   );
   if (!info) ctx.output.appendLine(`[run] stopped waiting for ${args.dataset} to load`);
   else await rememberDataset(ctx.extension, args.dataset);

@@ -2,6 +2,7 @@
 import type { RunInfo } from '../protocol';
 import { DashboardPanel } from '../views/dashboardPanel';
 import { CommandContext, registerCommand } from './context';
+import { chooseCorpusOptions, isTextCorpus } from './corpusOptionsPicker';
 import { pickDataset } from './datasetPicker';
 import { LoadArgs, loadRun } from './loadRun';
 
@@ -18,7 +19,13 @@ export function registerTrainingCommands(ctx: CommandContext): void {
   registerCommand(ctx, 'nlm.train', async (args: TrainArgs = {}): Promise<RunInfo | undefined> => {
     const dataset = args.dataset ?? (await pickDataset('NLM: Train'));
     if (!dataset) return undefined;
-    const info = await loadRun(ctx, { ...args, dataset });
+    let corpus = args.corpus;
+    // A corpus picked by hand shows what its options make of it before training starts.
+    if (!corpus && !args.dataset && isTextCorpus(dataset)) {
+      corpus = await chooseCorpusOptions(ctx, dataset);
+      if (!corpus) return undefined;
+    }
+    const info = await loadRun(ctx, { ...args, dataset, corpus });
     if (!info) return undefined;
     if (!args.noDashboard) DashboardPanel.show(ctx.extension, run);
     if (!args.paused) await run.request({ kind: 'run' });

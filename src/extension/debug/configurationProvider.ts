@@ -7,7 +7,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RunController } from '../session/runController';
-import { configuredHyperParameters } from '../settings';
+import { configuredCorpusOptions, configuredHyperParameters } from '../settings';
 import { planDebugStart } from './debugStartPlan';
 
 export const ATTACH_CURRENT_RUN: vscode.DebugConfiguration = {
@@ -65,7 +65,7 @@ export class NlmConfigurationProvider implements vscode.DebugConfigurationProvid
   /** The `nlm.*` settings under the configuration's own keys; dataset and model paths made absolute. */
   private launch(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration {
     const base = folder?.uri.fsPath;
-    const resolved: vscode.DebugConfiguration = { ...configuredHyperParameters(), ...config };
+    const resolved: vscode.DebugConfiguration = { ...configuredHyperParameters(), ...configuredCorpusOptions(), ...config };
     for (const key of ['dataset', 'modelFile'] as const) {
       const value: unknown = resolved[key];
       if (base && typeof value === 'string' && value && value !== 'demo' && !path.isAbsolute(value)) resolved[key] = path.join(base, value);

@@ -3,9 +3,10 @@
 // worker's exception filters. Validation of values stays in the engine's resolveConfig.
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DEFAULT_CONFIG, TrainConfig } from '../../engine/config';
+import { CORPUS_SETTINGS, CorpusOptions } from '../../engine/data/text';
 import type { ExceptionFilters, Request } from '../protocol';
 
-export interface NlmLaunchArguments extends DebugProtocol.LaunchRequestArguments, Partial<TrainConfig> {
+export interface NlmLaunchArguments extends DebugProtocol.LaunchRequestArguments, Partial<TrainConfig>, CorpusOptions {
   /** "demo", or a path to a CMPE 597 folder, a .mat file or a .txt corpus. */
   dataset?: string;
   /** Stop before the first phase; by default only when no breakpoint is set. */
@@ -28,9 +29,13 @@ export function loadRequest(args: NlmLaunchArguments): Extract<Request, { kind: 
   for (const key of Object.keys(DEFAULT_CONFIG) as (keyof TrainConfig)[]) {
     if (args[key] !== undefined) config[key] = args[key];
   }
+  const corpus: CorpusOptions = {};
+  for (const key of Object.keys(CORPUS_SETTINGS) as (keyof typeof CORPUS_SETTINGS)[]) {
+    if (args[key] !== undefined) Object.assign(corpus, { [key]: args[key] });
+  }
   return {
     kind: 'load',
-    dataset: { path: args.dataset || 'demo' },
+    dataset: { path: args.dataset || 'demo', corpus },
     config: config as Partial<TrainConfig>,
     modelFile: args.modelFile || undefined,
   };

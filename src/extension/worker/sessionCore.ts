@@ -22,6 +22,8 @@ import type {
   BatchExample,
   Breakpoint,
   Cursor,
+  DatasetSpec,
+  DatasetSummary,
   ExceptionFilters,
   ReplyResult,
   Request,
@@ -85,7 +87,7 @@ export class SessionCore {
     const r = request as Request;
     switch (r.kind) {
       case 'load':
-        return this.load(r.dataset.path, r.config, r.modelFile) as ReplyResult[K];
+        return this.load(r.dataset, r.config, r.modelFile) as ReplyResult[K];
       case 'run':
         this.start({ kind: 'run' });
         return null as ReplyResult[K];
@@ -121,7 +123,9 @@ export class SessionCore {
       case 'save':
         return this.save(r.path, r.format) as ReplyResult[K];
       case 'evaluateDataset':
-        return this.evaluateDataset(r.dataset.path, r.split, r.modelFile) as ReplyResult[K];
+        return this.evaluateDataset(r.dataset, r.split, r.modelFile) as ReplyResult[K];
+      case 'previewDataset':
+        return datasetSummary(loadDataset(r.dataset.path, r.dataset.corpus)) as ReplyResult[K];
     }
     throw new Error(`unknown request ${(r as { kind: string }).kind}`);
   }
@@ -142,9 +146,10 @@ export class SessionCore {
     return this.trainer;
   }
 
-  private load(path: string, partial: Partial<TrainConfig>, modelFile: string | undefined): RunInfo {
+  private load(spec: DatasetSpec, partial: Partial<TrainConfig>, modelFile: string | undefined): RunInfo {
+    const path = spec.path;
     const config = resolveConfig(partial);
-    const dataset = loadDataset(path);
+    const dataset = loadDataset(path, spec.corpus);
     this.kernels = this.makeKernels();
     let initial;
     let definition;
@@ -191,7 +196,7 @@ export class SessionCore {
     const t = this.requireTrainer();
     const ds = this.dataset!;
     return {
-      dataset: { name: ds.name, source: ds.source, vocabSize: ds.vocab.length, train: ds.train.n, valid: ds.valid.n, test: ds.test.n },
+      dataset: datasetSummary(ds),
       config: t.config,
       modelKind: t.model.kind,
       vocab: [...ds.vocab],
@@ -472,8 +477,9 @@ export class SessionCore {
     return { path, bytes: fs.statSync(path).size, steps: t.steps };
   }
 
-  private evaluateDataset(path: string, split: 'train' | 'valid' | 'test', modelFile: string | undefined): ReplyResult['evaluateDataset'] {
-    const dataset = loadDataset(path);
+  private evaluateDataset(spec: DatasetSpec, split: 'train' | 'valid' | 'test', modelFile: string | undefined): ReplyResult['evaluateDataset'] {
+    const path = spec.path;
+    const dataset = loadDataset(path, spec.corpus);
     if (modelFile) {
       const saved = loadModel(modelFile);
       checkVocabMatches(saved.meta.vocab, dataset.vocab, modelFile, path);
@@ -498,4 +504,9 @@ export class SessionCore {
     this.requireTrainer();
     return this.expressions!;
   }
+}
+
+function datasetSummary(ds: Dataset): DatasetSummary {
+  const { name, source, context, corpus } = ds;
+  return { name, source, vocabSize: ds.vocab.length, context, train: ds.train.n, valid: ds.valid.n, test: ds.test.n, corpus };
 }
