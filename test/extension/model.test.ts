@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ReplyResult, RunInfo, TensorData } from '../../src/extension/protocol';
-import { api, nextProblem, SMALL, tempDir, train, waitFor } from './helpers';
+import { api, harness, nextProblem, SMALL, tempDir, train, waitFor } from './helpers';
 
 const PARAMS = ['W1', 'W2', 'b1', 'W3', 'b2'];
 
@@ -54,6 +54,12 @@ suite('NLM model', () => {
     await train({ dataset: 'demo', config: SMALL, paused: true });
     assert.equal(await vscode.commands.executeCommand('nlm.inspectWeights', 'W1'), 'W1');
     await waitFor('the dashboard', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'NLM Lab Dashboard'));
+    if (process.env.VSCODE_HARNESS_URL) {
+      // The dashboard really shows W1: its description, and its shape in the heatmap's statistics.
+      const w1 = run.info!.params.find((p) => p.name === 'W1')!;
+      const shown = (await harness('/webviews', { waitForText: w1.description, timeoutMs: 20000 })) as { frames: { text: string }[] };
+      assert.ok(shown.frames.some((f) => f.text.includes(w1.description) && f.text.includes(`${w1.shape[0]}×${w1.shape[1]}`)), 'W1 and its shape on the Weights tab');
+    }
     await vscode.commands.executeCommand('nlm.inspectWeights', 'b2');
     const doc = await waitFor('the b2 document', () => vscode.window.activeTextEditor?.document);
     assert.equal(doc.uri.path, '/b2.txt');
