@@ -288,6 +288,13 @@ async function checkNeighbours(page) {
   return values;
 }
 
+/** A screenshot of one card (chart), as the README shows it. */
+async function cardScreenshot(page, title, name) {
+  const file = path.join(outDir, `dashboard-${name}.png`);
+  await page.locator('section.card').filter({ has: page.locator('h2.card-title', { hasText: new RegExp(`^${title}$`) }) }).screenshot({ path: file });
+  return file;
+}
+
 async function screenshot(page, name) {
   const file = path.join(outDir, `dashboard-${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
@@ -302,6 +309,7 @@ async function themeRun(context, base, theme) {
   const readability = {};
   await checkCurves(page);
   readability.seriesColours = await checkSeriesContrast(page);
+  shots.push(await cardScreenshot(page, 'Parameter norms', `${theme}-parameter-norms`));
   // Shows the hover read-out on the loss chart.
   await page.locator('svg.chart').first().hover({ position: { x: 200, y: 120 } });
   shots.push(await screenshot(page, `${theme}-curves`));
@@ -323,6 +331,7 @@ async function themeRun(context, base, theme) {
   const tsneSettleMs = Date.now() - settleStart;
   readability.classes = await checkMapClasses(page);
   shots.push(await screenshot(page, `${theme}-embeddings-overview`));
+  shots.push(await cardScreenshot(page, 'Embedding map', `${theme}-embedding-map`));
   readability.labels = await checkMapLabels(page);
   await page.locator('vscode-textfield input').fill('monday');
   await sleep(300);
