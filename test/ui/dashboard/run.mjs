@@ -119,6 +119,8 @@ async function selectTensor(page, name) {
 }
 
 async function checkCurves(page) {
+  // While training runs the panel draws the charts every 2 s: on a busy machine the first draw may be due yet.
+  await page.waitForFunction(() => document.querySelectorAll('svg.chart path.series').length >= 10, null, { timeout: 10000 });
   const counts = await page.evaluate(() =>
     [...document.querySelectorAll('svg.chart path.series')].map((p) => (p.getAttribute('d') ?? '').split(/[LM]/).length - 1),
   );
@@ -420,6 +422,22 @@ async function checkInteractionAndRestore(page) {
   return restored;
 }
 
+/** VS Code switches from dark to light in an open panel: colours are chosen again for the new background. */
+async function checkThemeSwitch(page) {
+  await page.evaluate(() => {
+    document.body.className = 'vscode-light';
+  });
+  await selectTab(page, 0);
+  const seriesColours = await checkSeriesContrast(page);
+  await selectTab(page, 2);
+  await page.waitForFunction(() => document.querySelectorAll('svg.embedding-map .legend-item').length > 0);
+  const classes = await checkMapClasses(page);
+  await page.evaluate(() => {
+    document.body.className = 'vscode-dark';
+  });
+  return { seriesColours, classes };
+}
+
 /** Before any run is loaded: the header says so and offers Train. */
 async function emptyDashboard(context, base) {
   const { page } = await openPage(context, base, 'vscode-dark');
@@ -517,6 +535,7 @@ async function main() {
       results.readability[theme] = readability;
       if (theme === 'vscode-dark') {
         await checkExports(page);
+        results.darkToLight = await checkThemeSwitch(page);
         results.restore = await checkInteractionAndRestore(page);
       }
       await page.close();
