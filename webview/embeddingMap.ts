@@ -2,17 +2,20 @@
 // New W1 values warm-start the layout so the map drifts instead of jumping; iterations run in
 // small time slices inside the render loop. Hovering or clicking a word shows its nearest
 // neighbours by cosine similarity in the full D-dimensional space. Wheel and drag zoom and pan
-// the positions while labels keep their size, so crowded clusters can be read.
-import { scaleLinear, select, symbol, symbolCircle, symbolDiamond, symbolSquare, symbolTriangle, symbolWye, zoom, zoomIdentity } from 'd3';
+// the positions while labels keep their size; labels that would overlap are left out (the word
+// under the pointer, the pinned one and its neighbours first), so zooming in shows more of them.
+import { quantile, scaleLinear, select, symbol, symbolCircle, symbolDiamond, symbolSquare, symbolTriangle, symbolWye, zoom, zoomIdentity } from 'd3';
 import type { D3ZoomEvent, ZoomTransform } from 'd3';
 import { Tsne } from '../src/engine/tsne';
 import type { CsvTable } from './card';
 import { element } from './card';
 import { formatCount } from './charts/format';
+import { textWidth } from './charts/textWidth';
 import { ElementSize } from './elementSize';
 import { standaloneSvg } from './export';
-import { Neighbour, nearestByCosine } from './neighbours';
-import { CHART_COLOURS } from './theme';
+import { LabelBox, LabelRequest, placeLabels } from './labelPlacement';
+import { formatSimilarities, Neighbour, nearestByCosine } from './neighbours';
+import { classColours, cssVar } from './theme';
 import { hideTooltip, showTooltip } from './tooltip';
 
 const MARGIN = 28;
@@ -23,8 +26,14 @@ const REFRESH_ITERATIONS = 250;
 const ITERATIONS_PER_SLICE = 5;
 const NEIGHBOURS = 8;
 const PERPLEXITY = 30;
-/** Symbols that tell classes apart once the chart colours are used up. */
+/** Symbols that tell classes apart once the class colours are used up. */
 const SYMBOLS = [symbolCircle, symbolSquare, symbolTriangle, symbolDiamond, symbolWye];
+const MARKER_AREA = 40;
+/** Label fonts (px) as media/dashboard.css sets them: words, the focused word. */
+const LABEL_PX = 11;
+const FOCUS_PX = 14;
+/** Layout coordinates beyond these quantiles are drawn at the edge, so outliers do not shrink the rest. */
+const FIT_QUANTILE = 0.01;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const MAX_ZOOM = 16;
 /** Exact t-SNE costs O(n²) per iteration and memory: larger vocabularies show their first words. */
@@ -54,6 +63,10 @@ export class EmbeddingMap {
   private pinned: number | undefined;
   private hovered: number | undefined;
   private view: ZoomTransform = zoomIdentity;
+  /** The class colours the nodes were drawn with; new ones (theme change) restyle them. */
+  private colours: readonly string[] = [];
+  /** Each label's last placement, so unchanged ones are not written to the DOM again. */
+  private labelSides: string[] = [];
 
   /** Fills `container` with the map and, beside it, a word search and the neighbour list. */
   constructor(
@@ -183,6 +196,7 @@ export class EmbeddingMap {
       return;
     }
     if (this.nodes.length !== this.words.length) this.createNodes();
+    if (this.colours !== classColours()) this.styleNodes();
     const y = this.tsne.layout;
     const mapWidth = width - (this.classNames.length ? LEGEND_WIDTH : 0);
     this.clip.setAttribute('width', String(Math.max(0, mapWidth)));
@@ -190,10 +204,12 @@ export class EmbeddingMap {
     const fit = fitLayout(y, mapWidth, height);
     const sx = (v: number): number => this.view.applyX(fit.sx(v));
     const sy = (v: number): number => this.view.applyY(fit.sy(v));
-    for (let i = 0; i < this.nodes.length; i++) this.nodes[i].style.transform = `translate(${sx(y[2 * i])}px, ${sy(y[2 * i + 1])}px)`;
+    const points = this.nodes.map((_, i) => [sx(y[2 * i]), sy(y[2 * i + 1])]);
+    for (let i = 0; i < this.nodes.length; i++) this.nodes[i].style.transform = `translate(${points[i][0]}px, ${points[i][1]}px)`;
     const focus = this.hovered ?? this.pinned;
     const neighbours = focus !== undefined && this.weights ? nearestByCosine(this.weights, this.words.length, this.dim, focus, NEIGHBOURS) : [];
     this.highlight(focus, neighbours);
+    this.placeLabels(points, focus, neighbours, mapWidth, height);
     this.links.replaceChildren(
       ...neighbours.map((nb) => {
         const link = document.createElementNS(SVG_NS, 'line');
@@ -224,14 +240,13 @@ export class EmbeddingMap {
 
   private createNodes(): void {
     this.nodes.forEach((n) => n.remove());
+    this.labelSides = [];
     this.nodes = this.words.map((word, i) => {
       const g = document.createElementNS(SVG_NS, 'g');
-      g.classList.add('word', ...this.classStyle(i));
+      g.classList.add('word');
       g.dataset.index = String(i);
       const marker = document.createElementNS(SVG_NS, 'path');
-      marker.setAttribute('d', this.symbolPath(i, 28));
       const label = document.createElementNS(SVG_NS, 'text');
-      label.setAttribute('x', '5');
       label.setAttribute('dy', '0.35em');
       label.textContent = word;
       g.append(marker, label);
@@ -240,18 +255,60 @@ export class EmbeddingMap {
     });
   }
 
+  /** Colours and marker shapes by class: the readable class colours first, then the next shape with each again. */
+  private styleNodes(): void {
+    this.colours = classColours();
+    for (let i = 0; i < this.nodes.length; i++) {
+      const c = this.classIndex(i);
+      this.nodes[i].style.fill = c < 0 ? '' : this.classColour(c);
+      this.nodes[i].firstElementChild?.setAttribute('d', this.classSymbol(Math.max(0, c), MARKER_AREA));
+    }
+  }
+
   private classIndex(i: number): number {
     return this.wordClasses ? this.classNames.indexOf(this.wordClasses[i]) : -1;
   }
 
-  private classStyle(i: number): string[] {
-    const c = this.classIndex(i);
-    return c < 0 ? ['fill-foreground'] : [`fill-${CHART_COLOURS[c % CHART_COLOURS.length]}`];
+  private classColour(c: number): string {
+    return this.colours[c % this.colours.length];
   }
 
-  private symbolPath(i: number, size: number): string {
-    const c = Math.max(0, this.classIndex(i));
-    return symbol(SYMBOLS[Math.floor(c / CHART_COLOURS.length) % SYMBOLS.length], size)() ?? '';
+  private classSymbol(c: number, size: number): string {
+    return symbol(SYMBOLS[Math.floor(c / this.colours.length) % SYMBOLS.length], size)() ?? '';
+  }
+
+  /**
+   * Shows the labels that fit without overlapping: the focused word first (drawn on top, in the
+   * larger font), then the pinned word and the neighbours, then the others in vocabulary order.
+   */
+  private placeLabels(points: number[][], focus: number | undefined, neighbours: Neighbour[], width: number, height: number): void {
+    const family = cssVar('--vscode-font-family', 'sans-serif');
+    const near = new Set(neighbours.map((n) => n.index));
+    const requests: LabelRequest[] = points.map(([x, y], i) => {
+      const px = i === focus ? FOCUS_PX : LABEL_PX;
+      const bold = i === focus || near.has(i) ? '700 ' : '';
+      return { x, y, width: textWidth(this.words[i], `${bold}${px}px ${family}`), height: Math.ceil(px * 1.25) };
+    });
+    const first = [focus, this.pinned, ...neighbours.map((n) => n.index)].filter((i): i is number => i !== undefined);
+    const order = [...new Set([...first, ...points.keys()])];
+    const boxes = placeLabels(requests, order, width, height, focus);
+    for (let i = 0; i < this.nodes.length; i++) this.showLabel(i, boxes[i], requests[i]);
+    const top = focus === undefined ? undefined : this.nodes[focus];
+    if (top && this.wordLayer.lastChild !== top) this.wordLayer.appendChild(top);
+  }
+
+  private showLabel(i: number, box: LabelBox | undefined, r: LabelRequest): void {
+    const x = box?.side === 'right' ? box.left - r.x : box?.side === 'left' ? box.right - r.x : 0;
+    const y = box ? (box.top + box.bottom) / 2 - r.y : 0;
+    const anchor = box?.side === 'right' ? 'start' : box?.side === 'left' ? 'end' : 'middle';
+    const key = box ? `${x.toFixed(1)} ${y.toFixed(1)} ${anchor}` : 'hidden';
+    if (this.labelSides[i] === key) return;
+    this.labelSides[i] = key;
+    const label = this.nodes[i].lastElementChild;
+    this.nodes[i].classList.toggle('label-hidden', !box);
+    label?.setAttribute('x', x.toFixed(1));
+    label?.setAttribute('y', y.toFixed(1));
+    label?.setAttribute('text-anchor', anchor);
   }
 
   private highlight(focus: number | undefined, neighbours: Neighbour[]): void {
@@ -272,8 +329,8 @@ export class EmbeddingMap {
     legend.attr('transform', `translate(${mapWidth + 12},${MARGIN})`);
     legend.append('text').attr('class', 'legend-title').attr('y', 0).text('word class');
     this.classNames.forEach((name, c) => {
-      const item = legend.append('g').attr('class', `legend-item fill-${CHART_COLOURS[c % CHART_COLOURS.length]}`).attr('transform', `translate(6,${18 + c * 18})`);
-      item.append('path').attr('d', symbol(SYMBOLS[Math.floor(c / CHART_COLOURS.length) % SYMBOLS.length], 48)() ?? '');
+      const item = legend.append('g').attr('class', 'legend-item').attr('transform', `translate(6,${18 + c * 18})`);
+      item.append('path').attr('d', this.classSymbol(c, 64)).style('fill', this.classColour(c));
       const count = this.wordClasses?.filter((w) => w === name).length ?? 0;
       item.append('text').attr('class', 'legend').attr('x', 12).attr('dy', '0.35em').text(`${name} (${count})`);
     });
@@ -288,13 +345,14 @@ export class EmbeddingMap {
       this.neighbourList.replaceChildren(hint);
     } else {
       this.heading.textContent = `Nearest to “${this.words[focus]}”`;
+      const similarities = formatSimilarities(neighbours.map((nb) => nb.similarity));
       this.neighbourList.replaceChildren(
-        ...neighbours.map((nb) => {
+        ...neighbours.map((nb, k) => {
           const item = element('li');
           const word = element('span', 'neighbour-word');
           word.textContent = this.words[nb.index];
           const similarity = element('span', 'neighbour-similarity');
-          similarity.textContent = `cos ${nb.similarity.toFixed(2)}`;
+          similarity.textContent = `cos ${similarities[k]}`;
           item.append(word, similarity);
           return item;
         }),
@@ -341,28 +399,26 @@ export class EmbeddingMap {
   }
 }
 
-/** Scales that fit the layout in the area with equal units on both axes (distances matter). */
+/**
+ * Scales that spread the layout over the whole area: t-SNE's axes carry no units and distances
+ * between clusters mean little, so each axis is stretched on its own, and the few outliers beyond
+ * the 1st and 99th percentiles are drawn at the edge instead of squeezing everything else.
+ */
 function fitLayout(y: Float64Array, width: number, height: number): { sx: (v: number) => number; sy: (v: number) => number } {
-  let minX = Infinity;
-  let maxX = -Infinity;
-  let minY = Infinity;
-  let maxY = -Infinity;
+  const xs: number[] = [];
+  const ys: number[] = [];
   for (let i = 0; i < y.length; i += 2) {
-    minX = Math.min(minX, y[i]);
-    maxX = Math.max(maxX, y[i]);
-    minY = Math.min(minY, y[i + 1]);
-    maxY = Math.max(maxY, y[i + 1]);
+    xs.push(y[i]);
+    ys.push(y[i + 1]);
   }
-  const spanX = Math.max(maxX - minX, 1e-9);
-  const spanY = Math.max(maxY - minY, 1e-9);
-  // Labels extend to the right of their marker, so the right margin is wider.
-  const innerW = Math.max(10, width - 2 * MARGIN - 40);
-  const innerH = Math.max(10, height - 2 * MARGIN);
-  const unit = Math.min(innerW / spanX, innerH / spanY);
-  const offsetX = MARGIN + (innerW - spanX * unit) / 2;
-  const offsetY = MARGIN + (innerH - spanY * unit) / 2;
+  const extent = (v: number[]): [number, number] => {
+    const [lo, hi] = [quantile(v, FIT_QUANTILE) ?? 0, quantile(v, 1 - FIT_QUANTILE) ?? 1];
+    return hi > lo ? [lo, hi] : [lo - 1, lo + 1];
+  };
+  // Labels may sit left or right of a marker, so the side margins leave room for a short word.
+  const side = MARGIN + 24;
   return {
-    sx: scaleLinear().domain([minX, maxX]).range([offsetX, offsetX + spanX * unit]),
-    sy: scaleLinear().domain([minY, maxY]).range([offsetY + spanY * unit, offsetY]),
+    sx: scaleLinear().domain(extent(xs)).range([side, Math.max(side + 10, width - side)]).clamp(true),
+    sy: scaleLinear().domain(extent(ys)).range([Math.max(MARGIN + 10, height - MARGIN), MARGIN]).clamp(true),
   };
 }

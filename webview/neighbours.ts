@@ -23,3 +23,19 @@ export function nearestByCosine(rows: ArrayLike<number>, n: number, dim: number,
   }
   return out.sort((a, b) => b.similarity - a.similarity).slice(0, k);
 }
+
+/** Decimals shown at least, and at most (beyond that, values that still agree are equal in float32 weights). */
+const MIN_DECIMALS = 2;
+const MAX_DECIMALS = 6;
+
+/**
+ * Similarities with as many decimals as it takes to tell each from the next one in the list
+ * (sorted), all with the same count: "0.9993, 0.9987" rather than "1.00, 1.00".
+ */
+export function formatSimilarities(values: readonly number[]): string[] {
+  let decimals = MIN_DECIMALS;
+  const distinct = (d: number): boolean =>
+    values.every((v, k) => k === 0 || v === values[k - 1] || v.toFixed(d) !== values[k - 1].toFixed(d));
+  while (decimals < MAX_DECIMALS && !distinct(decimals)) decimals++;
+  return values.map((v) => v.toFixed(decimals));
+}

@@ -1,6 +1,9 @@
 // Colours come only from VS Code's theme variables. SVG uses them through CSS classes; canvases
 // and exports need concrete values, read here, and everything redraws when the theme changes.
+// Chart colours are checked against the theme's actual background and made lighter or darker
+// where they would be hard to see (contrast < 3:1); the CSS classes read the result.
 import { color, interpolateLab } from 'd3';
+import { parseColour, readableColour, readablePalette, Rgb, toHex } from './contrast';
 
 /** Chart colours VS Code defines in every theme, in the order series and classes use them. */
 export const CHART_COLOURS = ['blue', 'red', 'green', 'orange', 'purple', 'yellow'] as const;
@@ -26,8 +29,37 @@ export function background(): string {
   return cssVar('--vscode-editor-background', '#fff');
 }
 
+interface Palette {
+  named: Record<ChartColour, string>;
+  /** Distinct readable colours for word classes: the chart colours, then a few more hues. */
+  classes: string[];
+}
+
+let paletteCache: Palette | undefined;
+
+function palette(): Palette {
+  if (paletteCache) return paletteCache;
+  const bg = parseColour(background()) ?? [255, 255, 255];
+  const fallback: Rgb = parseColour(foreground()) ?? [136, 136, 136];
+  const theme = CHART_COLOURS.map((c) => parseColour(cssVar(`--vscode-charts-${c}`)) ?? fallback);
+  const named = Object.fromEntries(CHART_COLOURS.map((c, k) => [c, toHex(readableColour(theme[k], bg))])) as Record<ChartColour, string>;
+  paletteCache = { named, classes: readablePalette(theme, bg).map(toHex) };
+  return paletteCache;
+}
+
+/** The theme's chart colour `c`, made readable on the background (the stroke-/fill- classes use the same). */
 export function chartColour(c: ChartColour): string {
-  return cssVar(`--vscode-charts-${c}`, foreground());
+  return palette().named[c];
+}
+
+export function classColours(): readonly string[] {
+  return palette().classes;
+}
+
+/** Publishes the readable chart colours as --nlm-charts-* variables for the stroke-/fill- classes. */
+function applyChartColours(): void {
+  paletteCache = undefined;
+  for (const c of CHART_COLOURS) document.body.style.setProperty(`--nlm-charts-${c}`, chartColour(c));
 }
 
 export function isHighContrast(): boolean {
@@ -50,8 +82,10 @@ export function divergingColours(): (t: number) => [number, number, number] {
 
 /** Calls `onChange` when VS Code switches the theme: it sets the body's class and the variables on <html>. */
 export function onThemeChange(onChange: () => void): void {
+  applyChartColours();
   const observer = new MutationObserver(() => {
     fontCache = undefined;
+    applyChartColours();
     onChange();
   });
   observer.observe(document.body, { attributes: true, attributeFilter: ['class'] });

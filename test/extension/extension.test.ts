@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { LOSS } from '../../src/extension/runHistory';
+import { DESCRIPTION_BUDGET } from '../../src/extension/views/runTreeText';
 import { api, harness, nextProblem, ROOT, SMALL, train, waitFor } from './helpers';
 
 suite('NLM extension', () => {
@@ -44,8 +45,10 @@ suite('NLM extension', () => {
     assert.ok(facts.some((f) => f.label === 'state' && f.description === 'finished'));
     const params = tree.getChildren(parameters).map((n) => tree.getTreeItem(n));
     assert.deepEqual(params.map((p) => p.label), ['W1', 'W2', 'b1', 'W3', 'b2']);
-    assert.match(String(params[0].description), /^\[\d+×16\] μ=\S+ σ=\S+ min=\S+ max=\S+ ‖·‖=\S+ nan=0$/);
-    assert.match(String(params[0].tooltip), /^W1 \[\d+×16\] μ=/);
+    // Norm and mean fit beside the name; VS Code would cut anything longer with "…".
+    for (const item of [...facts, ...params]) assert.ok(String(item.description).length <= DESCRIPTION_BUDGET, `${String(item.label)}: ${String(item.description)}`);
+    assert.match(String(params[0].description), /^‖·‖ \S+ · μ \S+$/);
+    assert.match(String(params[0].tooltip), /^W1 \[\d+×16\]\n‖·‖₂ = \S+\nmean μ = \S+\nstd σ = \S+\nmin = \S+\nmax = \S+\nNaN = 0, Inf = 0/);
     assert.deepEqual(params[0].command?.arguments, ['W1'], 'a click inspects the parameter');
 
     if (process.env.VSCODE_HARNESS_URL) {

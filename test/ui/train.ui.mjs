@@ -80,7 +80,17 @@ export default async function (ctx) {
 
   const dashboard = await ctx.waitForWebviewText('Gradient norms', 60000);
   // The NLM view beside the dashboard: run facts and live parameter statistics.
-  await page.locator('.monaco-list-row', { hasText: /W1\s*\[/ }).first().waitFor({ timeout: 10000 });
+  await view.locator('.monaco-list-row', { hasText: /W1\s*‖·‖ \S+ · μ \S+/ }).first().waitFor({ timeout: 10000 });
+  // Each parameter's norm and mean show whole: VS Code cuts a label that overflows its row with "…".
+  const rows = await view.evaluate((el) =>
+    [...el.querySelectorAll('.monaco-list-row')]
+      .filter((row) => /^(W1|W2|b1|W3|b2)\s*‖/.test(row.textContent ?? ''))
+      .map((row) => {
+        const label = row.querySelector('.monaco-icon-label-container');
+        return { text: row.textContent, cut: !label || label.scrollWidth > label.clientWidth + 1 };
+      }),
+  );
+  if (rows.length !== 5 || rows.some((r) => r.cut)) throw new Error(`NLM view parameter rows cut with "…": ${JSON.stringify(rows)}`);
   const points = await waitFor(page, 'the loss curve to have 20 points', async () => {
     const n = await curvePoints(dashboard.frame);
     return n >= 20 && n;

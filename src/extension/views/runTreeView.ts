@@ -2,14 +2,14 @@
 // configuration) and the parameters W1, W2, b1, W3, b2 with live statistics from the snapshots;
 // clicking a parameter opens it (NLM: Inspect Weights).
 import * as vscode from 'vscode';
-import { formatNumber, formatStats, TensorStats } from '../../engine/metrics';
-import type { RunInfo, RunState, Snapshot } from '../protocol';
+import type { TensorStats } from '../../engine/metrics';
 import { LOSS } from '../runHistory';
 import { RunController } from '../session/runController';
+import { configFactTexts, ItemText, paramText, runFactTexts } from './runTreeText';
 
 type Node =
   | { kind: 'section'; label: string; children: Node[]; collapsed?: boolean }
-  | { kind: 'fact'; label: string; value: string; tooltip?: string }
+  | { kind: 'fact'; text: ItemText }
   | { kind: 'param'; stats: TensorStats };
 
 /** Refresh at most this often: snapshots arrive up to 10 times a second. */
@@ -34,17 +34,18 @@ export class RunTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
         return item;
       }
       case 'fact': {
-        const item = new vscode.TreeItem(node.label);
-        item.description = node.value;
-        item.tooltip = node.tooltip ?? `${node.label}: ${node.value}`;
+        const item = new vscode.TreeItem(node.text.label);
+        item.description = node.text.description;
+        item.tooltip = node.text.tooltip;
         return item;
       }
       case 'param': {
         const s = node.stats;
-        const item = new vscode.TreeItem(s.name);
+        const text = paramText(s);
+        const item = new vscode.TreeItem(text.label);
         item.id = `param:${s.name}`;
-        item.description = paramLine(s);
-        item.tooltip = formatStats(s);
+        item.description = text.description;
+        item.tooltip = text.tooltip;
         item.iconPath = new vscode.ThemeIcon(s.nan + s.inf > 0 ? 'warning' : 'symbol-array');
         item.command = { command: 'nlm.inspectWeights', title: 'Inspect', arguments: [s.name] };
         item.contextValue = 'parameter';
@@ -58,8 +59,8 @@ export class RunTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
     const { info, state, snapshot, history } = this.run;
     if (!info) return [];
     return [
-      { kind: 'section', label: 'Run', children: runFacts(info, state, snapshot, history.steps.buckets.at(-1)?.last[LOSS]) },
-      { kind: 'section', label: 'Configuration', collapsed: true, children: configFacts(info) },
+      { kind: 'section', label: 'Run', children: runFactTexts(info, state, snapshot, history.steps.buckets.at(-1)?.last[LOSS]).map((text) => ({ kind: 'fact', text })) },
+      { kind: 'section', label: 'Configuration', collapsed: true, children: configFactTexts(info).map((text) => ({ kind: 'fact', text })) },
       { kind: 'section', label: 'Parameters', children: (snapshot?.params ?? []).map((stats) => ({ kind: 'param', stats })) },
     ];
   }
@@ -76,38 +77,4 @@ export class RunTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Di
       this.changed.fire();
     }, REFRESH_MS);
   }
-}
-
-/** The statistics on one line, as in the debugger's Variables view (the tooltip says the same). */
-function paramLine(s: TensorStats): string {
-  const f = formatNumber;
-  return `[${s.shape.join('×')}] μ=${f(s.mean)} σ=${f(s.std)} min=${f(s.min)} max=${f(s.max)} ‖·‖=${f(s.norm)} nan=${s.nan}`;
-}
-
-function runFacts(info: RunInfo, state: RunState, snapshot: Snapshot | undefined, lastLoss: number | undefined): Node[] {
-  const d = info.dataset;
-  const c = info.config;
-  return [
-    { kind: 'fact', label: 'dataset', value: `${d.name} · V=${d.vocabSize} · ${d.train} train`, tooltip: `${d.source}\n${d.train} train / ${d.valid} valid / ${d.test} test examples` },
-    { kind: 'fact', label: 'state', value: state },
-    ...(snapshot
-      ? [
-          { kind: 'fact' as const, label: 'epoch', value: epochText(info, snapshot) },
-          { kind: 'fact' as const, label: 'iterations', value: String(snapshot.cursor.steps) },
-          { kind: 'fact' as const, label: 'learning rate', value: formatNumber(snapshot.lr) },
-        ]
-      : []),
-    ...(lastLoss !== undefined ? [{ kind: 'fact' as const, label: 'last batch loss', value: lastLoss.toFixed(4) }] : []),
-    { kind: 'fact', label: 'model', value: `D=${c.embeddingDim} P=${c.hiddenUnits} ${c.activation} · ${info.kernels}` },
-  ];
-}
-
-function epochText(info: RunInfo, snapshot: Snapshot): string {
-  const { epoch, batch } = snapshot.cursor;
-  const epochs = info.config.epochs;
-  return `${Math.min(epoch + 1, epochs)}/${epochs}, batch ${batch}/${info.batchesPerEpoch}`;
-}
-
-function configFacts(info: RunInfo): Node[] {
-  return Object.entries(info.config).map(([key, value]) => ({ kind: 'fact', label: key, value: String(value) }));
 }

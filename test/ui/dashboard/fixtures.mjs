@@ -3,19 +3,36 @@
 // drawn around a centre per word class, so the embedding map has structure to show).
 
 const CLASSES = {
-  number: 'one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred thousand million first second third',
-  pronoun: 'i you he she it we they me him her us them my your his their our its',
+  number: 'one two three four five six seven eight nine ten eleven twelve',
+  'number (tens)': 'twenty thirty forty fifty hundred thousand million',
+  ordinal: 'first second third',
+  pronoun: 'i you he she it we they',
+  'object pronoun': 'me him her us them',
+  possessive: 'my your his their our its',
   determiner: 'the a an this that these those some any every each no all both',
-  verb: 'is was are were be been have has had do does did go went see saw make made take took say said know knew think get got come came want like love run eat play work live',
+  verb: 'is was are were be been have has had do does did',
+  'verb (base)': 'go see make take say know think get come want like love run eat play work live',
+  'verb (past)': 'went saw made took said knew got came',
   modal: 'can could will would should may might must',
   preposition: 'of in on at to from with for by about into over under after before between',
   place: 'city york london paris home school office street country world house park river town church hospital market station village island mountain beach forest road',
-  time: 'monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday morning evening night week month year day hour minute',
-  person: 'man woman child people family friend mother father son daughter brother sister president doctor teacher police student king queen team government company party group',
-  adjective: 'good new old big small long great little high right last own other same few many more most much only sure best bad young',
-  noun: 'money water food car book music game story letter picture door window table phone computer paper business war life part way thing',
-  function: 'and or but not so if when what who how where why there here up out just very also too then than now , . ? ! ; :',
+  weekday: 'monday tuesday wednesday thursday friday saturday sunday',
+  time: 'today tomorrow yesterday morning evening night week month year day hour minute',
+  family: 'man woman child people family friend mother father son daughter brother sister',
+  role: 'president doctor teacher police student king queen',
+  organisation: 'team government company party group',
+  adjective: 'good new old big small long great little high right last own other same',
+  quantifier: 'few many more most much only',
+  evaluative: 'sure best bad young',
+  noun: 'money water food car book music game story letter picture door window table phone computer paper',
+  'abstract noun': 'business war life part way thing',
+  conjunction: 'and or but not so if',
+  'wh-word': 'when what who how where why',
+  adverb: 'there here up out just very also too then than now',
+  punctuation: ', . ? ! ; :',
 };
+/** Classes whose words are used almost alike: their W1 rows point nearly the same way (cos ≈ 0.999). */
+const TIGHT_CLASSES = new Set(['weekday']);
 
 export const V = 250;
 export const D = 16;
@@ -246,7 +263,10 @@ export function tensor(name, seed) {
     const centres = new Map();
     const centreRng = random(7);
     for (const c of classes) if (!centres.has(c)) centres.set(c, Array.from({ length: D }, () => centreRng.normal() * 0.4));
-    for (let i = 0; i < rows; i++) for (let d = 0; d < D; d++) values[i * D + d] = centres.get(classes[i])[d] + 0.35 * rng.normal();
+    for (let i = 0; i < rows; i++) {
+      const spread = TIGHT_CLASSES.has(classes[i]) ? 0.02 : 0.35;
+      for (let d = 0; d < D; d++) values[i * D + d] = centres.get(classes[i])[d] + spread * rng.normal();
+    }
   } else if (name.startsWith('d')) {
     // Gradients are sparse in W1 (only the batch's words) and small everywhere.
     const used = new Set(Array.from({ length: 60 }, () => Math.floor(rng.uniform() * rows)));

@@ -1,8 +1,9 @@
 // Dashboard webview harness: bundles webview/main.ts, serves it with media/dashboard.css on
 // 127.0.0.1, stubs acquireVsCodeApi, streams a realistic training run into the page in headless
 // Chromium (playwright-core from the VS Code test runtime) and, for the light, dark and
-// high-contrast themes, checks the curves, the heatmap and the embedding map and writes
-// screenshots to .vscode-test-out/dashboard-<theme>-<tab>.png. Also measures render time per
+// high-contrast themes, checks the curves, the heatmap and the embedding map (colour contrast,
+// label overlaps, marker shapes, neighbour values) and writes screenshots to
+// .vscode-test-out/dashboard-<theme>-<tab>.png. Also measures render time per
 // frame with 4000 steps of series, t-SNE settling time and the bundle size. Downloads made by the
 // export buttons are kept as .vscode-test-out/dashboard-export-*.
 //
@@ -118,6 +119,8 @@ async function selectTensor(page, name) {
 }
 
 async function checkCurves(page) {
+  // While training runs the panel draws the charts every 2 s: on a busy machine the first draw may be due yet.
+  await page.waitForFunction(() => document.querySelectorAll('svg.chart path.series').length >= 10, null, { timeout: 10000 });
   const counts = await page.evaluate(() =>
     [...document.querySelectorAll('svg.chart path.series')].map((p) => (p.getAttribute('d') ?? '').split(/[LM]/).length - 1),
   );
@@ -155,6 +158,145 @@ async function checkMap(page) {
   assert.equal(new Set(labels).size, 250);
 }
 
+/**
+ * WCAG contrast of every series and class colour against the page background, from the computed
+ * styles: `[what, colour, ratio]` for each drawn colour below 3:1 (none expected).
+ */
+function lowContrastColours(page, selectors) {
+  return page.evaluate((list) => {
+    const rgb = (text) => (/rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)/.exec(text) ?? []).slice(1).map(Number);
+    const lum = (c) => {
+      const [r, g, b] = c.map((v) => (v / 255 <= 0.04045 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const contrast = (a, b) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
+    const background = rgb(getComputedStyle(document.body).backgroundColor);
+    const seen = new Map();
+    for (const [selector, property] of list) {
+      for (const el of document.querySelectorAll(selector)) {
+        const colour = getComputedStyle(el).getPropertyValue(property);
+        if (colour === 'none' || seen.has(colour)) continue;
+        seen.set(colour, [selector, colour, Math.round(contrast(rgb(colour), background) * 100) / 100]);
+      }
+    }
+    return { checked: seen.size, low: [...seen.values()].filter(([, , ratio]) => !(ratio >= 3)) };
+  }, selectors);
+}
+
+async function checkSeriesContrast(page) {
+  const { checked, low } = await lowContrastColours(page, [
+    ['svg.chart path.series-line', 'stroke'],
+    ['svg.chart path.series-points', 'stroke'],
+    ['svg.chart line.legend-swatch.series-line', 'stroke'],
+    ['svg.chart circle.marker', 'fill'],
+    ['svg.chart .bar', 'fill'],
+  ]);
+  assert.ok(checked >= 5, `series colours checked: ${checked}`);
+  assert.deepEqual(low, [], 'series colours below 3:1 contrast');
+  return checked;
+}
+
+/** Shown map labels (page px), the ones that overlap another by more than half a pixel, and the map's area. */
+function mapLabels(page) {
+  return page.evaluate(() => {
+    const boxes = [...document.querySelectorAll('svg.embedding-map g.word:not(.label-hidden) text')].map((t) => {
+      const r = t.getBoundingClientRect();
+      return { word: t.textContent, left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+    });
+    const overlaps = [];
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i], boxes[j]];
+        const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (w > 0.5 && h > 0.5) overlaps.push(`${a.word}/${b.word}`);
+      }
+    }
+    // The clip rectangle (the map without its legend), in page coordinates.
+    const svg = document.querySelector('svg.embedding-map').getBoundingClientRect();
+    const rect = document.querySelector('#embedding-map-clip rect');
+    const clip = { left: svg.left, top: svg.top, right: svg.left + Number(rect.getAttribute('width')), bottom: svg.top + Number(rect.getAttribute('height')) };
+    clip.width = clip.right - clip.left;
+    clip.height = clip.bottom - clip.top;
+    const outside = boxes.filter((b) => b.left < clip.left - 0.5 || b.right > clip.right + 0.5 || b.top < clip.top - 0.5 || b.bottom > clip.bottom + 0.5);
+    return { shown: boxes.length, overlaps, outside: outside.map((b) => b.word), clip: { x: clip.left, y: clip.top, width: clip.width, height: clip.height } };
+  });
+}
+
+/** Labels never overlap (overview, zoomed in, hovering); zooming in shows more; the hovered word is labelled. */
+async function checkMapLabels(page) {
+  const overview = await mapLabels(page);
+  assert.deepEqual(overview.overlaps, [], 'overlapping map labels');
+  assert.deepEqual(overview.outside, [], 'labels outside the map');
+  assert.ok(overview.shown >= 60, `labels shown in the overview: ${overview.shown}`);
+  const { clip } = overview;
+  // Zoomed in, a larger share of the words in view is labelled.
+  await page.mouse.move(clip.x + clip.width / 2, clip.y + clip.height / 2);
+  for (let k = 0; k < 2; k++) await page.mouse.wheel(0, -240);
+  await sleep(400);
+  const zoomed = await mapLabels(page);
+  assert.deepEqual(zoomed.overlaps, [], 'overlapping map labels, zoomed in');
+  const inView = await page.evaluate((c) => {
+    const markers = [...document.querySelectorAll('svg.embedding-map g.word path')].map((p) => p.getBoundingClientRect());
+    const inside = (r) => (r.left + r.right) / 2 >= c.x && (r.left + r.right) / 2 <= c.x + c.width && (r.top + r.bottom) / 2 >= c.y && (r.top + r.bottom) / 2 <= c.y + c.height;
+    return markers.filter(inside).length;
+  }, clip);
+  assert.ok(zoomed.shown / inView > overview.shown / 250, `zoomed in: ${zoomed.shown} of ${inView} words labelled; overview ${overview.shown} of 250`);
+  for (let k = 0; k < 2; k++) await page.mouse.wheel(0, 240);
+  await sleep(400);
+  // The hovered word's label shows even where it had no room, in front of the others.
+  const hidden = await page.evaluate(() => document.querySelector('svg.embedding-map g.word.label-hidden')?.dataset.index);
+  assert.ok(hidden !== undefined, 'the overview leaves some labels out');
+  await page.locator(`svg.embedding-map g.word[data-index="${hidden}"] path`).hover({ force: true });
+  await sleep(300);
+  const hovered = await page.evaluate((i) => {
+    const g = document.querySelector(`svg.embedding-map g.word[data-index="${i}"]`);
+    return { labelled: !g.classList.contains('label-hidden'), onTop: g.parentNode.lastElementChild === g };
+  }, hidden);
+  assert.deepEqual(hovered, { labelled: true, onTop: true }, 'hovered word labelled, on top');
+  const whileHovering = await mapLabels(page);
+  assert.deepEqual(whileHovering.overlaps, [], 'overlapping map labels while hovering');
+  await page.mouse.move(clip.x + clip.width + 20, clip.y - 20);
+  return { labelledInOverview: `${overview.shown} of 250`, labelledZoomedIn: `${zoomed.shown} of ${inView}` };
+}
+
+/** Class colours: readable (≥ 3:1), and colour + marker shape tell every class apart. */
+async function checkMapClasses(page) {
+  const legend = await page.evaluate(() =>
+    [...document.querySelectorAll('svg.embedding-map .legend-item')].map((g) => {
+      const marker = g.querySelector('path');
+      return { fill: getComputedStyle(marker).fill, shape: marker.getAttribute('d') };
+    }),
+  );
+  const fills = new Set(legend.map((k) => k.fill));
+  assert.ok(legend.length >= 25, `classes: ${legend.length}`);
+  assert.equal(new Set(legend.map((k) => `${k.fill} ${k.shape}`)).size, legend.length, 'two classes share colour and marker shape');
+  assert.ok(fills.size < legend.length && fills.size >= 6, `${fills.size} colours for ${legend.length} classes`);
+  const markers = await page.evaluate(() => new Set([...document.querySelectorAll('svg.embedding-map g.word path')].map((p) => `${getComputedStyle(p).fill} ${p.getAttribute('d')}`)).size);
+  assert.equal(markers, legend.length, 'map markers take their class style');
+  const { checked, low } = await lowContrastColours(page, [
+    ['svg.embedding-map .legend-item path', 'fill'],
+    ['svg.embedding-map g.word path', 'fill'],
+  ]);
+  assert.deepEqual(low, [], 'class colours below 3:1 contrast');
+  return { classes: legend.length, colours: fills.size, checked };
+}
+
+/** The neighbour list tells its values apart (W1 rows of the weekdays point nearly the same way). */
+async function checkNeighbours(page) {
+  const values = await page.evaluate(() => [...document.querySelectorAll('.neighbour-similarity')].map((s) => s.textContent));
+  assert.ok(values.length >= 6, `neighbours: ${values.join(', ')}`);
+  assert.equal(new Set(values).size, values.length, `indistinguishable neighbours: ${values.join(', ')}`);
+  return values;
+}
+
+/** A screenshot of one card (chart), as the README shows it. */
+async function cardScreenshot(page, title, name) {
+  const file = path.join(outDir, `dashboard-${name}.png`);
+  await page.locator('section.card').filter({ has: page.locator('h2.card-title', { hasText: new RegExp(`^${title}$`) }) }).screenshot({ path: file });
+  return file;
+}
+
 async function screenshot(page, name) {
   const file = path.join(outDir, `dashboard-${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
@@ -166,7 +308,10 @@ async function themeRun(context, base, theme) {
   // The light theme shows a run in progress, the others one paused at a breakpoint.
   await streamRun(page, theme !== 'vscode-light');
   const shots = [];
+  const readability = {};
   await checkCurves(page);
+  readability.seriesColours = await checkSeriesContrast(page);
+  shots.push(await cardScreenshot(page, 'Parameter norms', `${theme}-parameter-norms`));
   // Shows the hover read-out on the loss chart.
   await page.locator('svg.chart').first().hover({ position: { x: 200, y: 120 } });
   shots.push(await screenshot(page, `${theme}-curves`));
@@ -186,13 +331,17 @@ async function themeRun(context, base, theme) {
   const settleStart = Date.now();
   await checkMap(page);
   const tsneSettleMs = Date.now() - settleStart;
-  if (theme === 'vscode-dark') shots.push(await screenshot(page, `${theme}-embeddings-overview`));
+  readability.classes = await checkMapClasses(page);
+  shots.push(await screenshot(page, `${theme}-embeddings-overview`));
+  shots.push(await cardScreenshot(page, 'Embedding map', `${theme}-embedding-map`));
+  readability.labels = await checkMapLabels(page);
   await page.locator('vscode-textfield input').fill('monday');
   await sleep(300);
+  readability.neighbours = await checkNeighbours(page);
   shots.push(await screenshot(page, `${theme}-embeddings`));
   assert.deepEqual(await page.evaluate(() => window.__cspViolations), [], 'CSP violations');
   assert.deepEqual(errors, [], 'page errors');
-  return { page, shots, tsneSettleMs };
+  return { page, shots, tsneSettleMs, readability };
 }
 
 /** Clicks a card's download button and returns the downloaded file's bytes. */
@@ -322,6 +471,22 @@ async function longRun(context, base) {
   return shots;
 }
 
+/** VS Code switches from dark to light in an open panel: colours are chosen again for the new background. */
+async function checkThemeSwitch(page) {
+  await page.evaluate(() => {
+    document.body.className = 'vscode-light';
+  });
+  await selectTab(page, 0);
+  const seriesColours = await checkSeriesContrast(page);
+  await selectTab(page, 2);
+  await page.waitForFunction(() => document.querySelectorAll('svg.embedding-map .legend-item').length > 0);
+  const classes = await checkMapClasses(page);
+  await page.evaluate(() => {
+    document.body.className = 'vscode-dark';
+  });
+  return { seriesColours, classes };
+}
+
 /** Before any run is loaded: the header says so and offers Train. */
 async function emptyDashboard(context, base) {
   const { page } = await openPage(context, base, 'vscode-dark');
@@ -432,13 +597,15 @@ async function main() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
   try {
-    const results = { screenshots: [], tsneSettleMs: {} };
+    const results = { screenshots: [], tsneSettleMs: {}, readability: {} };
     for (const theme of THEMES) {
-      const { page, shots, tsneSettleMs } = await themeRun(context, base, theme);
+      const { page, shots, tsneSettleMs, readability } = await themeRun(context, base, theme);
       results.screenshots.push(...shots);
       results.tsneSettleMs[theme] = tsneSettleMs;
+      results.readability[theme] = readability;
       if (theme === 'vscode-dark') {
         await checkExports(page);
+        results.darkToLight = await checkThemeSwitch(page);
         results.restore = await checkInteractionAndRestore(page);
       }
       await page.close();
