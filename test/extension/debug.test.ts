@@ -5,6 +5,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { lineOf, openIteration } from './helpers';
 
 const LAUNCH: vscode.DebugConfiguration = {
   type: 'nlm',
@@ -32,18 +33,6 @@ function nextStop(reason: string): { stopped: Promise<DebugProtocol.StoppedEvent
   return { stopped, dispose: () => registration.dispose() };
 }
 
-/** Runs NLM: Open Iteration. Its result may arrive serialised (when the call activates the extension), so look the document up. */
-async function openIteration(): Promise<vscode.TextDocument> {
-  await vscode.commands.executeCommand('nlm.openIteration');
-  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === 'nlm-iteration:/iteration.nlm');
-  assert.ok(doc, 'the iteration document is open');
-  return doc;
-}
-
-function lineOf(doc: vscode.TextDocument, phase: string): number {
-  for (let i = 0; i < doc.lineCount; i++) if (new RegExp(`#\\s${phase}\\b`).test(doc.lineAt(i).text)) return i;
-  throw new Error(`no line for phase ${phase} in\n${doc.getText()}`);
-}
 
 suite('NLM debugger', () => {
   test('NLM: Open Iteration shows the read-only iteration document', async () => {

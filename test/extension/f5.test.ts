@@ -9,7 +9,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { ReplyResult, RunInfo } from '../../src/extension/protocol';
-import { api, harness, SMALL, tempDir, train, waitFor } from './helpers';
+import { api, harness, lineOf, openIteration, SMALL, tempDir, train, waitFor } from './helpers';
 
 /** Every `stopped` event the nlm adapter sends while this is registered, in order. */
 function recordStops(): { reasons: string[]; next(): Promise<DebugProtocol.StoppedEvent>; dispose(): void } {
@@ -28,17 +28,6 @@ function recordStops(): { reasons: string[]; next(): Promise<DebugProtocol.Stopp
   return { reasons, next: () => new Promise((resolve) => waiting.push(resolve)), dispose: () => registration.dispose() };
 }
 
-async function openIteration(): Promise<vscode.TextDocument> {
-  await vscode.commands.executeCommand('nlm.openIteration');
-  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === 'nlm-iteration:/iteration.nlm');
-  assert.ok(doc, 'the iteration document is open');
-  return doc;
-}
-
-function lineOf(doc: vscode.TextDocument, phase: string): number {
-  for (let i = 0; i < doc.lineCount; i++) if (new RegExp(`#\\s${phase}\\b`).test(doc.lineAt(i).text)) return i;
-  throw new Error(`no line for phase ${phase}`);
-}
 
 /** F5: the command the key runs, with the iteration document active and no launch.json. */
 async function pressF5(): Promise<vscode.DebugSession> {

@@ -1,4 +1,5 @@
 // Shared by the extension-host suites.
+import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -79,4 +80,18 @@ export async function harness(route: string, body: unknown): Promise<unknown> {
   if (!base) return undefined;
   const res = await fetch(base + route, { method: 'POST', body: JSON.stringify(body) });
   return res.json();
+}
+
+/** Runs NLM: Open Iteration. Its result may arrive serialised (when the call activates the extension), so look the document up. */
+export async function openIteration(): Promise<vscode.TextDocument> {
+  await vscode.commands.executeCommand('nlm.openIteration');
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === 'nlm-iteration:/iteration.nlm');
+  assert.ok(doc, 'the iteration document is open');
+  return doc;
+}
+
+/** The 0-based line of a phase in the iteration document. */
+export function lineOf(doc: vscode.TextDocument, phase: string): number {
+  for (let i = 0; i < doc.lineCount; i++) if (new RegExp(`#\\s${phase}\\b`).test(doc.lineAt(i).text)) return i;
+  throw new Error(`no line for phase ${phase} in\n${doc.getText()}`);
 }
