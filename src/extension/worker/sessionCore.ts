@@ -12,8 +12,8 @@ import { Predictor } from '../../engine/inference';
 import { jsKernels, Kernels } from '../../engine/kernels';
 import { notComputedYet } from '../../engine/iterationProgress';
 import { hiddenStats, tensorStats } from '../../engine/metrics';
-import { checkVocabMatches, loadModel, modelMeta, saveModel, savedShape } from '../../engine/modelfile/modelFile';
-import { exportNpz } from '../../engine/modelfile/npz';
+import { checkVocabMatches, loadModel, savedShape } from '../../engine/modelfile/modelFile';
+import { runModelFile, writeModelFile } from '../../engine/modelfile/runModelFile';
 import { modelDefinition } from '../../engine/models';
 import { evaluationReport } from '../../engine/report';
 import { Progress, Trainer } from '../../engine/trainer';
@@ -459,21 +459,7 @@ export class SessionCore {
 
   private save(path: string, format: 'safetensors' | 'npz'): ReplyResult['save'] {
     const t = this.requireTrainer();
-    const model = {
-      meta: modelMeta(t.shape, this.dataset!.vocab, t.config.init, {
-        dataset: this.dataset!.source,
-        epochs: t.epoch,
-        seed: t.config.seed,
-        optimizer: t.config.optimizer,
-        steps: t.steps,
-        lr: t.config.lr,
-        batchSize: t.config.batchSize,
-        startedFrom: this.startedFrom,
-      }),
-      params: t.params,
-    };
-    if (format === 'npz') exportNpz(path, model);
-    else saveModel(path, model);
+    writeModelFile(path, format, runModelFile(t, this.startedFrom));
     return { path, bytes: fs.statSync(path).size, steps: t.steps };
   }
 
