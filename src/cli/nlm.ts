@@ -10,8 +10,8 @@ import { describeDivergence, DivergenceWatch } from '../engine/divergence';
 import { Evaluator } from '../engine/evaluate';
 import { gradientCheck } from '../engine/gradcheck';
 import { Predictor } from '../engine/inference';
-import { loadModel, modelMeta, saveModel, SavedModel, savedShape, checkVocabMatches } from '../engine/modelfile/modelFile';
-import { exportNpz } from '../engine/modelfile/npz';
+import { loadModel, SavedModel, savedShape, checkVocabMatches } from '../engine/modelfile/modelFile';
+import { runModelFile, writeModelFile } from '../engine/modelfile/runModelFile';
 import { Trainer, EpochRecord, Progress } from '../engine/trainer';
 import { ProgressBar } from './progressBar';
 
@@ -175,13 +175,13 @@ function train(argv: string[]): void {
     report(p.epoch, divergedInEpoch, json);
   }
   if (trainer.stoppedEarly && !json) console.log(`early stopping after epoch ${trainer.epoch}`);
-  const saved = savedModel(trainer, dataPath);
+  const saved = runModelFile(trainer);
   if (values.out) {
-    saveModel(values.out, saved);
+    writeModelFile(values.out, 'safetensors', saved);
     if (!json) console.log(`saved ${values.out}`);
   }
   if (values.npz) {
-    exportNpz(values.npz, saved);
+    writeModelFile(values.npz, 'npz', saved);
     if (!json) console.log(`exported ${values.npz}`);
   }
 }
@@ -210,20 +210,6 @@ function report(e: EpochRecord, diverged: boolean, json: boolean): void {
         (diverged ? ' | diverged' : ''),
     );
   }
-}
-
-function savedModel(t: Trainer, dataPath: string): SavedModel {
-  return {
-    meta: modelMeta(t.shape, t.dataset.vocab, t.config.init, {
-      dataset: dataPath,
-      epochs: t.epoch,
-      seed: t.config.seed,
-      optimizer: t.config.optimizer,
-      lr: t.config.lr,
-      batchSize: t.config.batchSize,
-    }),
-    params: t.params,
-  };
 }
 
 function requireModel(file: string | undefined): SavedModel {

@@ -9,7 +9,7 @@ import { modelDefinition } from '../models';
 import { ModelShape, Params, ParamSpec } from '../models/model';
 import { Tensor } from '../tensor';
 import { writeFileAtomic } from './atomic';
-import { decodeSafetensors, encodeSafetensors } from './safetensors';
+import { decodeSafetensors, encodeSafetensors, readSafetensorsMetadata } from './safetensors';
 
 export const MODEL_FORMAT = 'nlm-lab/1';
 const META_KEY = 'nlm';
@@ -98,6 +98,15 @@ export function loadModel(file: string): SavedModel {
     throw new InputError(file, `could not be read (${(e as Error).message})`);
   }
   return decodeModel(bytes, file);
+}
+
+/**
+ * A model file's metadata (vocabulary, kind, architecture, provenance), checked as loadModel
+ * checks it, from the file's header alone: what views and pickers need without decoding the
+ * weights (a large model would stall the extension host).
+ */
+export function readModelMeta(file: string): ModelMeta {
+  return parseMeta(readSafetensorsMetadata(file), file);
 }
 
 /** Throws unless the model was trained on exactly this vocabulary, in this order. */

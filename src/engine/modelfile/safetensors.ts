@@ -1,6 +1,7 @@
 // The safetensors container (https://github.com/huggingface/safetensors): an 8-byte little-endian
 // header length N, N bytes of UTF-8 JSON describing each tensor, then the raw tensor bytes.
 // We write F32 only; we read the float dtypes and hand every tensor back as a fresh Float32Array.
+import * as fs from 'fs';
 import { InputError } from '../errors';
 import { sizeOf, Tensor } from '../tensor';
 
@@ -68,18 +69,8 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): DecodedSafet
   const fail: Fail = (problem) => {
     throw new InputError(file, problem);
   };
-  if (bytes.length < 8) {
-    fail(`is ${bytes.length} bytes long, too short for a safetensors file (8-byte header length missing)`);
-  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const declared = view.getBigUint64(0, true);
-  if (declared > BigInt(bytes.length - 8)) {
-    fail(`safetensors header length ${declared} runs past the end of the file (${bytes.length} bytes)`);
-  }
-  if (declared > BigInt(MAX_HEADER_BYTES)) {
-    fail(`safetensors header length ${declared} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
-  }
-  const headerLength = Number(declared);
+  const headerLength = checkedHeaderLength(bytes.length >= 8 ? view : undefined, bytes.length, fail);
   const header = parseHeader(bytes.subarray(8, 8 + headerLength), fail);
 
   const dataStart = 8 + headerLength;
@@ -108,6 +99,59 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): DecodedSafet
     tensors.set(e.name, { dtype: e.dtype, shape: e.shape, data });
   }
   return { tensors, metadata };
+}
+
+/**
+ * The `__metadata__` of a safetensors file, reading only its first 8 + N bytes (the header length
+ * and the JSON header), with the same checks as decodeSafetensors: a large file's tensors are
+ * neither read nor validated.
+ */
+export function readSafetensorsMetadata(file: string): Record<string, string> {
+  const fail: Fail = (problem) => {
+    throw new InputError(file, problem);
+  };
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    fail(`could not be read (${(e as Error).message})`);
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    const prefix = new Uint8Array(8);
+    const got = readFully(fd, prefix, 0);
+    const headerLength = checkedHeaderLength(got === 8 ? new DataView(prefix.buffer) : undefined, size, fail);
+    const raw = new Uint8Array(headerLength);
+    if (readFully(fd, raw, 8) !== headerLength) fail(`the safetensors header ends early (the file shrank while being read)`);
+    return parseMetadata(parseHeader(raw, fail)[METADATA_KEY], fail);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Reads into `into` from `position` until it is full or the file ends; returns the bytes read. */
+function readFully(fd: number, into: Uint8Array, position: number): number {
+  let done = 0;
+  while (done < into.length) {
+    const n = fs.readSync(fd, into, done, into.length - done, position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
+}
+
+/** The header length N the first 8 bytes declare (`prefix`, undefined when the file is shorter),
+ *  checked against the file's size and the limit before anything is allocated. */
+function checkedHeaderLength(prefix: DataView | undefined, fileSize: number, fail: Fail): number {
+  if (!prefix) fail(`is ${fileSize} bytes long, too short for a safetensors file (8-byte header length missing)`);
+  const declared = prefix.getBigUint64(0, true);
+  if (declared > BigInt(fileSize - 8)) {
+    fail(`safetensors header length ${declared} runs past the end of the file (${fileSize} bytes)`);
+  }
+  if (declared > BigInt(MAX_HEADER_BYTES)) {
+    fail(`safetensors header length ${declared} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
+  }
+  return Number(declared);
 }
 
 type Fail = (problem: string) => never;

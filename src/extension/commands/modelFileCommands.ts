@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { loadModel } from '../../engine/modelfile/modelFile';
+import { readModelMeta } from '../../engine/modelfile/modelFile';
 import type { RunInfo } from '../protocol';
 import { localPath } from '../localFile';
 import { DashboardPanel } from '../views/dashboardPanel';
@@ -52,7 +52,7 @@ function askSaveLocation(): Thenable<vscode.Uri | undefined> {
 function trainedOn(model: string): DatasetChoice[] {
   let dataset: string;
   try {
-    dataset = loadModel(model).meta.provenance.dataset;
+    dataset = readModelMeta(model).provenance.dataset;
   } catch {
     return []; // Loading reports what is wrong with the file.
   }

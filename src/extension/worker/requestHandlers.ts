@@ -1,0 +1,118 @@
+// The worker's requests as a table of handlers, one per Request kind, typed so that each handler
+// gets its own request and must return that request's ReplyResult: the compiler checks every
+// pairing, and dispatch needs no casts.
+import type { TrainConfig } from '../../engine/config';
+import { loadDataset } from '../../engine/data/load';
+import { notComputedYet } from '../../engine/iterationProgress';
+import type { Kernels } from '../../engine/kernels';
+import { tensorStats } from '../../engine/metrics';
+import { checkVocabMatches, loadModel, savedShape } from '../../engine/modelfile/modelFile';
+import { runModelFile, writeModelFile } from '../../engine/modelfile/runModelFile';
+import { evaluationReport } from '../../engine/report';
+import * as fs from 'fs';
+import { completionsAt } from '../debug/expression';
+import type { BatchExample, DatasetSpec, ReplyResult, Request, RunInfo, TensorData } from '../protocol';
+import { datasetSummary, LoadedRun } from './loadedRun';
+import { cursorOf, RunLoop } from './runLoop';
+
+type Kind = Request['kind'];
+export type RequestOf<K extends Kind> = Extract<Request, { kind: K }>;
+export type RequestHandlers = { [K in Kind]: (request: RequestOf<K>) => ReplyResult[K] };
+
+export function dispatch<K extends Kind>(handlers: RequestHandlers, request: RequestOf<K>): ReplyResult[K] {
+  const handler: (request: RequestOf<K>) => ReplyResult[K] = handlers[request.kind];
+  if (!handler) throw new Error(`unknown request ${request.kind}`);
+  return handler(request);
+}
+
+/** What the handlers work on: the session's run loop and its loaded run. */
+export interface Session {
+  readonly loop: RunLoop;
+  /** The loaded run; throws when none is. */
+  current(): LoadedRun;
+  load(spec: DatasetSpec, config: Partial<TrainConfig>, modelFile: string | undefined): RunInfo;
+  /** A fresh backend (evaluations get their own). */
+  makeKernels(): Kernels;
+}
+
+export function requestHandlers(s: Session): RequestHandlers {
+  return {
+    load: (r) => s.load(r.dataset, r.config, r.modelFile),
+    run: () => {
+      s.loop.start({ kind: 'run' });
+      return null;
+    },
+    step: (r) => {
+      s.loop.start({ kind: 'step', unit: r.unit });
+      return null;
+    },
+    status: () => ({ state: s.loop.runState, cursor: s.loop.cursor, trainedOut: s.current().trainer.finished }),
+    pause: () => {
+      s.loop.pause();
+      return null;
+    },
+    stop: () => {
+      s.loop.stop();
+      return null;
+    },
+    setBreakpoints: (r) => s.loop.setBreakpoints(r.breakpoints),
+    setExceptionFilters: (r) => {
+      s.loop.setExceptionFilters(r.filters);
+      return null;
+    },
+    tensor: (r) => tensorData(s.current(), r.name, r.rowStart ?? 0, r.rows),
+    evaluate: (r) => s.current().expressions.display(r.expression),
+    batch: () => batchExamples(s.current()),
+    completions: (r) => completionsAt(r.text, r.offset, s.current().expressions),
+    predict: (r) => s.current().predictor.topK(r.text, r.k),
+    save: (r) => {
+      const run = s.current();
+      writeModelFile(r.path, r.format, runModelFile(run.trainer, run.startedFrom));
+      return { path: r.path, bytes: fs.statSync(r.path).size, steps: run.trainer.steps };
+    },
+    evaluateDataset: (r) => evaluateDataset(s, r.dataset, r.split, r.modelFile),
+    previewDataset: (r) => datasetSummary(loadDataset(r.dataset.path, r.dataset.corpus)),
+  };
+}
+
+function tensorData({ trainer, expressions }: LoadedRun, name: string, rowStart: number, rows: number | undefined): TensorData {
+  const tensor = expressions.tensor(name);
+  if (!tensor) throw new Error(`no tensor named "${name}"`);
+  const width = tensor.shape.length > 1 ? tensor.shape.slice(1).reduce((a, b) => a * b, 1) : 1;
+  const total = tensor.shape.length > 1 ? tensor.shape[0] : tensor.data.length;
+  const start = Math.max(0, Math.min(rowStart, total));
+  const count = Math.max(0, Math.min(rows ?? total, total - start));
+  return {
+    name,
+    shape: [...tensor.shape],
+    rowStart: start,
+    rows: count,
+    values: Array.from(tensor.data.subarray(start * width, (start + count) * width)),
+    stats: tensorStats(tensor),
+    notComputed: notComputedYet(trainer.phases, cursorOf(trainer), name),
+  };
+}
+
+/** The model's current batch as words, for the debugger's Batch scope. */
+function batchExamples({ trainer: t, dataset }: LoadedRun): BatchExample[] {
+  const { n, inputs, targets } = t.model;
+  const C = t.shape.context;
+  const vocab = dataset.vocab;
+  return Array.from({ length: n }, (_, r) => ({
+    context: Array.from(inputs.subarray(r * C, (r + 1) * C), (id) => vocab[id]),
+    target: vocab[targets[r]],
+  }));
+}
+
+function evaluateDataset(s: Session, spec: DatasetSpec, split: 'train' | 'valid' | 'test', modelFile: string | undefined): ReplyResult['evaluateDataset'] {
+  const path = spec.path;
+  const dataset = loadDataset(path, spec.corpus);
+  if (modelFile) {
+    const saved = loadModel(modelFile);
+    checkVocabMatches(saved.meta.vocab, dataset.vocab, modelFile, path);
+    return evaluationReport(savedShape(saved.meta, modelFile), saved.params, dataset, split, s.makeKernels());
+  }
+  const run = s.current();
+  checkVocabMatches(run.dataset.vocab, dataset.vocab, 'the loaded model', path);
+  return evaluationReport(run.trainer.shape, run.trainer.params, dataset, split, s.makeKernels());
+}

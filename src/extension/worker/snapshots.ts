@@ -1,0 +1,66 @@
+// The live snapshots the views draw from: every step since the last snapshot folded into the run
+// history's buckets, the parameters' and gradients' stats, hidden saturation, throughput and the
+// divergence rule, sent at most every SNAPSHOT_MS so live views cost a few percent of training.
+import { DivergenceWatch } from '../../engine/divergence';
+import { hiddenStats, tensorStats } from '../../engine/metrics';
+import type { StepRecord, Trainer } from '../../engine/trainer';
+import { BucketSeries } from '../bucketSeries';
+import type { Cursor, RunState, WorkerEvent } from '../protocol';
+import { STEP_BUCKETS, stepValues } from '../runHistory';
+import type { TrainerExpressions } from './trainerExpressions';
+
+/** Snapshots at most this often, so live views cost a few percent of training at most. */
+const SNAPSHOT_MS = 100;
+
+export class Snapshots {
+  /** The steps since the last snapshot, merged into the buckets of the run's history (so every
+   *  step is counted and each bucket's envelope is exact, however many steps a snapshot spans). */
+  private pendingSteps = new BucketSeries(STEP_BUCKETS);
+  /** Every step's loss, so no step escapes the divergence rule. */
+  private divergence: DivergenceWatch | undefined;
+  private lastSnapshot = 0;
+  private examplesSinceSnapshot = 0;
+
+  constructor(private readonly emit: (e: WorkerEvent) => void) {}
+
+  /** A new run: no pending steps, a divergence rule for its vocabulary. */
+  reset(vocabSize: number): void {
+    this.pendingSteps = new BucketSeries(STEP_BUCKETS);
+    this.divergence = new DivergenceWatch(vocabSize);
+  }
+
+  /** A finished iteration of `examples` rows (what throughput counts). */
+  addIteration(step: StepRecord, examples: number): void {
+    this.pendingSteps.add(step.step, stepValues(step), step.examples);
+    this.divergence?.add(step.loss);
+    this.examplesSinceSnapshot += examples;
+  }
+
+  /** Publishes when the last snapshot is at least SNAPSHOT_MS old. */
+  maybePublish(t: Trainer, expressions: TrainerExpressions, state: RunState, cursor: Cursor): void {
+    if (performance.now() - this.lastSnapshot >= SNAPSHOT_MS) this.publish(t, expressions, state, cursor);
+  }
+
+  publish(t: Trainer, expressions: TrainerExpressions, state: RunState, cursor: Cursor): void {
+    const now = performance.now();
+    const seconds = (now - this.lastSnapshot) / 1000;
+    const hidden = t.model.hidden;
+    const H = hidden && expressions.tensor(hidden.tensor)!;
+    this.emit({
+      kind: 'snapshot',
+      snapshot: {
+        state,
+        cursor,
+        lr: t.optimizer.lr,
+        steps: this.pendingSteps.take(),
+        params: t.specs.map(({ name }) => tensorStats(t.params[name])),
+        grads: t.specs.map(({ name }) => tensorStats(t.model.grads[name])),
+        hidden: hidden && H && t.model.n > 0 ? hiddenStats(H.data, t.model.n, hidden.units, hidden.activation) : undefined,
+        examplesPerSecond: seconds > 0 ? this.examplesSinceSnapshot / seconds : 0,
+        divergence: this.divergence?.current,
+      },
+    });
+    this.examplesSinceSnapshot = 0;
+    this.lastSnapshot = now;
+  }
+}
