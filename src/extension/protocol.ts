@@ -13,7 +13,7 @@ import type { NotComputed } from '../engine/iterationProgress';
 import type { EvaluationReport } from '../engine/report';
 import type { EpochRecord, StepRecord } from '../engine/trainer';
 import type { Bucket } from './bucketSeries';
-import type { Completion } from './debug/expression';
+import type { Completion } from './expression';
 import type { HistoryData } from './runHistory';
 
 export type { TrainConfig, EvalResult, EvaluationReport, HiddenStats, TensorStats, EpochRecord, StepRecord, NotComputed, Bucket, HistoryData };

@@ -13,7 +13,7 @@ import { jsKernels } from '../../src/engine/kernels';
 import { formatNumber, formatStats, tensorStats } from '../../src/engine/metrics';
 import { Trainer } from '../../src/engine/trainer';
 import { describeNotComputed } from '../../src/engine/iterationProgress';
-import { formatScalar } from '../../src/extension/debug/expression';
+import { formatScalar } from '../../src/extension/expression';
 import { ITERATION_URI, renderIteration } from '../../src/extension/debug/iterationDocument';
 import { SessionCore } from '../../src/extension/worker/sessionCore';
 

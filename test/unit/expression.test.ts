@@ -20,7 +20,7 @@ import {
   tensorSummary,
   TensorView,
   Value,
-} from '../../src/extension/debug/expression';
+} from '../../src/extension/expression';
 
 const VOCAB = ['a', 'city', 'york', 'day'];
 

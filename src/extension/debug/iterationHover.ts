@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { describeNotComputed } from '../../engine/iterationProgress';
 import { formatStats } from '../../engine/metrics';
 import type { RunController } from '../session/runController';
-import { identifierAt } from './expression';
+import { identifierAt } from '../expression';
 import { textHistogram } from './textHistogram';
 
 export class IterationHoverProvider implements vscode.HoverProvider, vscode.EvaluatableExpressionProvider {

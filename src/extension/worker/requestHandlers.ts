@@ -10,7 +10,7 @@ import { checkVocabMatches, loadModel, savedShape } from '../../engine/modelfile
 import { runModelFile, writeModelFile } from '../../engine/modelfile/runModelFile';
 import { evaluationReport } from '../../engine/report';
 import * as fs from 'fs';
-import { completionsAt } from '../debug/expression';
+import { completionsAt } from '../expression';
 import type { BatchExample, DatasetSpec, ReplyResult, Request, RunInfo, TensorData } from '../protocol';
 import { datasetSummary, LoadedRun } from './loadedRun';
 import { cursorOf, RunLoop } from './runLoop';

@@ -4,7 +4,7 @@
 import { Predictor } from '../../engine/inference';
 import { Tensor } from '../../engine/tensor';
 import { Trainer } from '../../engine/trainer';
-import { checkSyntax, DisplayValue, evaluateText, ExpressionEnv, formatValue, isTruthy, lookupWord, Value } from '../debug/expression';
+import { checkSyntax, DisplayValue, evaluateText, ExpressionEnv, formatValue, isTruthy, lookupWord, Value } from '../expression';
 import type { ConditionContext } from './breakpoints';
 
 const CONSOLE_FUNCTIONS = ['predict', 'nearest'] as const;

@@ -1,6 +1,6 @@
 // What expressions evaluate to. Tensors are never copied when named: a TensorView describes a
 // slice of the live tensor and reads its values only when asked.
-import { FloatArray, shapeText, Tensor } from '../../../engine/tensor';
+import { FloatArray, shapeText, Tensor } from '../../engine/tensor';
 import { Span } from './ast';
 
 /** Text or a small table produced by an environment function such as predict() or nearest(). */

@@ -1,6 +1,6 @@
 // What an expression can see. The debugger implements this over the live trainer; tests over
 // small hand-made tensors. Nothing here is hard-coded to the model's tensor names.
-import { Tensor } from '../../../engine/tensor';
+import { Tensor } from '../../engine/tensor';
 import { Value } from './values';
 
 /**

@@ -1,6 +1,6 @@
 // One-line text for any value: the debug console, watch expressions, hovers and logpoints.
-import { formatNumber, formatStats } from '../../../engine/metrics';
-import { shapeText } from '../../../engine/tensor';
+import { formatNumber, formatStats } from '../../engine/metrics';
+import { shapeText } from '../../engine/tensor';
 import { tensorSummary } from './stats';
 import { TensorView, Value } from './values';
 

@@ -1,6 +1,6 @@
 // The built-in functions. Tensor reductions take a tensor or slice; abs takes a number; min and
 // max also take two or more numbers. The environment may add console functions beside these.
-import { shapeText } from '../../../engine/tensor';
+import { shapeText } from '../../engine/tensor';
 import { Span } from './ast';
 import { ExpressionEnv } from './env';
 import { ExpressionError } from './errors';

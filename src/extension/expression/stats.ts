@@ -2,8 +2,8 @@
 // shows up in norm()/max() and a condition like `max(dW3) > 1e3` fires on an exploding gradient.
 // The one-line summary instead describes the finite entries and counts the others, like every
 // other tensor summary in NLM Lab (engine/metrics).
-import { tensorStats, TensorStats } from '../../../engine/metrics';
-import { FloatArray } from '../../../engine/tensor';
+import { tensorStats, TensorStats } from '../../engine/metrics';
+import { FloatArray } from '../../engine/tensor';
 
 export interface Moments {
   count: number;
