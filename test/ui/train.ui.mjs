@@ -152,8 +152,14 @@ export default async function (ctx) {
   await hover.locator('.monaco-list-row', { hasText: 'histogram' }).first().waitFor({ timeout: 15000 });
   const hoverText = await hover.innerText();
   if (!/not computed yet in this iteration/.test(hoverText) || !/μ mean/.test(hoverText)) throw new Error(`the dW3 debug hover: ${hoverText}`);
-  await hover.locator('.monaco-list-row', { hasText: 'histogram' }).first().click();
-  await hover.locator('.monaco-list-row', { hasText: '█' }).first().waitFor({ timeout: 10000 });
+  // A click on the row's twistie expands it; on a busy machine a click can land while the hover
+  // is still laying out, so click again until the bins show.
+  const bins = hover.locator('.monaco-list-row', { hasText: '█' }).first();
+  for (let attempt = 1; !(await bins.isVisible()); attempt++) {
+    if (attempt > 3) throw new Error(`the histogram of the dW3 hover did not expand: ${await hover.innerText()}`);
+    await hover.locator('.monaco-list-row', { hasText: 'histogram' }).first().click();
+    await bins.waitFor({ timeout: 5000 }).catch(() => undefined);
+  }
   console.log('screenshot:', await screenshot('debug-hover-dW3'));
   await page.keyboard.press('Escape');
   // Stop debugging (the run stays loaded) and take the breakpoint away again.
