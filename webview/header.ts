@@ -21,6 +21,7 @@ const BUTTONS: CommandButton[] = [
   { command: 'resume', label: 'Resume', tooltip: 'Continue training', enabledIn: ['paused'] },
   { command: 'step', label: 'Step mini-batch', tooltip: 'Train one mini-batch, then pause', enabledIn: ['paused'] },
   { command: 'train', label: 'Train…', tooltip: 'Start a new training run', enabledIn: ['idle', 'paused', 'finished'] },
+  { command: 'generate', label: 'Generate…', tooltip: 'Let the model continue a few words of your choice', enabledIn: ['running', 'paused', 'finished'] },
 ];
 
 const STATE_LABELS: Record<RunState, string> = { idle: 'no run', running: 'running', paused: 'paused', finished: 'finished' };

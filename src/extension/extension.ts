@@ -7,6 +7,7 @@ import { registerCommand } from './commands/context';
 import { registerEvaluateDataset } from './commands/evaluateDataset';
 import { registerInspectWeights } from './commands/inspectWeights';
 import { registerModelFileCommands } from './commands/modelFileCommands';
+import { registerGenerateText } from './commands/generateText';
 import { registerPredictNextWord } from './commands/predictNextWord';
 import { registerTrainingCommands } from './commands/trainingCommands';
 import { RunContextKeys } from './contextKeys';
@@ -59,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): NlmApi {
   registerInspectWeights(ctx, documents);
   registerModelFileCommands(ctx);
   registerPredictNextWord(ctx);
+  registerGenerateText(ctx, documents);
   registerEvaluateDataset(ctx, documents);
   registerCommand(ctx, 'nlm.showLog', () => output.show());
   registerDebugging(context, run);

@@ -179,6 +179,8 @@ export type Request =
   /** Expression completions at a 0-based offset; `text: ''` lists every tensor, field and function. */
   | { kind: 'completions'; text: string; offset: number }
   | { kind: 'predict'; text: string; k: number }
+  /** `samples` continuations of `text`, `words` words each: greedy at temperature 0, else sampled. */
+  | { kind: 'generate'; text: string; words: number; temperature: number; samples: number; seed: number }
   | { kind: 'save'; path: string; format: 'safetensors' | 'npz' }
   | { kind: 'evaluateDataset'; dataset: DatasetSpec; split: 'train' | 'valid' | 'test'; modelFile?: string }
   /** Reads a dataset without loading a run: the picker shows what the options make of a corpus. */
@@ -199,6 +201,8 @@ export type ReplyResult = {
   batch: BatchExample[];
   completions: { from: number; items: Completion[] };
   predict: { word: string; score: number }[];
+  /** One list of words per sample. */
+  generate: string[][];
   /** `steps`: the iterations the saved weights were trained for. */
   save: { path: string; bytes: number; steps: number };
   evaluateDataset: EvaluationReport;
@@ -245,4 +249,4 @@ export function saysStopped(message: ToDashboard): boolean {
 export type FromDashboard =
   | { type: 'ready' }
   | { type: 'requestTensor'; name: string }
-  | { type: 'command'; command: 'pause' | 'resume' | 'step' | 'train' };
+  | { type: 'command'; command: 'pause' | 'resume' | 'step' | 'train' | 'generate' };

@@ -27,12 +27,13 @@ export function registerPredictNextWord(ctx: CommandContext): void {
   });
 }
 
-function askContext(info: RunInfo): Thenable<string | undefined> {
+/** Asks for exactly the model's number of context words, checked against its vocabulary while typing. */
+export function askContext(info: RunInfo, title = 'NLM: Predict Next Word'): Thenable<string | undefined> {
   const words = info.context;
   // As the engine reads the context: lowercased, then looked up in the vocabulary.
   const known = new Set(info.vocab);
   return vscode.window.showInputBox({
-    title: 'NLM: Predict Next Word',
+    title,
     prompt: `${words} words of context, from the model's ${info.vocab.length}-word vocabulary`,
     placeHolder: EXAMPLES.find((e) => e.split(' ').length === words && e.split(' ').every((w) => known.has(w))),
     validateInput: (value) => {

@@ -20,6 +20,7 @@ const COMMANDS: Record<Extract<FromDashboard, { type: 'command' }>['command'], s
   resume: 'nlm.resume',
   step: 'nlm.stepMiniBatch',
   train: 'nlm.train',
+  generate: 'nlm.generateText',
 };
 
 /** Ids of the runs seen so far; each load gives a new RunInfo object. */

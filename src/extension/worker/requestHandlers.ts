@@ -65,6 +65,14 @@ export function requestHandlers(s: Session): RequestHandlers {
     batch: () => batchExamples(s.current()),
     completions: (r) => completionsAt(r.text, r.offset, s.current().expressions),
     predict: (r) => s.current().predictor.topK(r.text, r.k),
+    generate: (r) => {
+      const predictor = s.current().predictor;
+      checkRange('words', r.words, 1, 200);
+      checkRange('samples', r.samples, 1, 20);
+      if (!(r.temperature >= 0 && r.temperature <= 10)) throw new Error(`temperature must be from 0 to 10 (got ${r.temperature})`);
+      // Each sample its own seed: the samples differ, and the same request gives the same text.
+      return Array.from({ length: r.samples }, (_, i) => predictor.generate(r.text, r.words, r.temperature, r.seed + i));
+    },
     save: (r) => {
       const run = s.current();
       writeModelFile(r.path, r.format, runModelFile(run.trainer, run.startedFrom));
@@ -115,4 +123,8 @@ function evaluateDataset(s: Session, spec: DatasetSpec, split: 'train' | 'valid'
   const run = s.current();
   checkVocabMatches(run.dataset.vocab, dataset.vocab, 'the loaded model', path);
   return evaluationReport(run.trainer.shape, run.trainer.params, dataset, split, s.makeKernels());
+}
+
+function checkRange(name: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max} (got ${value})`);
 }
