@@ -23,6 +23,7 @@ const USAGE = `usage:
             [--optimizer sgd|momentum|adam] [--lr X] [--momentum M] [--batch B] [--epochs E]
             [--seed S] [--init normal|xavier|he] [--l2 L] [--lr-decay F] [--patience N]
             [--threads 1|2] [--out FILE.safetensors] [--npz FILE.npz] [--json] [CORPUS OPTIONS]
+            [--test] (evaluate the test split at the end)
             [--runs-dir DIR] [--no-record] (every run is recorded in DIR, default ${DEFAULT_RUNS_DIR})
   nlm eval --model FILE --data PATH [--split test|valid|train] [--json] [CORPUS OPTIONS]
   nlm predict --model FILE "city of new" [-k 10]
@@ -83,6 +84,7 @@ async function train(argv: string[]): Promise<void> {
     out: { type: 'string' },
     npz: { type: 'string' },
     json: { type: 'boolean' },
+    test: { type: 'boolean' },
     ...RUNS_OPTIONS,
     'no-record': { type: 'boolean' },
     ...CORPUS_OPTIONS,
@@ -101,13 +103,16 @@ async function train(argv: string[]): Promise<void> {
   const recorder = values['no-record'] ? undefined : new RunRecorder(values['runs-dir'] ?? DEFAULT_RUNS_DIR, { config, dataset, datasetPath: dataPath, datasetOptions: dataOptions, kernels: kernels.name });
   if (recorder && !json) console.log(`recording in ${recorder.dir}`);
   const stop = new StopSignal();
-  const outcome = await runTraining({ trainer, epochLines: json ? 'json' : 'text', bar: !json, recorder, model: (t) => savedModel(t, dataPath), stop }).finally(() => stop.dispose());
+  const outcome = await runTraining({ trainer, epochLines: json ? 'json' : 'text', bar: !json, recorder, model: (t) => savedModel(t, dataPath), test: values.test === true, stop }).finally(() => stop.dispose());
   if (outcome.signal) {
     process.exitCode = stop.exitCode;
     console.error(`nlm: stopped after ${trainer.steps} steps (${outcome.signal})` + (recorder ? `; the run is kept in ${recorder.dir}` : '') + (values.out || values.npz ? '; --out/--npz not written' : ''));
     return;
   }
   if (trainer.stoppedEarly && !json) console.log(`early stopping after epoch ${trainer.epoch}`);
+  const t = outcome.test;
+  if (t && json) console.log(JSON.stringify({ test_ce: t.ce, test_acc: t.acc, test_top5: t.top5, test_perplexity: t.perplexity }));
+  else if (t) console.log(`test: CE ${t.ce.toFixed(4)} acc ${t.acc.toFixed(4)} top-5 ${t.top5.toFixed(4)} ppl ${t.perplexity.toFixed(2)}`);
   const saved = savedModel(trainer, dataPath);
   if (values.out) {
     saveModel(values.out, saved);

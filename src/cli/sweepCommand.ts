@@ -18,10 +18,10 @@ import { StopSignal } from './stopSignal';
 import { runTraining } from './trainRun';
 
 export const SWEEP_USAGE = `  nlm sweep [--data PATH|demo] [--embed 8,16,32] [--hidden 64,128] [any train flag as a comma list]
-            [CORPUS OPTIONS] [--runs-dir DIR] [--json] [--table text|csv|markdown|latex]
+            [CORPUS OPTIONS] [--test] [--runs-dir DIR] [--json] [--table text|csv|markdown|latex]
   nlm sweep SWEEP.json [--runs-dir DIR] [--json] [--table …]
             (SWEEP.json: { "data": PATH, "grid": { "embeddingDim": [8, 16] }, "fixed": { "epochs": 10 },
-             "options": { "vocabSize": 8000 } })`;
+             "options": { "vocabSize": 8000 }, "test": true })`;
 
 export async function sweepCommand(argv: string[], savedModel: (t: Trainer, dataPath: string) => SavedModel): Promise<void> {
   const { values, positionals } = args(argv, {
@@ -30,6 +30,7 @@ export async function sweepCommand(argv: string[], savedModel: (t: Trainer, data
     ...CORPUS_OPTIONS,
     ...RUNS_OPTIONS,
     json: { type: 'boolean' },
+    test: { type: 'boolean' },
     table: { type: 'string' },
   });
   const format = (values.table ?? 'text') as TableFormat;
@@ -66,6 +67,7 @@ export async function sweepCommand(argv: string[], savedModel: (t: Trainer, data
         bar: false,
         recorder,
         model: (t) => savedModel(t, spec.data),
+        test: spec.test,
         stop,
         onEpoch: (e) => {
           const left = clock.left(i, trainer.steps);
@@ -91,17 +93,17 @@ export async function sweepCommand(argv: string[], savedModel: (t: Trainer, data
   else process.stdout.write(formatTable(resultsTable(rows), format));
 }
 
-type Values = Partial<Record<keyof typeof TRAIN_FLAGS | 'data' | 'vocab' | 'min-count' | 'context', string>> & { 'keep-case'?: boolean; 'keep-punctuation'?: boolean };
+type Values = Partial<Record<keyof typeof TRAIN_FLAGS | 'data' | 'vocab' | 'min-count' | 'context', string>> & { 'keep-case'?: boolean; 'keep-punctuation'?: boolean; test?: boolean };
 
 /** The sweep a file describes, or the flags: a comma list sweeps a setting, one value fixes it. */
 function sweepSpec(values: Values, positionals: string[]): SweepSpec {
   if (positionals.length > 1) throw new UsageError('give at most one sweep file');
-  const flagged = [...Object.keys(TRAIN_FLAGS), ...Object.keys(CORPUS_OPTIONS), 'data'].filter((f) => values[f as keyof Values] !== undefined);
+  const flagged = [...Object.keys(TRAIN_FLAGS), ...Object.keys(CORPUS_OPTIONS), 'data', 'test'].filter((f) => values[f as keyof Values] !== undefined);
   if (positionals.length === 1) {
     if (flagged.length) throw new UsageError(`give the sweep file or flags, not both (got --${flagged[0]})`);
     return readSweepFile(positionals[0]);
   }
-  const spec: SweepSpec = { data: values.data ?? 'demo', dataOptions: corpusOptions(values), grid: {}, fixed: {} };
+  const spec: SweepSpec = { data: values.data ?? 'demo', dataOptions: corpusOptions(values), grid: {}, fixed: {}, test: values.test === true };
   for (const [flag, key] of Object.entries(TRAIN_FLAGS)) {
     const text = values[flag as keyof typeof TRAIN_FLAGS];
     if (text === undefined) continue;
@@ -125,6 +127,8 @@ function rowObject(p: SweepPoint, r: ResultRow): object {
     finalValidAcc: s?.final?.validAcc ?? null,
     finalTrainCe: s?.final?.trainCe ?? null,
     finalTrainAcc: s?.final?.trainAcc ?? null,
+    testCe: s?.test?.ce ?? null,
+    testAcc: s?.test?.acc ?? null,
     epochs: s?.epochs ?? null,
     steps: s?.steps ?? null,
     seconds: s?.seconds ?? null,

@@ -3,6 +3,7 @@
 // lines, the run record. A StopSignal (Ctrl-C, SIGTERM) stops it between two steps; the record
 // keeps what the run had. The loop yields to the event loop now and then, else no signal could land.
 import { describeDivergence, DivergenceWatch } from '../engine/divergence';
+import { Evaluator } from '../engine/evaluate';
 import { encodeModel, SavedModel } from '../engine/modelfile/modelFile';
 import { RunSummary } from '../engine/runs/runFiles';
 import { RunRecorder } from '../engine/runs/runRecorder';
@@ -20,6 +21,8 @@ export interface TrainingRun {
   /** The model file as training left it. */
   model: (t: Trainer) => SavedModel;
   onEpoch?: (e: EpochRecord) => void;
+  /** Evaluate the finished model on the test split (not after a stop). */
+  test: boolean;
   stop: StopSignal;
 }
 
@@ -29,6 +32,7 @@ export interface TrainingOutcome {
   signal?: NodeJS.Signals;
   /** The record's summary, when the run was recorded. */
   summary?: RunSummary;
+  test?: RunSummary['test'];
 }
 
 /** How long the loop may run before it lets a pending signal in. */
@@ -40,8 +44,9 @@ export async function runTraining(run: TrainingRun): Promise<TrainingOutcome> {
     await trainLoop(run);
     const signal = run.stop.signal;
     const status = signal ? 'stopped' : 'finished';
-    const summary = recorder?.finish(status, { model: encodeModel(run.model(trainer)), stoppedEarly: trainer.stoppedEarly });
-    return { status, signal, summary };
+    const test = run.test && !signal ? testMetrics(trainer) : undefined;
+    const summary = recorder?.finish(status, { model: encodeModel(run.model(trainer)), stoppedEarly: trainer.stoppedEarly, test });
+    return { status, signal, summary, test };
   } catch (e) {
     recorder?.finish('failed', { error: e instanceof Error ? e.message : String(e) });
     throw e;
@@ -89,6 +94,11 @@ async function trainLoop(run: TrainingRun): Promise<void> {
     report(p.epoch, divergedInEpoch, run.epochLines);
     run.onEpoch?.(p.epoch);
   }
+}
+
+function testMetrics(t: Trainer): NonNullable<RunSummary['test']> {
+  const r = new Evaluator(t.shape, t.params, t.kernels).evaluate(t.dataset.test);
+  return { ce: r.ce, acc: r.acc, top5: r.top5, perplexity: r.perplexity };
 }
 
 /** One line per epoch; `diverged`: whether the divergence rule fired at any step of it. */

@@ -1,8 +1,12 @@
 // The results table and its exports, parsed back: CSV fields, Markdown columns, LaTeX booktabs.
 // Also the grid a sweep expands to and the run ids' order.
 import assert from 'node:assert/strict';
+import * as fs from 'fs';
 import { test } from 'node:test';
+import * as os from 'os';
+import * as path from 'path';
 import { resolveConfig } from '../../src/engine/config';
+import { readMetrics } from '../../src/engine/runs/readMetrics';
 import { formatTable, ResultRow, resultsTable } from '../../src/engine/runs/resultsTable';
 import { RunSummary } from '../../src/engine/runs/runFiles';
 import { runId } from '../../src/engine/runs/runId';
@@ -69,6 +73,28 @@ test('the table has a column for each setting that differs, then the metrics, an
   assert.deepEqual(settingsThatDiffer([rows[0].config]), ['embeddingDim', 'hiddenUnits', 'activation']);
 });
 
+test('the test metrics get columns when some run was evaluated on the test split', () => {
+  const tested = { ...rows[1], summary: { ...summary(2.0, 0.35), test: { ce: 2.1, acc: 0.34, top5: 0.6, perplexity: 8.2 } } };
+  const t = resultsTable([rows[0], tested]);
+  assert.deepEqual(
+    t.columns.map((c) => c.label),
+    ['embed', 'best valid CE', 'best valid acc', 'final valid CE', 'final valid acc', 'test CE', 'test acc', 'time (s)'],
+  );
+  assert.deepEqual(
+    t.rows.map((r) => r.slice(5, 7)),
+    [
+      [null, null],
+      [2.1, 0.34],
+    ],
+  );
+});
+
+test('a metrics file cut off in the middle of a line reads up to its last whole line', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlm-metrics-'));
+  fs.writeFileSync(path.join(dir, 'metrics.jsonl'), '{"type":"epoch","epoch":1}\n{"type":"steps","epo');
+  assert.deepEqual(readMetrics(dir), [{ type: 'epoch', epoch: 1 }]);
+});
+
 test('CSV parses back to every digit; a label with a comma is quoted', () => {
   const t = resultsTable(rows);
   t.columns[0].label = 'embed, D';
@@ -103,7 +129,7 @@ test('LaTeX is a booktabs tabular with escaped labels', () => {
 });
 
 test('a sweep expands its grid in order (the last setting fastest), each point checked', () => {
-  const points = sweepPoints({ data: 'demo', dataOptions: {}, grid: { embeddingDim: ['8', 16], hiddenUnits: [64, 128] }, fixed: { epochs: 3 } });
+  const points = sweepPoints({ data: 'demo', dataOptions: {}, grid: { embeddingDim: ['8', 16], hiddenUnits: [64, 128] }, fixed: { epochs: 3 }, test: false });
   assert.deepEqual(
     points.map((p) => p.settings),
     [
@@ -114,9 +140,9 @@ test('a sweep expands its grid in order (the last setting fastest), each point c
     ],
   );
   assert.ok(points.every((p) => p.config.epochs === 3));
-  assert.throws(() => sweepPoints({ data: 'demo', dataOptions: {}, grid: { embeddingDim: [8, '8'] }, fixed: {} }), /names the point .* twice/);
-  assert.throws(() => sweepPoints({ data: 'demo', dataOptions: {}, grid: { epochs: [1, 2] }, fixed: { epochs: 3 } }), /epochs is both swept and fixed/);
-  assert.throws(() => sweepPoints({ data: 'demo', dataOptions: {}, grid: { hidden: [1] } as never, fixed: {} }), /unknown setting "hidden"/);
+  assert.throws(() => sweepPoints({ data: 'demo', dataOptions: {}, grid: { embeddingDim: [8, '8'] }, fixed: {}, test: false }), /names the point .* twice/);
+  assert.throws(() => sweepPoints({ data: 'demo', dataOptions: {}, grid: { epochs: [1, 2] }, fixed: { epochs: 3 }, test: false }), /epochs is both swept and fixed/);
+  assert.throws(() => sweepPoints({ data: 'demo', dataOptions: {}, grid: { hidden: [1] } as never, fixed: {}, test: false }), /unknown setting "hidden"/);
 });
 
 test('run ids sort by time and differ within one millisecond', () => {

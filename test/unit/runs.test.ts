@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { test } from 'node:test';
 import { loadModel } from '../../src/engine/modelfile/modelFile';
+import { readMetrics } from '../../src/engine/runs/readMetrics';
 import { MetricsLine, RunConfig, RunSummary } from '../../src/engine/runs/runFiles';
 
 const cli = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
@@ -29,12 +30,7 @@ function runDirs(runsDir: string): string[] {
 function readRun(dir: string) {
   const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as RunConfig;
   const summary = JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8')) as RunSummary;
-  const metrics = fs
-    .readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as MetricsLine);
-  return { config, summary, metrics };
+  return { config, summary, metrics: readMetrics(dir) };
 }
 
 /** The step windows cover steps 1..last without gaps or overlaps. */
@@ -51,9 +47,12 @@ function assertStepsContiguous(metrics: MetricsLine[], last: number): void {
 
 test('nlm train records its run: configuration with a dataset hash, metrics, model, summary', () => {
   const runs = path.join(tmp, 'train-runs');
-  const r = nlm('train', ...TINY, '--epochs', '2', '--lr-decay', '0.5', '--json', '--runs-dir', runs);
+  const r = nlm('train', ...TINY, '--epochs', '2', '--lr-decay', '0.5', '--json', '--test', '--runs-dir', runs);
   assert.equal(r.status, 0, r.stderr);
-  const epochs = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const epochs = lines.slice(0, -1);
+  const test = lines[lines.length - 1];
+  assert.deepEqual(Object.keys(test), ['test_ce', 'test_acc', 'test_top5', 'test_perplexity']);
   const [dir, ...others] = runDirs(runs);
   assert.equal(others.length, 0);
   const { config, summary, metrics } = readRun(dir);
@@ -82,6 +81,10 @@ test('nlm train records its run: configuration with a dataset hash, metrics, mod
   const model = loadModel(path.join(dir, 'model.safetensors'));
   assert.deepEqual(model.params.W1.shape, [249, 4]);
   assert.equal(model.meta.provenance?.epochs, 2);
+  assert.deepEqual(summary.test, { ce: test.test_ce, acc: test.test_acc, top5: test.test_top5, perplexity: test.test_perplexity });
+  // The recorded model is the trained one: evaluating it gives the recorded test metrics.
+  const e = nlm('eval', '--model', path.join(dir, 'model.safetensors'), '--data', 'demo', '--split', 'test', '--json');
+  assert.equal(JSON.parse(e.stdout).ce, test.test_ce);
 
   // Same data, same hash; another corpus, another hash. `nlm runs` lists both, newest first.
   const again = nlm('train', ...TINY, '--epochs', '1', '--seed', '7', '--json', '--runs-dir', runs);
@@ -150,6 +153,24 @@ for (const [signal, code] of [
   });
 }
 
+test('a run killed with SIGKILL keeps its files as of its last epoch, status "running"', async () => {
+  const runs = path.join(tmp, 'killed');
+  const child = spawn(process.execPath, [cli, 'train', ...TINY, '--epochs', '100', '--json', '--runs-dir', runs], { cwd: tmp });
+  await waitFor(child, 'stdout', /"epoch":2,/);
+  const exit = exited(child);
+  child.kill('SIGKILL');
+  assert.equal(await exit, null);
+  const [dir] = runDirs(runs);
+  const { config, summary, metrics } = readRun(dir);
+  assert.equal(config.config.epochs, 100);
+  assert.equal(summary.status, 'running');
+  assert.ok(summary.epochs >= 2, `epochs ${summary.epochs}`);
+  assert.ok(metrics.filter((m) => m.type === 'epoch').length >= summary.epochs);
+  // The model is saved before the summary: the kill may land between the two.
+  const modelEpochs = loadModel(path.join(dir, 'model.safetensors')).meta.provenance!.epochs!;
+  assert.ok(modelEpochs === summary.epochs || modelEpochs === summary.epochs + 1, `model after epoch ${modelEpochs}`);
+});
+
 const SWEEP = ['sweep', '--embed', '4,6', '--hidden', '8,12', '--epochs', '2', '--seed', '3'];
 
 test('a sweep cancelled with Ctrl-C resumes where it stopped: finished points are not trained again', async () => {
@@ -208,13 +229,14 @@ test('a sweep cancelled with Ctrl-C resumes where it stopped: finished points ar
 
 test('each sweep run is the run nlm train makes with the same settings, to the last bit', () => {
   const runs = path.join(tmp, 'equal-runs');
-  const sweep = nlm('sweep', '--embed', '4', '--hidden', '8,12', '--epochs', '1', '--lr', '0.01', '--runs-dir', runs, '--json');
+  const sweep = nlm('sweep', '--embed', '4', '--hidden', '8,12', '--epochs', '1', '--lr', '0.01', '--test', '--runs-dir', runs, '--json');
   assert.equal(sweep.status, 0, sweep.stderr);
   const rows = sweep.stdout.trim().split('\n').map((l) => JSON.parse(l));
   for (const row of rows) {
-    const single = nlm('train', '--embed', '4', '--hidden', String(row.settings.hiddenUnits), '--epochs', '1', '--lr', '0.01', '--json', '--no-record');
+    const single = nlm('train', '--embed', '4', '--hidden', String(row.settings.hiddenUnits), '--epochs', '1', '--lr', '0.01', '--test', '--json', '--no-record');
     assert.equal(single.status, 0, single.stderr);
-    const [epoch] = single.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const [epoch, test] = single.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(row.testCe, test.test_ce);
     assert.equal(row.finalTrainCe, epoch.train_ce);
     assert.equal(row.finalValidCe, epoch.valid_ce);
     assert.equal(row.finalValidAcc, epoch.valid_acc);
@@ -222,7 +244,7 @@ test('each sweep run is the run nlm train makes with the same settings, to the l
 
   // The same sweep as a file is the same sweep: its points are finished already.
   const file = path.join(tmp, 'sweep.json');
-  fs.writeFileSync(file, JSON.stringify({ data: 'demo', grid: { hiddenUnits: [8, 12] }, fixed: { embeddingDim: 4, epochs: 1, lr: 0.01 } }));
+  fs.writeFileSync(file, JSON.stringify({ data: 'demo', grid: { hiddenUnits: [8, 12] }, fixed: { embeddingDim: 4, epochs: 1, lr: 0.01 }, test: true }));
   const fromFile = nlm('sweep', file, '--runs-dir', runs, '--json');
   assert.equal(fromFile.status, 0, fromFile.stderr);
   assert.match(fromFile.stderr, /2 runs, 2 already finished/);

@@ -35,19 +35,26 @@ const METRICS: { label: string; digits: number; value: (s: RunSummary) => number
   { label: 'time (s)', digits: 1, value: (s) => s.seconds },
 ];
 
+/** Shown before the time when some run was evaluated on the test split. */
+const TEST_METRICS: typeof METRICS = [
+  { label: 'test CE', digits: 4, value: (s) => s.test?.ce },
+  { label: 'test acc', digits: 4, value: (s) => s.test?.acc },
+];
+
 export function resultsTable(rows: readonly ResultRow[]): ResultsTable {
   const keys = settingsThatDiffer(rows.map((r) => r.config));
   const withStatus = rows.some((r) => r.summary?.status !== 'finished');
+  const metrics = rows.some((r) => r.summary?.test) ? [...METRICS.slice(0, -1), ...TEST_METRICS, METRICS[METRICS.length - 1]] : METRICS;
   const columns: Column[] = [
     ...keys.map((k) => ({ label: SETTING_LABELS[k] })),
-    ...METRICS.map((m) => ({ label: m.label, digits: m.digits })),
+    ...metrics.map((m) => ({ label: m.label, digits: m.digits })),
     ...(withStatus ? [{ label: 'status' }] : []),
   ];
   return {
     columns,
     rows: rows.map((r) => [
       ...keys.map((k) => r.config[k]),
-      ...METRICS.map((m) => (r.summary ? (m.value(r.summary) ?? null) : null)),
+      ...metrics.map((m) => (r.summary ? (m.value(r.summary) ?? null) : null)),
       ...(withStatus ? [r.summary?.status ?? 'unreadable'] : []),
     ]),
   };

@@ -19,6 +19,8 @@ export interface SweepSpec {
   grid: Partial<Record<SettingKey, SettingValue[]>>;
   /** Settings shared by every run. */
   fixed: Partial<Record<SettingKey, SettingValue>>;
+  /** Evaluate each finished run on the test split. */
+  test: boolean;
 }
 
 export interface SweepPoint {
@@ -59,12 +61,13 @@ export function sweepId(spec: SweepSpec, points: readonly SweepPoint[]): string 
   // The loader's defaults written out, so leaving an option out and giving its default agree.
   const given = Object.entries({ lowercase: true, splitPunctuation: true, ...spec.dataOptions }).filter(([, v]) => v !== undefined);
   const options = Object.fromEntries(given.sort(([a], [b]) => (a < b ? -1 : 1)));
-  const identity = JSON.stringify({ data, options, points: points.map((p) => p.key), fixed });
+  const identity = JSON.stringify({ data, options, points: points.map((p) => p.key), fixed, test: spec.test });
   return createHash('sha256').update(identity).digest('hex').slice(0, 12);
 }
 
 /** Reads a sweep file: { "data": …, "grid": { "embeddingDim": [8, 16], … }, "fixed": { … },
- *  "options": { "vocabSize": … } }. A relative "data" path is taken from the file's folder. */
+ *  "options": { "vocabSize": … }, "test": true }. A relative "data" path is taken from the file's
+ *  folder. */
 export function readSweepFile(file: string): SweepSpec {
   let raw: unknown;
   try {
@@ -74,8 +77,9 @@ export function readSweepFile(file: string): SweepSpec {
   }
   const obj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (!obj(raw)) throw new InputError(file, 'must hold a JSON object with "data" and "grid"');
-  for (const k of Object.keys(raw)) if (!['data', 'grid', 'fixed', 'options'].includes(k)) throw new InputError(file, `unknown field "${k}" (expected data, grid, fixed, options)`);
-  const { data, grid, fixed = {}, options = {} } = raw;
+  for (const k of Object.keys(raw)) if (!['data', 'grid', 'fixed', 'options', 'test'].includes(k)) throw new InputError(file, `unknown field "${k}" (expected data, grid, fixed, options, test)`);
+  const { data, grid, fixed = {}, options = {}, test = false } = raw;
+  if (typeof test !== 'boolean') throw new InputError(file, '"test" must be true or false');
   if (typeof data !== 'string' || data === '') throw new InputError(file, '"data" must be a dataset path or "demo"');
   if (!obj(grid)) throw new InputError(file, '"grid" must map settings to lists of values');
   if (!obj(fixed)) throw new InputError(file, '"fixed" must map settings to values');
@@ -101,6 +105,7 @@ export function readSweepFile(file: string): SweepSpec {
     dataOptions: options as LoadOptions,
     grid: gridValues,
     fixed: fixedValues,
+    test,
   };
 }
 
