@@ -1,59 +1,41 @@
 #!/usr/bin/env node
 // The headless CLI: the same engine as the extension, for terminals, scripts and CI.
 // Errors are one line on stderr naming the file and the problem, exit code 1.
-import { parseArgs } from 'util';
 import { allowRelaxedSimd, pickKernels } from '../engine/backend';
 import { resolveConfig, TrainConfig } from '../engine/config';
-import { loadDataset, LoadOptions } from '../engine/data/load';
+import { loadDataset } from '../engine/data/load';
 import { Dataset, SplitName, SPLITS } from '../engine/data/dataset';
-import { describeDivergence, DivergenceWatch } from '../engine/divergence';
 import { Evaluator } from '../engine/evaluate';
 import { gradientCheck } from '../engine/gradcheck';
 import { Predictor } from '../engine/inference';
 import { loadModel, SavedModel, savedShape, checkVocabMatches } from '../engine/modelfile/modelFile';
 import { runModelFile, writeModelFile } from '../engine/modelfile/runModelFile';
-import { Trainer, EpochRecord, Progress } from '../engine/trainer';
-import { ProgressBar } from './progressBar';
+import { RunRecorder } from '../engine/runs/runRecorder';
+import { Trainer } from '../engine/trainer';
+import { args, CORPUS_OPTIONS, corpusOptions, DEFAULT_RUNS_DIR, RUNS_OPTIONS, TRAIN_OPTIONS, trainSettings, UsageError } from './cliArgs';
+import { runsCommand } from './runsCommand';
+import { sweepCommand, SWEEP_USAGE } from './sweepCommand';
+import { StopSignal } from './stopSignal';
+import { runTraining } from './trainRun';
 
 const USAGE = `usage:
   nlm train [--data PATH|demo] [--embed D] [--hidden P] [--activation sigmoid|tanh|relu|linear]
             [--optimizer sgd|momentum|adam] [--lr X] [--momentum M] [--batch B] [--epochs E]
             [--seed S] [--init normal|xavier|he] [--l2 L] [--lr-decay F] [--patience N]
             [--threads 1|2] [--out FILE.safetensors] [--npz FILE.npz] [--json] [CORPUS OPTIONS]
+            [--test] (evaluate the test split at the end)
+            [--runs-dir DIR] [--no-record] (every run is recorded in DIR, default ${DEFAULT_RUNS_DIR})
   nlm eval --model FILE --data PATH [--split test|valid|train] [--json] [CORPUS OPTIONS]
   nlm predict --model FILE "city of new" [-k 10]
   nlm neighbours --model FILE WORD [-k 10]
   nlm generate --model FILE "life in the" [--words 10] [--temperature T] [--seed S]
   nlm gradcheck [--json]
+  nlm runs [--runs-dir DIR] [--json]
+${SWEEP_USAGE}
 PATH is a CMPE 597 folder of .npy files, a CSC321 data.mat file or a .txt corpus.
 CORPUS OPTIONS (a .txt corpus): [--vocab V] (largest vocabulary, <unk> included; default 10000)
   [--min-count K] (rarer words become <unk>) [--context N] (1–10 context words; default 3)
   [--keep-case] [--keep-punctuation] (default: lowercase, split punctuation off words)`;
-
-/** The options of a text corpus, on every command that reads a dataset. */
-const CORPUS_OPTIONS = {
-  vocab: { type: 'string' },
-  'min-count': { type: 'string' },
-  context: { type: 'string' },
-  'keep-case': { type: 'boolean' },
-  'keep-punctuation': { type: 'boolean' },
-} as const;
-
-function corpusOptions(values: { vocab?: string; 'min-count'?: string; context?: string; 'keep-case'?: boolean; 'keep-punctuation'?: boolean }): LoadOptions {
-  const whole = (flag: string, text: string | undefined) => {
-    if (text === undefined) return undefined;
-    const n = Number(text);
-    if (text.trim() === '' || !Number.isInteger(n)) throw new UsageError(`--${flag} must be a whole number (got "${text}")`);
-    return n;
-  };
-  return {
-    vocabSize: whole('vocab', values.vocab),
-    minCount: whole('min-count', values['min-count']),
-    context: whole('context', values.context),
-    lowercase: !values['keep-case'],
-    splitPunctuation: !values['keep-punctuation'],
-  };
-}
 
 /** "kjv.txt: V=8000, 913,373 tokens (12,842 distinct, 0.61 % now <unk>, punctuation split)". */
 function describeDataset(ds: Dataset): string {
@@ -65,9 +47,7 @@ function describeDataset(ds: Dataset): string {
   return `${ds.name}: V=${ds.vocab.length}, ${c.tokens} tokens (${c.distinct} distinct, ${unk} % now <unk>, punctuation ${c.punctuation}); ${counts}`;
 }
 
-class UsageError extends Error {}
-
-function main(argv: string[]): void {
+function main(argv: string[]): void | Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'train':
@@ -83,6 +63,10 @@ function main(argv: string[]): void {
       return generate(rest);
     case 'gradcheck':
       return gradcheck(rest);
+    case 'runs':
+      return runsCommand(rest);
+    case 'sweep':
+      return sweepCommand(rest, (t) => runModelFile(t));
     case undefined:
     case '-h':
     case '--help':
@@ -93,56 +77,22 @@ function main(argv: string[]): void {
   }
 }
 
-type Options = Record<string, { type: 'string' | 'boolean'; short?: string }>;
-
-function args<const T extends Options>(argv: string[], options: T) {
-  try {
-    return parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
-
-function train(argv: string[]): void {
+async function train(argv: string[]): Promise<void> {
   const { values } = args(argv, {
     data: { type: 'string' },
-    embed: { type: 'string' },
-    hidden: { type: 'string' },
-    activation: { type: 'string' },
-    optimizer: { type: 'string' },
-    lr: { type: 'string' },
-    momentum: { type: 'string' },
-    batch: { type: 'string' },
-    epochs: { type: 'string' },
-    seed: { type: 'string' },
-    init: { type: 'string' },
-    l2: { type: 'string' },
-    'lr-decay': { type: 'string' },
-    patience: { type: 'string' },
-    threads: { type: 'string' },
+    ...TRAIN_OPTIONS,
     out: { type: 'string' },
     npz: { type: 'string' },
     json: { type: 'boolean' },
+    test: { type: 'boolean' },
+    ...RUNS_OPTIONS,
+    'no-record': { type: 'boolean' },
     ...CORPUS_OPTIONS,
   });
-  const config = resolveConfig({
-    embeddingDim: values.embed,
-    hiddenUnits: values.hidden,
-    activation: values.activation,
-    optimizer: values.optimizer,
-    lr: values.lr,
-    momentum: values.momentum,
-    batchSize: values.batch,
-    epochs: values.epochs,
-    seed: values.seed,
-    init: values.init,
-    weightDecay: values.l2,
-    lrDecay: values['lr-decay'],
-    patience: values.patience,
-    threads: values.threads,
-  });
+  const config = resolveConfig(trainSettings(values));
   const dataPath = values.data ?? 'demo';
-  const dataset = loadDataset(dataPath, corpusOptions(values));
+  const dataOptions = corpusOptions(values);
+  const dataset = loadDataset(dataPath, dataOptions);
   const kernels = pickKernels();
   const trainer = new Trainer(dataset, config, kernels);
   const json = values.json === true;
@@ -150,31 +100,19 @@ function train(argv: string[]): void {
     console.log(describeDataset(dataset));
     console.log(describe(config) + `, kernels ${kernels.name}, ${trainer.threads === 2 ? '2 threads' : '1 thread'}`);
   }
-  const bar = !json && process.stderr.isTTY ? new ProgressBar(trainer.batchesPerEpoch, config.batchSize) : undefined;
-  const watch = new DivergenceWatch(dataset.vocab.length);
-  let wasDiverged = false;
-  while (!trainer.finished) {
-    bar?.startEpoch(trainer.epoch + 1, config.epochs);
-    let divergedInEpoch = false;
-    let p: Progress;
-    do {
-      p = trainer.step();
-      const step = p.iteration!;
-      watch.add(step.loss);
-      const diverged = watch.current;
-      // Said once when the run crosses into divergence (again, if it recovered in between).
-      if (diverged && !wasDiverged) {
-        bar?.done();
-        console.error(`nlm: step ${step.step} (epoch ${step.epoch + 1}): ${describeDivergence(diverged)}`);
-      }
-      wasDiverged = diverged !== undefined;
-      divergedInEpoch ||= wasDiverged;
-      if (!p.epoch) bar?.update(trainer.batch, step.loss);
-    } while (!p.epoch);
-    bar?.done();
-    report(p.epoch, divergedInEpoch, json);
+  const recorder = values['no-record'] ? undefined : new RunRecorder(values['runs-dir'] ?? DEFAULT_RUNS_DIR, { config, dataset, datasetPath: dataPath, datasetOptions: dataOptions, kernels: kernels.name });
+  if (recorder && !json) console.log(`recording in ${recorder.dir}`);
+  const stop = new StopSignal();
+  const outcome = await runTraining({ trainer, epochLines: json ? 'json' : 'text', bar: !json, recorder, model: (t) => runModelFile(t), test: values.test === true, stop }).finally(() => stop.dispose());
+  if (outcome.signal) {
+    process.exitCode = stop.exitCode;
+    console.error(`nlm: stopped after ${trainer.steps} steps (${outcome.signal})` + (recorder ? `; the run is kept in ${recorder.dir}` : '') + (values.out || values.npz ? '; --out/--npz not written' : ''));
+    return;
   }
   if (trainer.stoppedEarly && !json) console.log(`early stopping after epoch ${trainer.epoch}`);
+  const t = outcome.test;
+  if (t && json) console.log(JSON.stringify({ test_ce: t.ce, test_acc: t.acc, test_top5: t.top5, test_perplexity: t.perplexity }));
+  else if (t) console.log(`test: CE ${t.ce.toFixed(4)} acc ${t.acc.toFixed(4)} top-5 ${t.top5.toFixed(4)} ppl ${t.perplexity.toFixed(2)}`);
   const saved = runModelFile(trainer);
   if (values.out) {
     writeModelFile(values.out, 'safetensors', saved);
@@ -189,27 +127,6 @@ function train(argv: string[]): void {
 function describe(c: TrainConfig): string {
   const opt = c.optimizer === 'momentum' ? `momentum ${c.momentum}` : c.optimizer;
   return `D=${c.embeddingDim} P=${c.hiddenUnits} ${c.activation}, ${opt} lr ${c.lr} (×${c.lrDecay}/epoch), batch ${c.batchSize}, ${c.epochs} epochs, seed ${c.seed}`;
-}
-
-/** One line per epoch; `diverged`: whether the divergence rule fired at any step of it. */
-function report(e: EpochRecord, diverged: boolean, json: boolean): void {
-  const line = {
-    epoch: e.epoch,
-    train_ce: e.trainCe,
-    train_acc: e.trainAcc,
-    valid_ce: e.valid.ce,
-    valid_acc: e.valid.acc,
-    seconds: e.seconds,
-    diverged,
-  };
-  if (json) console.log(JSON.stringify(line));
-  else {
-    console.log(
-      `epoch ${e.epoch}: train CE ${e.trainCe.toFixed(4)} acc ${e.trainAcc.toFixed(4)} | valid CE ${e.valid.ce.toFixed(4)} ` +
-        `acc ${e.valid.acc.toFixed(4)} top-5 ${e.valid.top5.toFixed(4)} ppl ${e.valid.perplexity.toFixed(2)} | ${e.seconds.toFixed(2)} s` +
-        (diverged ? ' | diverged' : ''),
-    );
-  }
 }
 
 function requireModel(file: string | undefined): SavedModel {
@@ -288,11 +205,11 @@ function gradcheck(argv: string[]): void {
 }
 
 allowRelaxedSimd();
-try {
-  main(process.argv.slice(2));
-} catch (e) {
-  const message = e instanceof Error ? e.message : String(e);
-  console.error(`nlm: ${message}`);
-  if (e instanceof UsageError) console.error(USAGE);
-  process.exitCode = 1;
-}
+Promise.resolve()
+  .then(() => main(process.argv.slice(2)))
+  .catch((e: unknown) => {
+    const message = e instanceof Error ? e.message : String(e);
+    console.error(`nlm: ${message}`);
+    if (e instanceof UsageError) console.error(USAGE);
+    process.exitCode = 1;
+  });

@@ -12,8 +12,9 @@ const cli = path.join(root, 'dist', 'cli.js');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nlm-cli-'));
 const model = path.join(tmp, 'demo.safetensors');
 
+// In the temporary folder, so the runs `train` records (.nlm/runs) land there, not in the repository.
 function nlm(...args: string[]) {
-  return spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  return spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: tmp });
 }
 
 test('train --json prints one object per epoch and saves a model; eval, predict, neighbours, generate use it', () => {

@@ -16,8 +16,9 @@ fs.writeFileSync(
   Array.from({ length: 40 }, (_, i) => `The ${['cat', 'dog', 'bird', 'fox'][i % 4]} saw the ${['tree', 'river', 'hill', 'road', 'house'][i % 5]} today.`).join('\n') + '\nIt rarely rains.\n',
 );
 
+// In the temporary folder, so the runs `train` records (.nlm/runs) land there, not in the repository.
 function nlm(...args: string[]) {
-  return spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  return spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: tmp });
 }
 
 test('train prints V, tokens, <unk> share and n-grams of a text corpus read with the options given', () => {

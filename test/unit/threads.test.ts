@@ -131,7 +131,7 @@ test('the helper thread ends with training; closing early leaves training on one
 
 test('the CLI training on two threads exits by itself', () => {
   const cli = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
-  const r = spawnSync(process.execPath, [cli, 'train', '--epochs', '1', '--threads', '2', '--json'], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [cli, 'train', '--epochs', '1', '--threads', '2', '--json', '--no-record'], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.error, undefined, 'the CLI did not exit within 60 s');
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim().split('\n').length, 1);

@@ -1,0 +1,42 @@
+// Reads the runs folder back: every run's configuration and summary, newest first. A run whose
+// files are missing or unreadable is listed with what could be read, never hidden.
+import * as fs from 'fs';
+import * as path from 'path';
+import { CONFIG_FILE, RunConfig, RunSummary, SUMMARY_FILE } from './runFiles';
+
+export interface RunEntry {
+  id: string;
+  dir: string;
+  config: RunConfig | undefined;
+  summary: RunSummary | undefined;
+  /** Why config.json or summary.json could not be read. */
+  problem?: string;
+}
+
+export function listRuns(runsDir: string): RunEntry[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(runsDir, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'sweeps').map((d) => d.name);
+  } catch {
+    return [];
+  }
+  return names.sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)).map((id) => readRun(runsDir, id));
+}
+
+export function readRun(runsDir: string, id: string): RunEntry {
+  const dir = path.join(runsDir, id);
+  const entry: RunEntry = { id, dir, config: undefined, summary: undefined };
+  const problems: string[] = [];
+  const read = <T>(name: string): T | undefined => {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as T;
+    } catch (e) {
+      problems.push(`${name}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : (e as Error).message}`);
+      return undefined;
+    }
+  };
+  entry.config = read<RunConfig>(CONFIG_FILE);
+  entry.summary = read<RunSummary>(SUMMARY_FILE);
+  if (problems.length) entry.problem = problems.join('; ');
+  return entry;
+}
