@@ -75,8 +75,9 @@ export function checkExercise(text: string, dataset: Dataset, options: CheckOpti
   let point = 0;
   for (const entry of readExercise(text)) {
     if ('error' in entry) {
-      const e = entry.error;
-      verdicts.push({ line: entry.line, column: e.column, name: '', verdict: 'error', message: e.problem });
+      const { error: e, name } = entry;
+      verdicts.push({ line: entry.line, column: e.column, name, verdict: 'error', message: e.problem });
+      if (name && !seen.has(name)) seen.set(name, entry.line);
       continue;
     }
     const { name, namePos, expr } = entry.assignment;

@@ -24,8 +24,9 @@ export interface ExerciseTarget {
 
 export const DEFAULT_TARGET: ExerciseTarget = { model: 'mlp', activation: DEFAULT_CONFIG.activation };
 
-/** One line of an exercise file as read: an assignment, or the error that stopped its parsing. */
-export type ExerciseLine = { readonly line: number; readonly assignment: Assignment } | { readonly line: number; readonly error: ExerciseError };
+/** One line of an exercise file as read: an assignment, or the error that stopped its parsing
+ *  (with the name the line assigns, when it starts with `NAME =`). */
+export type ExerciseLine = { readonly line: number; readonly assignment: Assignment } | { readonly line: number; readonly name: string; readonly error: ExerciseError };
 
 /** The model's exercise definition and its phases for `target` (a small instance: only the phases'
  *  names, directions and tensors are needed, not their numbers). */
@@ -98,7 +99,7 @@ export function readExercise(text: string): ExerciseLine[] {
       if (assignment) lines.push({ line, assignment });
     } catch (e) {
       if (!(e instanceof ExerciseError)) throw e;
-      lines.push({ line, error: e });
+      lines.push({ line, name: /^\s*([A-Za-z_]\w*)\s*=/.exec(source)?.[1] ?? '', error: e });
     }
   });
   return lines;
