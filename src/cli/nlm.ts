@@ -13,6 +13,7 @@ import { Predictor } from '../engine/inference';
 import { loadModel, modelMeta, saveModel, SavedModel, savedShape, checkVocabMatches } from '../engine/modelfile/modelFile';
 import { exportNpz } from '../engine/modelfile/npz';
 import { Trainer, EpochRecord, Progress } from '../engine/trainer';
+import { exercise } from './exerciseCommand';
 import { ProgressBar } from './progressBar';
 
 const USAGE = `usage:
@@ -83,6 +84,8 @@ function main(argv: string[]): void {
       return generate(rest);
     case 'gradcheck':
       return gradcheck(rest);
+    case 'exercise':
+      return exercise(rest);
     case undefined:
     case '-h':
     case '--help':

@@ -80,7 +80,7 @@ export function checkExercise(text: string, dataset: Dataset, options: CheckOpti
       if (name && !seen.has(name)) seen.set(name, entry.line);
       continue;
     }
-    const { name, namePos, expr } = entry.assignment;
+    const { name, namePos, rightPos, expr } = entry.assignment;
     const line = entry.line;
     const fail = (message: string, column = namePos.column, hint?: string) => verdicts.push({ line, column, name, verdict: 'error', message, hint });
     const k = phaseOf.get(name);
@@ -94,7 +94,7 @@ export function checkExercise(text: string, dataset: Dataset, options: CheckOpti
       continue;
     }
     if (!expr) {
-      fail(`${name} is left blank: write its expression after "="`, namePos.column + name.length);
+      fail(`${name} is left blank: write its expression after "="`, rightPos.column);
       continue;
     }
     const env = new Map([...before(k ?? point), ...helpers]);
@@ -115,7 +115,7 @@ export function checkExercise(text: string, dataset: Dataset, options: CheckOpti
     point = Math.max(point, k + 1);
     const expected = written[k].get(name)!;
     if (value.rows !== expected.rows || value.cols !== expected.cols) {
-      fail('wrong shape', namePos.column, shapeHint(value, expected));
+      fail(`wrong shape: got ${shapeText(value)}, expected ${shapeText(expected)}`, rightPos.column, shapeHint(value, expected));
       continue;
     }
     const c = compare(value, expected);
@@ -133,7 +133,7 @@ export function checkExercise(text: string, dataset: Dataset, options: CheckOpti
     });
     const hint = known?.hint ?? valueHint(value, expected, model.n);
     const message = `differs by up to ${c.maxAbsDiff.toPrecision(3)} (relative ${c.relDiff.toPrecision(3)}) in ${c.where}`;
-    verdicts.push({ line, column: namePos.column, name, verdict: 'wrong', message, maxAbsDiff: c.maxAbsDiff, relDiff: c.relDiff, hint });
+    verdicts.push({ line, column: rightPos.column, name, verdict: 'wrong', message, maxAbsDiff: c.maxAbsDiff, relDiff: c.relDiff, hint });
   }
   for (const phase of modelPhases) {
     for (const name of phase.writes) {

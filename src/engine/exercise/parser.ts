@@ -21,6 +21,8 @@ export type Expr =
 export interface Assignment {
   readonly name: string;
   readonly namePos: Position;
+  /** Where the right side starts (the end of the line when it is blank). */
+  readonly rightPos: Position;
   readonly expr: Expr | undefined;
 }
 
@@ -34,11 +36,12 @@ export function parseLine(text: string, line: number): Assignment | undefined {
   const name = tokens[0];
   if (name.kind !== 'name') throw errorAt(name.pos, `expected a tensor name at the start of the line, got ${describe(name)}`);
   if (tokens[1].kind !== '=') throw errorAt(tokens[1].pos, `expected "=" after ${name.text}, got ${describe(tokens[1])}`);
-  if (tokens[2].kind === 'end') return { name: name.text, namePos: name.pos, expr: undefined };
+  const rightPos = tokens[2].pos;
+  if (tokens[2].kind === 'end') return { name: name.text, namePos: name.pos, rightPos, expr: undefined };
   const parser = new Parser(tokens, 2);
   const expr = parser.expression(0);
   parser.expectEnd();
-  return { name: name.text, namePos: name.pos, expr };
+  return { name: name.text, namePos: name.pos, rightPos, expr };
 }
 
 /** An expression alone (no `NAME =`), e.g. a model's reference answer. */
