@@ -7,6 +7,8 @@ import { ACTIVATIONS, ActivationName } from '../../src/engine/activations';
 import { DEFAULT_CONFIG, TrainConfig } from '../../src/engine/config';
 import { checkExercise, LineVerdict } from '../../src/engine/exercise/checker';
 import { newExercise, readExercise } from '../../src/engine/exercise/exerciseFile';
+import { mlp } from '../../src/engine/models/mlp';
+import { mlpExercise } from '../../src/engine/models/mlp/exercise';
 import { toyDataset } from './fixtures';
 
 const DATA = toyDataset(20, 300);
@@ -88,6 +90,18 @@ test('typical mistakes get their verdict and hint', () => {
     const v = verdictOf(withLine(solved(), name, expr), name);
     assert.equal(v.verdict, verdict, `${name} = ${expr}: ${v.message}`);
     assert.match(v.hint ?? '', hint, `${name} = ${expr}`);
+  }
+});
+
+test('every mistake the model declares is wrong and gets its own hint, for every activation', () => {
+  for (const activation of ACTIVATIONS) {
+    const shape = mlp.shapeFor({ ...CONFIG, activation }, { vocabSize: DATA.vocab.length, context: 3 });
+    for (const [name, list] of Object.entries(mlpExercise.mistakes(shape))) {
+      for (const { expression, hint } of list) {
+        const v = verdictOf(withLine(solved(activation), name, expression), name);
+        assert.deepEqual([v.verdict, v.hint], ['wrong', hint], `${activation}: ${name} = ${expression}: ${v.message}`);
+      }
+    }
   }
 });
 

@@ -1,6 +1,6 @@
 // The MLP in the tensor language of exercise mode (engine/exercise/): a correct expression for
 // every tensor its phases write, and the mistakes students make most often with their hints.
-import { ExerciseDefinition, ExerciseMistake } from '../model';
+import { ExerciseDefinition } from '../model';
 import { MlpShape } from './params';
 
 /** f'(Z1) written with what the activation phase left behind. */
@@ -44,21 +44,21 @@ export const mlpExercise: ExerciseDefinition<MlpShape> = {
   }),
 
   mistakes: (s) => {
-    const noDerivative: ExerciseMistake[] =
-      s.activation === 'linear' ? [] : [{ expression: 'dH', hint: `missing the ${s.activation}'(Z1) factor: dZ1 = dH ⊙ f'(Z1)` }];
+    // With the linear activation H = Z1 and dZ1 = dH: those confusions give the right numbers.
+    const nonlinear = <T>(list: T[]): T[] => (s.activation === 'linear' ? [] : list);
     return {
       Z1: [{ expression: 'E @ W2', hint: 'missing the bias b1' }],
-      Z2: [{ expression: 'H @ W3', hint: 'missing the bias b2' }, { expression: 'Z1 @ W3 + b2', hint: 'Z2 is computed from H = f(Z1), not from Z1' }],
+      Z2: [{ expression: 'H @ W3', hint: 'missing the bias b2' }, ...nonlinear([{ expression: 'Z1 @ W3 + b2', hint: 'Z2 is computed from H = f(Z1), not from Z1' }])],
       P: [{ expression: 'exp(Z2)', hint: 'softmax divides exp(Z2) by its row sums' }],
       dZ2: [{ expression: '(onehot(y, V) - P) / N', hint: 'wrong sign: dZ2 = (P − Y) / N' }],
       dZ1: [
-        ...noDerivative,
+        ...nonlinear([{ expression: 'dH', hint: `missing the ${s.activation}'(Z1) factor: dZ1 = dH ⊙ f'(Z1)` }]),
         ...(s.activation === 'sigmoid' ? [{ expression: 'dH * H', hint: "σ'(Z1) is H ⊙ (1 − H), not H" }] : []),
         ...(s.activation === 'tanh' ? [{ expression: 'dH * (1 - H)', hint: "tanh'(Z1) is 1 − H², not 1 − H" }] : []),
       ],
       dW3: [{ expression: 'H.T @ (P - onehot(y, V))', hint: 'missing 1/N (the mean over the batch), or dZ2 = P − Y was not divided by N' }],
-      dW2: [{ expression: 'E.T @ dH', hint: "dW2 uses dZ1 = dH ⊙ f'(Z1), not dH" }],
-      dE: [{ expression: 'dH @ W2.T', hint: "dE uses dZ1 = dH ⊙ f'(Z1), not dH" }],
+      dW2: nonlinear([{ expression: 'E.T @ dH', hint: "dW2 uses dZ1 = dH ⊙ f'(Z1), not dH" }]),
+      dE: nonlinear([{ expression: 'dH @ W2.T', hint: "dE uses dZ1 = dH ⊙ f'(Z1), not dH" }]),
     };
   },
 };
