@@ -5,12 +5,13 @@
 import { TrainConfig } from '../config';
 import { Dataset } from '../data/dataset';
 import { jsKernels } from '../kernels';
+import { modelDefinition } from '../models';
 import { Trainer } from '../trainer';
 import { close, compare, shapeHint, valueHint } from './compare';
 import { constantsOf, tensorsOf } from './engineTensors';
 import { evaluate } from './evaluator';
 import { ExerciseError } from './exerciseError';
-import { exercisePhases, exerciseTarget, readExercise } from './exerciseFile';
+import { exerciseTarget, readExercise } from './exerciseFile';
 import { Matrix, shapeText } from './matrix';
 import { parseExpression } from './parser';
 
@@ -38,15 +39,18 @@ export interface CheckOptions {
 
 export function checkExercise(text: string, dataset: Dataset, options: CheckOptions): LineVerdict[] {
   const target = exerciseTarget(text);
-  const { exercise, phases: modelPhases } = exercisePhases(target);
+  const definition = modelDefinition(target.model, 'exercise');
+  const exercise = definition.exercise;
+  if (!exercise) throw new Error(`the model ${target.model} has no exercises`);
   const config: TrainConfig = { ...options.config, activation: target.activation, threads: 1 };
-  const trainer = new Trainer(dataset, config, jsKernels);
+  const trainer = new Trainer(dataset, config, jsKernels, undefined, definition);
   const model = trainer.model;
+  const modelPhases = model.phases;
   for (let i = 0; i < (options.warmup ?? 3) && !trainer.finished; i++) trainer.step();
   if (trainer.finished) throw new Error('the run finished during its warm-up; train for more epochs');
 
-  // Before phase k: the tensors at the iteration's start, less those phases k… write, plus what
-  // phases before k wrote. What each phase wrote is kept, so lines may come in any order.
+  // Before phase k: what no phase writes (parameters, the batch), plus what the phases before k
+  // wrote; a tensor of this iteration that is not computed yet is not there. What each phase wrote is kept, so lines may come in any order.
   const phaseOf = new Map<string, number>();
   modelPhases.forEach((p, k) => p.writes.forEach((name) => phaseOf.set(name, k)));
   // A phase writes only its `writes`, so what no phase writes is the same after the first phase
