@@ -9,6 +9,7 @@ import { checkExercise, LineVerdict } from '../../src/engine/exercise/checker';
 import { newExercise, readExercise } from '../../src/engine/exercise/exerciseFile';
 import { mlp } from '../../src/engine/models/mlp';
 import { mlpExercise } from '../../src/engine/models/mlp/exercise';
+import { Rng } from '../../src/engine/rng';
 import { toyDataset } from './fixtures';
 
 const DATA = toyDataset(20, 300);
@@ -156,4 +157,24 @@ test('a new exercise leaves the chosen phases blank and gives each tensor its sh
   const verdicts = check(backward);
   assert.deepEqual(verdicts.filter((v) => v.verdict === 'correct').map((v) => v.name), ['E', 'Z1', 'H', 'Z2', 'P', 'loss']);
   assert.ok(verdicts.filter((v) => v.verdict !== 'correct').every((v) => v.verdict === 'error' && /left blank/.test(v.message)));
+});
+
+test('fuzz: a file of random lines gets a verdict for every line and never throws', () => {
+  const rng = new Rng(1414);
+  const names = ['E', 'Z1', 'H', 'P', 'loss', 'dZ2', 'dW3', 'db2', 'dZ1', 'dW1', 'W1', 'N', 'tmp', 'Y', '1x', ''];
+  const pieces = ['H', 'dH', 'Z1', 'dZ2', 'W3', 'b2', 'x1', 'y', 'N', 'V', 'D', 'tmp', '1', '0', '-', '+', '*', '/', '@', '.T', '(', ')', ',', ' ', '=',
+    'sum(', 'onehot(', 'rows(', 'scatter_add(', 'slice(', 'softmax(', '#', '$'];
+  const lines: string[] = [];
+  for (let i = 0; i < 400; i++) {
+    let rhs = '';
+    for (let j = rng.int(10); j >= 0; j--) rhs += pieces[rng.int(pieces.length)];
+    lines.push(`${names[rng.int(names.length)]} = ${rhs}`);
+  }
+  const verdicts = check(lines.join('\n'));
+  const lineVerdicts = verdicts.filter((v) => v.line !== null);
+  assert.equal(lineVerdicts.length, lines.filter((l) => !/^\s*(#|$)/.test(l)).length);
+  for (const v of lineVerdicts) {
+    assert.ok(['correct', 'wrong', 'error', 'helper'].includes(v.verdict));
+    assert.ok(v.column === undefined || v.column >= 1);
+  }
 });
