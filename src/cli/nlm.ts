@@ -17,6 +17,7 @@ import { runsCommand } from './runsCommand';
 import { sweepCommand, SWEEP_USAGE } from './sweepCommand';
 import { StopSignal } from './stopSignal';
 import { runTraining } from './trainRun';
+import { exercise } from './exerciseCommand';
 
 const USAGE = `usage:
   nlm train [--data PATH|demo] [--embed D] [--hidden P] [--activation sigmoid|tanh|relu|linear]
@@ -32,6 +33,8 @@ const USAGE = `usage:
   nlm gradcheck [--json]
   nlm runs [--runs-dir DIR] [--json]
 ${SWEEP_USAGE}
+  nlm exercise new [--model mlp] [--activation A] [--blank backward|forward|all|none]
+  nlm exercise check FILE.nlmx [--data PATH|demo] [--seed S] [--json]
 PATH is a CMPE 597 folder of .npy files, a CSC321 data.mat file or a .txt corpus.
 CORPUS OPTIONS (a .txt corpus): [--vocab V] (largest vocabulary, <unk> included; default 10000)
   [--min-count K] (rarer words become <unk>) [--context N] (1–10 context words; default 3)
@@ -67,6 +70,8 @@ function main(argv: string[]): void | Promise<void> {
       return runsCommand(rest);
     case 'sweep':
       return sweepCommand(rest, (t) => runModelFile(t));
+    case 'exercise':
+      return exercise(rest);
     case undefined:
     case '-h':
     case '--help':

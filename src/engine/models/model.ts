@@ -168,4 +168,29 @@ export interface ModelDefinition<S extends ModelShape = ModelShape> {
   gradcheckShape(config: Partial<TrainConfig>): S;
   /** A whole iteration fused for speed; without it the trainer runs the phases. */
   readonly fused?: FusedDefinition<S>;
+  /** Exercise mode (engine/exercise/): the model's answers in the tensor language. */
+  readonly exercise?: ExerciseDefinition<S>;
+}
+
+/** A tensor's correct expression in the tensor language, and its shape in the sizes' names. */
+export interface ExerciseAnswer {
+  readonly expression: string;
+  /** "N×V", "1×M". */
+  readonly shape: string;
+}
+
+/** A wrong answer students often give, and what to tell them when theirs equals it. */
+export interface ExerciseMistake {
+  readonly expression: string;
+  readonly hint: string;
+}
+
+/** What exercise mode needs of a model besides its tensors: only the model names them. */
+export interface ExerciseDefinition<S extends ModelShape = ModelShape> {
+  /** The sizes a student may name (V, D, …), beside N, the batch's examples. */
+  sizes(shape: S): Record<string, number>;
+  /** A correct answer for every tensor the model's phases write. */
+  answers(shape: S): Record<string, ExerciseAnswer>;
+  /** Common mistakes per tensor, checked in order when a student's value is wrong. */
+  mistakes(shape: S): Record<string, readonly ExerciseMistake[]>;
 }

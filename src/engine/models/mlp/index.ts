@@ -4,6 +4,7 @@ import { ACTIVATIONS, ActivationName } from '../../activations';
 import { ModelDefinition, Params } from '../model';
 import { BUFFER_NAMES, MlpModel, MlpParams } from './model';
 import { MlpShape, PARAM_NAMES, paramSpecs } from './params';
+import { mlpExercise } from './exercise';
 import { SplitIteration } from './splitIteration';
 
 export const mlp: ModelDefinition<MlpShape> = {
@@ -56,4 +57,6 @@ export const mlp: ModelDefinition<MlpShape> = {
     bufferNames: BUFFER_NAMES,
     create: (kernels, spec, tensors) => new SplitIteration(kernels, spec, tensors),
   },
+
+  exercise: mlpExercise,
 };

@@ -1,0 +1,43 @@
+// A model's tensors as the tensor language sees them, copied to float64 matrices: parameters and
+// their gradients (a 1-D bias is one row), the batch's activations, its context ids x1 … (one
+// column each) and targets y, the loss (1×1), N and the sizes the model's exercise declares.
+import { Model } from '../models/model';
+import { FloatArray, Tensor } from '../tensor';
+import { Matrix, scalar } from './matrix';
+
+function fromTensor(t: Tensor): Matrix {
+  const [rows, cols] = t.shape.length === 1 ? [1, t.shape[0]] : [t.shape[0], t.shape.slice(1).reduce((a, b) => a * b, 1)];
+  return { rows, cols, data: Float64Array.from(t.data.subarray(0, rows * cols) as FloatArray) };
+}
+
+/** The batch's inputs: context position k of every example as one column, named x{k+1}. */
+function contextColumns(model: Model): [string, Matrix][] {
+  const { n, inputs } = model;
+  const c = model.shape.context;
+  return Array.from({ length: c }, (_, k) => {
+    const data = new Float64Array(n);
+    for (let i = 0; i < n; i++) data[i] = inputs[i * c + k];
+    return [`x${k + 1}`, { rows: n, cols: 1, data }];
+  });
+}
+
+/** Every tensor the phases read or write, as it is now. */
+export function tensorsOf(model: Model): Map<string, Matrix> {
+  const env = new Map<string, Matrix>();
+  for (const spec of model.specs) {
+    env.set(spec.name, fromTensor(model.params[spec.name]));
+    env.set(`d${spec.name}`, fromTensor(model.grads[spec.name]));
+  }
+  for (const a of model.activations()) env.set(a.name, fromTensor(a));
+  env.set('loss', scalar(model.loss));
+  return env;
+}
+
+/** The names that stay the same through an iteration: the batch and the sizes. */
+export function constantsOf(model: Model, sizes: Readonly<Record<string, number>>): Map<string, Matrix> {
+  const env = new Map<string, Matrix>(contextColumns(model));
+  env.set('y', { rows: model.n, cols: 1, data: Float64Array.from(model.targets.subarray(0, model.n)) });
+  env.set('N', scalar(model.n));
+  for (const [name, size] of Object.entries(sizes)) env.set(name, scalar(size));
+  return env;
+}
