@@ -32,7 +32,7 @@ function workerSaved(file: string, modelFile?: string): ReturnType<typeof loadMo
 
 test('a CLI-saved and a worker-saved file of the same run carry the same provenance, steps included', () => {
   const cliFile = path.join(tmp, 'cli.safetensors');
-  const r = spawnSync(process.execPath, [cli, 'train', '--epochs', '1', '--hidden', '16', '--embed', '8', '--batch', '100', '--seed', '3', '--lr', '0.05', '--json', '--out', cliFile], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [cli, 'train', '--epochs', '1', '--hidden', '16', '--embed', '8', '--batch', '100', '--seed', '3', '--lr', '0.05', '--json', '--no-record', '--out', cliFile], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const fromCli = loadModel(cliFile).meta;
   const fromWorker = workerSaved(path.join(tmp, 'worker.safetensors')).meta;
