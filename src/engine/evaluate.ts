@@ -31,31 +31,56 @@ export class Evaluator {
 
   /** Calls `visit(row, probabilities, logits, offset)` for each example, after its chunk's forward pass. */
   forEachPrediction(split: Split, visit: (row: number, p: FloatArray, z: FloatArray, offset: number) => void): void {
+    runToEnd(this.predictionChunks(split, visit));
+  }
+
+  /** forEachPrediction one chunk per step, yielding the rows done so far: the worker runs the
+   *  steps in separate time slices so it can answer other requests (and a cancel) between them. */
+  *predictionChunks(split: Split, visit: (row: number, p: FloatArray, z: FloatArray, offset: number) => void): Generator<number, void> {
     const C = this.shape.context;
     const V = this.shape.vocabSize;
     for (let start = 0; start < split.n; start += CHUNK) {
       const n = Math.min(CHUNK, split.n - start);
       const { probabilities, logits } = this.model.predict(split.inputs.subarray(start * C, (start + n) * C), n);
       for (let r = 0; r < n; r++) visit(start + r, probabilities, logits, r * V);
+      yield start + n;
     }
   }
 
   /** Cross-entropy from the logits, ranks by the logits (scoring.ts): the float32 probabilities
    *  of a confident model underflow to 0 and would tie, or cap the loss. */
   evaluate(split: Split): EvalResult {
-    const V = this.shape.vocabSize;
-    let ce = 0;
-    let correct = 0;
-    let top5 = 0;
-    this.forEachPrediction(split, (row, _p, z, o) => {
-      const target = split.targets[row];
-      ce += logitCrossEntropy(z, o, V, target);
-      const rank = targetRank(z, o, V, target, 5);
-      if (rank === 0) correct++;
-      if (rank < 5) top5++;
-    });
-    const n = split.n;
-    const meanCe = n ? ce / n : NaN;
-    return { n, ce: meanCe, acc: n ? correct / n : NaN, top5: n ? top5 / n : NaN, perplexity: Math.exp(meanCe) };
+    const totals = new HeadlineTotals(this.shape.vocabSize);
+    this.forEachPrediction(split, (row, _p, z, o) => totals.add(split.targets[row], z, o));
+    return totals.result(split.n);
   }
+}
+
+/** The headline metrics' running sums, one prediction at a time (evaluate, and the report's single
+ *  pass over a split, share them). */
+export class HeadlineTotals {
+  private ce = 0;
+  private correct = 0;
+  private top5 = 0;
+
+  constructor(private readonly vocabSize: number) {}
+
+  add(target: number, z: FloatArray, o: number): void {
+    this.ce += logitCrossEntropy(z, o, this.vocabSize, target);
+    const rank = targetRank(z, o, this.vocabSize, target, 5);
+    if (rank === 0) this.correct++;
+    if (rank < 5) this.top5++;
+  }
+
+  result(n: number): EvalResult {
+    const meanCe = n ? this.ce / n : NaN;
+    return { n, ce: meanCe, acc: n ? this.correct / n : NaN, top5: n ? this.top5 / n : NaN, perplexity: Math.exp(meanCe) };
+  }
+}
+
+/** Runs a stepwise computation in one go and returns its result. */
+export function runToEnd<T>(steps: Generator<unknown, T>): T {
+  let next = steps.next();
+  while (!next.done) next = steps.next();
+  return next.value;
 }

@@ -1,7 +1,7 @@
 // A fuller evaluation of a model on a split: the headline metrics plus what a student looks at
 // next — the most frequent confusions, accuracy per frequent word, and sample predictions.
 import { Dataset, SplitName } from './data/dataset';
-import { EvalResult, Evaluator } from './evaluate';
+import { EvalResult, Evaluator, HeadlineTotals, runToEnd } from './evaluate';
 import { Kernels } from './kernels';
 import { ModelShape, Params } from './models/model';
 import { bestGuess, targetRank } from './scoring';
@@ -22,12 +22,24 @@ export function evaluationReport(
   kernels: Kernels,
   sampleCount = 12,
 ): EvaluationReport {
+  return runToEnd(evaluationReportSteps(shape, params, dataset, split, kernels, sampleCount));
+}
+
+/** evaluationReport one chunk of examples per step, yielding the examples done so far. */
+export function* evaluationReportSteps(
+  shape: ModelShape,
+  params: Params,
+  dataset: Dataset,
+  split: SplitName,
+  kernels: Kernels,
+  sampleCount = 12,
+): Generator<number, EvaluationReport> {
   const data = dataset[split];
   const V = shape.vocabSize;
   const C = shape.context;
   const vocab = dataset.vocab;
   const evaluator = new Evaluator(shape, params, kernels);
-  const headline = evaluator.evaluate(data);
+  const headline = new HeadlineTotals(V);
   const errors = new Map<number, number>();
   const perTarget = new Int32Array(V);
   const perTargetCorrect = new Int32Array(V);
@@ -35,8 +47,9 @@ export function evaluationReport(
   const samples: EvaluationReport['samples'] = [];
   // Right and wrong by the evaluator's rule (scoring.ts): a tie for the top is an error, and its
   // guess is the tied word that is not the target.
-  evaluator.forEachPrediction(data, (row, p, z, o) => {
+  yield* evaluator.predictionChunks(data, (row, p, z, o) => {
     const target = data.targets[row];
+    headline.add(target, z, o);
     const best = bestGuess(z, o, V, target);
     perTarget[target]++;
     if (targetRank(z, o, V, target, 1) === 0) perTargetCorrect[target]++;
@@ -55,5 +68,5 @@ export function evaluationReport(
     .sort((a, b) => perTarget[b] - perTarget[a] || a - b)
     .slice(0, 20)
     .map((id) => ({ word: vocab[id], count: perTarget[id], acc: perTargetCorrect[id] / perTarget[id] }));
-  return { ...headline, dataset: dataset.name, split, topErrors, perWord, samples };
+  return { ...headline.result(data.n), dataset: dataset.name, split, topErrors, perWord, samples };
 }

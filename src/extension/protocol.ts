@@ -182,7 +182,10 @@ export type Request =
   /** `samples` continuations of `text`, `words` words each: greedy at temperature 0, else sampled. */
   | { kind: 'generate'; text: string; words: number; temperature: number; samples: number; seed: number }
   | { kind: 'save'; path: string; format: 'safetensors' | 'npz' }
+  /** Runs in slices with `progress` events; a `cancel` naming its id ends it with a "cancelled" error. */
   | { kind: 'evaluateDataset'; dataset: DatasetSpec; split: 'train' | 'valid' | 'test'; modelFile?: string }
+  /** Stops the sliced request with this id (no-op when it has already finished). */
+  | { kind: 'cancel'; request: number }
   /** Reads a dataset without loading a run: the picker shows what the options make of a corpus. */
   | { kind: 'previewDataset'; dataset: DatasetSpec };
 
@@ -206,6 +209,7 @@ export type ReplyResult = {
   /** `steps`: the iterations the saved weights were trained for. */
   save: { path: string; bytes: number; steps: number };
   evaluateDataset: EvaluationReport;
+  cancel: null;
   previewDataset: DatasetSummary;
 };
 
@@ -222,7 +226,9 @@ export type WorkerEvent =
   | { kind: 'snapshot'; snapshot: Snapshot }
   | { kind: 'epoch'; record: EpochRecord }
   | { kind: 'stopped'; event: StoppedEvent }
-  | { kind: 'log'; message: string; level: 'info' | 'error' };
+  | { kind: 'log'; message: string; level: 'info' | 'error' }
+  /** How far the sliced request with id `request` is: `done` of `total` examples. */
+  | { kind: 'progress'; request: number; done: number; total: number };
 
 export type WorkerMessage = { reply: Reply } | { event: WorkerEvent };
 

@@ -12,7 +12,8 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlm-preview-'));
 const corpus = path.join(dir, 'tale.txt');
 fs.writeFileSync(corpus, Array.from({ length: 60 }, (_, i) => `Once, the ${['king', 'queen', 'knight'][i % 3]} rode to the ${['castle', 'forest', 'sea', 'hill'][i % 4]} at dawn.`).join('\n') + '\n');
 
-const core = () => new SessionCore(() => undefined, () => jsKernels, () => undefined);
+// Slices run at once: an evaluation's chunks follow each other without a message queue.
+const core = () => new SessionCore(() => undefined, () => jsKernels, (fn) => fn());
 
 test('a preview reads the corpus with the options given, without loading a run', () => {
   const c = core();
@@ -27,7 +28,7 @@ test('a preview reads the corpus with the options given, without loading a run',
   assert.throws(() => c.handle({ kind: 'tensor', name: 'W1' }), /no training run is loaded/);
 });
 
-test('a run and an evaluation use the corpus options of their request', () => {
+test('a run and an evaluation use the corpus options of their request', async () => {
   const c = core();
   const info = c.handle({ kind: 'load', dataset: { path: corpus, corpus: { vocabSize: 10, context: 2 } }, config: { epochs: 1, hiddenUnits: 8 } });
   assert.deepEqual([info.vocab.length, info.dataset.context, info.dataset.vocabSize], [10, 2, 10]);
@@ -35,8 +36,8 @@ test('a run and an evaluation use the corpus options of their request', () => {
   // The 9 most frequent of 15 words stay (the ×120, seven words ×60, king ×20): queen, knight
   // (×20 each) and the four places (×15 each) become <unk>.
   assert.equal(info.dataset.corpus!.unkTokens, 100);
-  const report = c.handle({ kind: 'evaluateDataset', dataset: { path: corpus, corpus: { vocabSize: 10, context: 2 } }, split: 'test' });
+  const report = await c.handle({ kind: 'evaluateDataset', dataset: { path: corpus, corpus: { vocabSize: 10, context: 2 } }, split: 'test' });
   assert.ok(report.n > 0 && Number.isFinite(report.ce));
   // Other options give another vocabulary, which the loaded model refuses by name.
-  assert.throws(() => c.handle({ kind: 'evaluateDataset', dataset: { path: corpus }, split: 'test' }), /vocabulary of 10 words but .*tale\.txt has 15/);
+  await assert.rejects(c.handle({ kind: 'evaluateDataset', dataset: { path: corpus }, split: 'test' }), /vocabulary of 10 words but .*tale\.txt has 15/);
 });

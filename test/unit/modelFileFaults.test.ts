@@ -21,7 +21,7 @@ function core(): SessionCore {
   return c;
 }
 
-test('a model file overwritten while a run uses it: the run goes on, the next reader gets a clear error', () => {
+test('a model file overwritten while a run uses it: the run goes on, the next reader gets a clear error', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlm-changed-'));
   const file = path.join(dir, 'model.safetensors');
   core().handle({ kind: 'save', path: file, format: 'safetensors' });
@@ -40,11 +40,13 @@ test('a model file overwritten while a run uses it: the run goes on, the next re
   const again = path.join(dir, 'again.safetensors');
   assert.ok(run.handle({ kind: 'save', path: again, format: 'safetensors' }).bytes > 0);
   // A reader of the changed file is told what is wrong with which file.
-  assert.throws(() => run.handle({ kind: 'evaluateDataset', dataset: { path: 'demo' }, split: 'test', modelFile: file }), (e: Error) => e.message.includes(file));
+  await assert.rejects(run.handle({ kind: 'evaluateDataset', dataset: { path: 'demo' }, split: 'test', modelFile: file }), (e: Error) => e.message.includes(file));
   // And one of a file replaced by another valid model reads the new weights.
   fs.copyFileSync(again, file);
-  const report = run.handle({ kind: 'evaluateDataset', dataset: { path: 'demo' }, split: 'test', modelFile: file });
-  const fromSaved = run.handle({ kind: 'evaluateDataset', dataset: { path: 'demo' }, split: 'test', modelFile: again });
+  const reply = run.handle({ kind: 'evaluateDataset', dataset: { path: 'demo' }, split: 'test', modelFile: file });
+  const replyFromSaved = run.handle({ kind: 'evaluateDataset', dataset: { path: 'demo' }, split: 'test', modelFile: again });
+  while (queue.length) queue.shift()!();
+  const [report, fromSaved] = await Promise.all([reply, replyFromSaved]);
   assert.equal(report.ce, fromSaved.ce);
   fs.rmSync(dir, { recursive: true, force: true });
 });

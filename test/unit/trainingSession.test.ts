@@ -41,3 +41,40 @@ test('a worker that dies rejects what was pending and reports the exit', async (
   assert.match(await exited, /code 3/);
   assert.equal(session.alive, false);
 });
+
+test('an evaluation in the real worker reports its progress to its request, up to the split size', async () => {
+  const session = new TrainingSession(WORKER);
+  await session.request({ kind: 'load', dataset: { path: 'demo' }, config: { epochs: 1 } });
+  const steps: [number, number][] = [];
+  const report = await session.request({ kind: 'evaluateDataset', dataset: { path: 'demo' }, split: 'train' }, { onProgress: (done, total) => steps.push([done, total]) });
+  assert.ok(steps.length > 1);
+  assert.deepEqual(steps.at(-1), [report.n, report.n]);
+  await session.dispose();
+});
+
+test('aborting a request sends the worker a cancel naming it, and the request fails with its error', async () => {
+  // A worker that reports half of an evaluation, then ends it when the cancel for it arrives.
+  const session = new TrainingSession(
+    workerScript(`parentPort.on('message', ({ id, request }) => {
+      if (request.kind === 'evaluateDataset') parentPort.postMessage({ event: { kind: 'progress', request: id, done: 1, total: 2 } });
+      if (request.kind === 'cancel') {
+        parentPort.postMessage({ reply: { id: request.request, ok: false, error: 'the evaluation was cancelled' } });
+        parentPort.postMessage({ reply: { id, ok: true, result: null } });
+      }
+    });`),
+    // Without the cancel no reply would come: fail then instead of waiting out the default limit.
+    { evaluateDataset: 10_000 },
+  );
+  const abort = new AbortController();
+  const steps: [number, number][] = [];
+  const reply = session.request({ kind: 'evaluateDataset', dataset: { path: 'demo' }, split: 'train' }, {
+    onProgress: (done, total) => {
+      steps.push([done, total]);
+      abort.abort();
+    },
+    signal: abort.signal,
+  });
+  await assert.rejects(reply, /the evaluation was cancelled/);
+  assert.deepEqual(steps, [[1, 2]]);
+  await session.dispose();
+});

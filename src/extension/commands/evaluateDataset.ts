@@ -35,11 +35,11 @@ export function registerEvaluateDataset(ctx: CommandContext, documents: ReadOnly
     const split = args.split ?? (await pickSplit());
     if (!split) return undefined;
     const name = dataset === 'demo' ? 'the demo corpus' : path.basename(dataset);
-    const report = await withCancellableProgress(`NLM: evaluating ${model ? path.basename(model) : 'the loaded model'} on ${name} (${split})`, () =>
-      ctx.run.request({ kind: 'evaluateDataset', dataset: { path: dataset, corpus: configuredCorpusOptions() }, split, modelFile: model || undefined }),
+    const report = await withCancellableProgress(`NLM: evaluating ${model ? path.basename(model) : 'the loaded model'} on ${name} (${split})`, (onProgress, signal) =>
+      ctx.run.request({ kind: 'evaluateDataset', dataset: { path: dataset, corpus: configuredCorpusOptions() }, split, modelFile: model || undefined }, { onProgress, signal }),
     );
     if (!report) {
-      ctx.output.appendLine(`[eval] stopped waiting for the evaluation on ${dataset}`);
+      ctx.output.appendLine(`[eval] cancelled the evaluation on ${dataset}`);
       return undefined;
     }
     ctx.output.appendLine(

@@ -1,13 +1,28 @@
 // Long worker requests (loading a dataset, evaluating a model) under a cancellable notification.
-// The worker cannot be interrupted mid-request, so cancelling means: stop waiting, say so, and let
-// the worker finish on its own.
+// Cancelling stops waiting at once and says so; a sliced request (an evaluation) is also told to
+// stop through the signal, and reports its progress through `report`.
 import * as vscode from 'vscode';
 
 /** Resolves with the request's result, or undefined when the user cancelled. */
-export function withCancellableProgress<T>(title: string, request: () => Promise<T>): Thenable<T | undefined> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => {
-    const work = request();
-    const cancelled = new Promise<undefined>((resolve) => token.onCancellationRequested(() => resolve(undefined)));
+export function withCancellableProgress<T>(
+  title: string,
+  request: (report: (done: number, total: number) => void, signal: AbortSignal) => Promise<T>,
+): Thenable<T | undefined> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+    const abort = new AbortController();
+    let shown = 0;
+    const report = (done: number, total: number) => {
+      const percent = total ? (100 * done) / total : 100;
+      progress.report({ increment: percent - shown, message: `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} examples` });
+      shown = percent;
+    };
+    const work = request(report, abort.signal);
+    const cancelled = new Promise<undefined>((resolve) =>
+      token.onCancellationRequested(() => {
+        abort.abort();
+        resolve(undefined);
+      }),
+    );
     return Promise.race([work, cancelled]);
   });
 }

@@ -14,7 +14,7 @@ import type {
   WorkerEvent,
 } from '../protocol';
 import { RunHistory } from '../runHistory';
-import { TrainingSession } from './trainingSession';
+import { RequestOptions, TrainingSession } from './trainingSession';
 
 export interface RunControllerEvents {
   /** A new run was loaded (views reset). */
@@ -49,8 +49,8 @@ export class RunController extends EventEmitter<RunControllerEvents> {
     });
   }
 
-  request<K extends Request['kind']>(request: Extract<Request, { kind: K }>): Promise<ReplyResult[K]> {
-    const reply = this.session.request(request);
+  request<K extends Request['kind']>(request: Extract<Request, { kind: K }>, options?: RequestOptions): Promise<ReplyResult[K]> {
+    const reply = this.session.request(request, options);
     if (request.kind === 'save') void reply.then((r) => (this.savedSteps = (r as ReplyResult['save']).steps), () => undefined);
     return reply;
   }

@@ -10,11 +10,19 @@ interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** For a sliced request (evaluateDataset): its progress, and a way to cancel it in the worker. */
+export interface RequestOptions {
+  onProgress?: (done: number, total: number) => void;
+  /** Aborting sends the worker a cancel; the request then fails with its "cancelled" error. */
+  signal?: AbortSignal;
 }
 
 /** How long a request may wait for its reply. The worker answers between 25 ms training slices, so
- *  most replies take milliseconds; reading a dataset or evaluating one runs in one piece and may
- *  take minutes on a large corpus. A request past its time is rejected; the worker is left alone. */
+ *  most replies take milliseconds; reading a dataset runs in one piece and may take minutes on a
+ *  large corpus, and so may an evaluation (in slices, but one reply at the end). A request past its time is rejected; the worker is left alone. */
 const REPLY_TIMEOUT_MS: Partial<Record<Request['kind'], number>> = { load: 30 * 60_000, evaluateDataset: 30 * 60_000 };
 const DEFAULT_REPLY_TIMEOUT_MS = 120_000;
 
@@ -44,7 +52,7 @@ export class TrainingSession extends EventEmitter<TrainingSessionEvents> {
     return this.worker !== undefined;
   }
 
-  request<K extends Request['kind']>(request: Extract<Request, { kind: K }>): Promise<ReplyResult[K]> {
+  request<K extends Request['kind']>(request: Extract<Request, { kind: K }>, options: RequestOptions = {}): Promise<ReplyResult[K]> {
     const worker = this.ensureWorker();
     const id = this.nextId++;
     const ms = this.timeouts[request.kind] ?? REPLY_TIMEOUT_MS[request.kind] ?? this.timeouts.default ?? DEFAULT_REPLY_TIMEOUT_MS;
@@ -53,9 +61,12 @@ export class TrainingSession extends EventEmitter<TrainingSessionEvents> {
         this.pending.delete(id);
         reject(new Error(`the training worker did not answer the "${request.kind}" request within ${ms / 1000} s`));
       }, ms);
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer, onProgress: options.onProgress });
       const envelope: RequestEnvelope = { id, request };
       worker.postMessage(envelope);
+      options.signal?.addEventListener('abort', () => {
+        if (this.pending.has(id)) void this.request({ kind: 'cancel', request: id }).catch(() => undefined);
+      });
     });
   }
 
@@ -78,7 +89,8 @@ export class TrainingSession extends EventEmitter<TrainingSessionEvents> {
         clearTimeout(p.timer);
         if (m.reply.ok) p.resolve(m.reply.result);
         else p.reject(new Error(m.reply.error));
-      } else this.emit('event', m.event);
+      } else if (m.event.kind === 'progress') this.pending.get(m.event.request)?.onProgress?.(m.event.done, m.event.total);
+      else this.emit('event', m.event);
     });
     worker.on('error', (e) => this.failAll(`the training worker crashed: ${e.message}`));
     worker.on('exit', (code) => {

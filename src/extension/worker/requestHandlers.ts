@@ -8,26 +8,33 @@ import type { Kernels } from '../../engine/kernels';
 import { tensorStats } from '../../engine/metrics';
 import { checkVocabMatches, loadModel, savedShape } from '../../engine/modelfile/modelFile';
 import { runModelFile, writeModelFile } from '../../engine/modelfile/runModelFile';
-import { evaluationReport } from '../../engine/report';
+import type { ModelShape, Params } from '../../engine/models/model';
+import { evaluationReportSteps } from '../../engine/report';
 import * as fs from 'fs';
 import { completionsAt } from '../expression';
 import type { BatchExample, DatasetSpec, ReplyResult, Request, RunInfo, TensorData } from '../protocol';
 import { datasetSummary, LoadedRun } from './loadedRun';
 import { cursorOf, RunLoop } from './runLoop';
+import type { SlicedRequests } from './slicedRequests';
 
 type Kind = Request['kind'];
 export type RequestOf<K extends Kind> = Extract<Request, { kind: K }>;
-export type RequestHandlers = { [K in Kind]: (request: RequestOf<K>) => ReplyResult[K] };
+/** Requests answered across time slices (slicedRequests.ts): their handlers return a promise. */
+type Sliced = 'evaluateDataset';
+export type HandlerResult<K extends Kind> = K extends Sliced ? Promise<ReplyResult[K]> : ReplyResult[K];
+/** `id`: the request's envelope id, which its progress events and a cancel name. */
+export type RequestHandlers = { [K in Kind]: (request: RequestOf<K>, id: number) => HandlerResult<K> };
 
-export function dispatch<K extends Kind>(handlers: RequestHandlers, request: RequestOf<K>): ReplyResult[K] {
-  const handler: (request: RequestOf<K>) => ReplyResult[K] = handlers[request.kind];
+export function dispatch<K extends Kind>(handlers: RequestHandlers, request: RequestOf<K>, id: number): HandlerResult<K> {
+  const handler: (request: RequestOf<K>, id: number) => HandlerResult<K> = handlers[request.kind];
   if (!handler) throw new Error(`unknown request ${request.kind}`);
-  return handler(request);
+  return handler(request, id);
 }
 
 /** What the handlers work on: the session's run loop and its loaded run. */
 export interface Session {
   readonly loop: RunLoop;
+  readonly sliced: SlicedRequests;
   /** The loaded run; throws when none is. */
   current(): LoadedRun;
   load(spec: DatasetSpec, config: Partial<TrainConfig>, modelFile: string | undefined): RunInfo;
@@ -78,7 +85,11 @@ export function requestHandlers(s: Session): RequestHandlers {
       writeModelFile(r.path, r.format, runModelFile(run.trainer, run.startedFrom));
       return { path: r.path, bytes: fs.statSync(r.path).size, steps: run.trainer.steps };
     },
-    evaluateDataset: (r) => evaluateDataset(s, r.dataset, r.split, r.modelFile),
+    evaluateDataset: (r, id) => evaluateDataset(s, id, r.dataset, r.split, r.modelFile),
+    cancel: (r) => {
+      s.sliced.cancel(r.request);
+      return null;
+    },
     previewDataset: (r) => datasetSummary(loadDataset(r.dataset.path, r.dataset.corpus)),
   };
 }
@@ -112,17 +123,23 @@ function batchExamples({ trainer: t, dataset }: LoadedRun): BatchExample[] {
   }));
 }
 
-function evaluateDataset(s: Session, spec: DatasetSpec, split: 'train' | 'valid' | 'test', modelFile: string | undefined): ReplyResult['evaluateDataset'] {
-  const path = spec.path;
-  const dataset = loadDataset(path, spec.corpus);
-  if (modelFile) {
-    const saved = loadModel(modelFile);
-    checkVocabMatches(saved.meta.vocab, dataset.vocab, modelFile, path);
-    return evaluationReport(savedShape(saved.meta, modelFile), saved.params, dataset, split, s.makeKernels());
+function evaluateDataset(s: Session, id: number, spec: DatasetSpec, split: 'train' | 'valid' | 'test', modelFile: string | undefined): Promise<ReplyResult['evaluateDataset']> {
+  try {
+    const path = spec.path;
+    const dataset = loadDataset(path, spec.corpus);
+    const steps = (shape: ModelShape, params: Params) =>
+      s.sliced.run(id, 'the evaluation', dataset[split].n, evaluationReportSteps(shape, params, dataset, split, s.makeKernels()));
+    if (modelFile) {
+      const saved = loadModel(modelFile);
+      checkVocabMatches(saved.meta.vocab, dataset.vocab, modelFile, path);
+      return steps(savedShape(saved.meta, modelFile), saved.params);
+    }
+    const run = s.current();
+    checkVocabMatches(run.dataset.vocab, dataset.vocab, 'the loaded model', path);
+    return steps(run.trainer.shape, run.trainer.params);
+  } catch (e) {
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
   }
-  const run = s.current();
-  checkVocabMatches(run.dataset.vocab, dataset.vocab, 'the loaded model', path);
-  return evaluationReport(run.trainer.shape, run.trainer.params, dataset, split, s.makeKernels());
 }
 
 function checkRange(name: string, value: number, min: number, max: number): void {

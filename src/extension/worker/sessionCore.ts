@@ -6,10 +6,11 @@ import type { TrainConfig } from '../../engine/config';
 import { pickKernels } from '../../engine/backend';
 import type { Kernels } from '../../engine/kernels';
 import type { Trainer } from '../../engine/trainer';
-import type { Cursor, DatasetSpec, ReplyResult, Request, RunInfo, RunState, WorkerEvent } from '../protocol';
+import type { Cursor, DatasetSpec, Request, RunInfo, RunState, WorkerEvent } from '../protocol';
 import { LoadedRun, openRun, runInfo } from './loadedRun';
-import { dispatch, RequestHandlers, requestHandlers, RequestOf } from './requestHandlers';
+import { dispatch, HandlerResult, RequestHandlers, requestHandlers, RequestOf } from './requestHandlers';
 import { RunLoop } from './runLoop';
+import { SlicedRequests } from './slicedRequests';
 
 export class SessionCore {
   private run: LoadedRun | undefined;
@@ -26,14 +27,16 @@ export class SessionCore {
     this.loop = new RunLoop(emit, schedule);
     this.handlers = requestHandlers({
       loop: this.loop,
+      sliced: new SlicedRequests(emit, schedule),
       current: () => this.requireRun(),
       load: (spec, config, modelFile) => this.load(spec, config, modelFile),
       makeKernels: () => this.makeKernels(),
     });
   }
 
-  handle<K extends Request['kind']>(request: RequestOf<K>): ReplyResult[K] {
-    return dispatch(this.handlers, request);
+  /** `id` names the request in its progress events and in a cancel of it. */
+  handle<K extends Request['kind']>(request: RequestOf<K>, id = 0): HandlerResult<K> {
+    return dispatch(this.handlers, request, id);
   }
 
   get cursor(): Cursor {

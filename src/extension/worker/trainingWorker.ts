@@ -11,10 +11,15 @@ if (!port) throw new Error('trainingWorker must run in a worker thread');
 const post = (m: WorkerMessage) => port.postMessage(m);
 const core = new SessionCore((event) => post({ event }));
 
+const fail = (id: number, e: unknown) => post({ reply: { id, ok: false, error: e instanceof Error ? e.message : String(e) } });
+
 port.on('message', ({ id, request }: RequestEnvelope) => {
   try {
-    post({ reply: { id, ok: true, result: core.handle(request) } });
+    const result: unknown = core.handle(request, id);
+    // A sliced request (an evaluation) replies when its last slice is done.
+    if (result instanceof Promise) result.then((r: unknown) => post({ reply: { id, ok: true, result: r } }), (e: unknown) => fail(id, e));
+    else post({ reply: { id, ok: true, result } });
   } catch (e) {
-    post({ reply: { id, ok: false, error: e instanceof Error ? e.message : String(e) } });
+    fail(id, e);
   }
 });
