@@ -65,11 +65,13 @@ export class HeadlineTotals {
 
   constructor(private readonly vocabSize: number) {}
 
-  add(target: number, z: FloatArray, o: number): void {
+  /** Adds one row; returns the target's rank, counted up to 5 (0: the row is right). */
+  add(target: number, z: FloatArray, o: number): number {
     this.ce += logitCrossEntropy(z, o, this.vocabSize, target);
     const rank = targetRank(z, o, this.vocabSize, target, 5);
     if (rank === 0) this.correct++;
     if (rank < 5) this.top5++;
+    return rank;
   }
 
   result(n: number): EvalResult {

@@ -4,7 +4,7 @@ import { Dataset, SplitName } from './data/dataset';
 import { EvalResult, Evaluator, HeadlineTotals, runToEnd } from './evaluate';
 import { Kernels } from './kernels';
 import { ModelShape, Params } from './models/model';
-import { bestGuess, targetRank } from './scoring';
+import { bestGuess } from './scoring';
 
 export interface EvaluationReport extends EvalResult {
   dataset: string;
@@ -14,15 +14,8 @@ export interface EvaluationReport extends EvalResult {
   samples: { context: string; target: string; predicted: string; p: number }[];
 }
 
-export function evaluationReport(
-  shape: ModelShape,
-  params: Params,
-  dataset: Dataset,
-  split: SplitName,
-  kernels: Kernels,
-  sampleCount = 12,
-): EvaluationReport {
-  return runToEnd(evaluationReportSteps(shape, params, dataset, split, kernels, sampleCount));
+export function evaluationReport(...args: Parameters<typeof evaluationReportSteps>): EvaluationReport {
+  return runToEnd(evaluationReportSteps(...args));
 }
 
 /** evaluationReport one chunk of examples per step, yielding the examples done so far. */
@@ -49,10 +42,10 @@ export function* evaluationReportSteps(
   // guess is the tied word that is not the target.
   yield* evaluator.predictionChunks(data, (row, p, z, o) => {
     const target = data.targets[row];
-    headline.add(target, z, o);
+    const rank = headline.add(target, z, o);
     const best = bestGuess(z, o, V, target);
     perTarget[target]++;
-    if (targetRank(z, o, V, target, 1) === 0) perTargetCorrect[target]++;
+    if (rank === 0) perTargetCorrect[target]++;
     else errors.set(target * V + best, (errors.get(target * V + best) ?? 0) + 1);
     if (row % every === 0 && samples.length < sampleCount) {
       const words = Array.from(data.inputs.subarray(row * C, row * C + C), (id) => vocab[id]);
