@@ -57,8 +57,10 @@ suite('NLM model', () => {
     if (process.env.VSCODE_HARNESS_URL) {
       // The dashboard really shows W1: its description, and its shape in the heatmap's statistics.
       const w1 = run.info!.params.find((p) => p.name === 'W1')!;
-      const shown = (await harness('/webviews', { waitForText: w1.description, timeoutMs: 20000 })) as { frames: { text: string }[] };
-      assert.ok(shown.frames.some((f) => f.text.includes(w1.description) && f.text.includes(`${w1.shape[0]}×${w1.shape[1]}`)), 'W1 and its shape on the Weights tab');
+      // The description renders first; the statistics with the shape follow when the tensor's values arrive.
+      const shape = `${w1.shape[0]}×${w1.shape[1]}`;
+      const shown = (await harness('/webviews', { waitForText: shape, timeoutMs: 30000 })) as { frames?: { text: string }[]; error?: string };
+      assert.ok(shown.frames?.some((f) => f.text.includes(w1.description) && f.text.includes(shape)), `W1 and its shape on the Weights tab (${shown.error ?? 'not in one frame'})`);
     }
     await vscode.commands.executeCommand('nlm.inspectWeights', 'b2');
     const doc = await waitFor('the b2 document', () => vscode.window.activeTextEditor?.document);
