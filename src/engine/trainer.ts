@@ -5,7 +5,7 @@
 // a time matches a full step. A model without a fused iteration runs its phases.
 import { TrainConfig } from './config';
 import { Dataset } from './data/dataset';
-import { EvalResult, Evaluator } from './evaluate';
+import { Evaluator } from './evaluate';
 import { layoutIn } from './fusedIteration';
 import { HelperThread, locateShardWorker } from './helperThread';
 import { jsKernels, Kernels } from './kernels';
@@ -15,31 +15,10 @@ import { FusedIteration, FusedSpec, IterationTensors, Model, ModelDefinition, Mo
 import { Optimizer } from './optimizers';
 import { Phase, SubStep } from './phase';
 import { Rng } from './rng';
+import type { EpochRecord, StepRecord } from './trainRecords';
 import { ThreadChooser } from './threadChooser';
 
-export interface StepRecord {
-  /** Iterations finished so far, counting this one (1-based). */
-  step: number;
-  epoch: number;
-  batch: number;
-  /** Examples in the mini-batch (the epoch's last one may hold only a few). */
-  examples: number;
-  loss: number;
-  acc: number;
-  lr: number;
-}
-
-export interface EpochRecord {
-  /** 1-based number of the finished epoch. */
-  epoch: number;
-  /** Mean over the epoch's mini-batches, measured as they were trained. */
-  trainCe: number;
-  trainAcc: number;
-  valid: EvalResult;
-  /** Wall time spent in training sub-steps this epoch, excluding evaluation and pauses. */
-  seconds: number;
-  lr: number;
-}
+export type { EpochRecord, StepRecord };
 
 export interface Progress {
   phase: Phase;

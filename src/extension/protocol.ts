@@ -3,7 +3,7 @@
 // share it.
 import type { TrainConfig } from '../engine/config';
 import type { CorpusStats } from '../engine/data/dataset';
-import type { CorpusOptions } from '../engine/data/text';
+import type { CorpusOptions } from '../engine/data/corpusOptions';
 import type { Divergence } from '../engine/divergence';
 import type { EvalResult } from '../engine/evaluate';
 import type { HiddenStats, TensorStats } from '../engine/metrics';
@@ -11,7 +11,7 @@ import type { AxisName, ParamRole } from '../engine/models/model';
 import type { PhaseDirection } from '../engine/phase';
 import type { NotComputed } from '../engine/iterationProgress';
 import type { EvaluationReport } from '../engine/report';
-import type { EpochRecord, StepRecord } from '../engine/trainer';
+import type { EpochRecord, StepRecord } from '../engine/trainRecords';
 import type { Bucket } from './bucketSeries';
 import type { Completion } from './expression';
 import type { HistoryData } from './runHistory';

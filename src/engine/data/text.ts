@@ -3,6 +3,7 @@
 // sentence with a seed.
 import * as path from 'path';
 import { InputError } from '../errors';
+import type { CorpusOptions } from './corpusOptions';
 import { CorpusStats, Dataset } from './dataset';
 import { readInputFile } from './inputFile';
 import { ngramDataset } from './ngrams';
@@ -10,21 +11,7 @@ import { tokenize } from './tokenize';
 import { chooseVocabulary, UNK } from './vocabulary';
 
 export { UNK };
-
-export interface CorpusOptions {
-  /** Largest vocabulary, <unk> included when needed (default 10,000: every word of a small corpus). */
-  vocabSize?: number;
-  /** Words seen fewer times become <unk> (default 1: none). */
-  minCount?: number;
-  /** Lowercase the text first (default true). */
-  lowercase?: boolean;
-  /** Split punctuation off words, unless the text has it apart already (default true). */
-  splitPunctuation?: boolean;
-  /** Seed of the sentence shuffle that makes the splits (default 1). */
-  seed?: number;
-  /** Context words per example (default 3, i.e. 4-grams). */
-  context?: number;
-}
+export type { CorpusOptions };
 
 /** The options a user sets (CLI flags, nlm.* settings, launch attributes, the dataset picker):
  *  defaults, bounds and descriptions in one place. */
