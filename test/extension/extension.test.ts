@@ -14,7 +14,8 @@ suite('NLM extension', () => {
   test('every command is registered; activation is cheap', async () => {
     const { activationMs } = await api();
     console.log(`      activate() took ${activationMs.toFixed(1)} ms`);
-    assert.ok(activationMs < 200, `activation took ${activationMs} ms`);
+    // Measured ~7 ms; generous for a busy machine, it catches activation that reads or trains.
+    assert.ok(activationMs < 1000, `activation took ${activationMs} ms`);
     const all = await vscode.commands.getCommands(true);
     const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     for (const c of manifest.contributes.commands as { command: string }[]) assert.ok(all.includes(c.command), c.command);
