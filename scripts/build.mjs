@@ -9,6 +9,7 @@ const production = process.argv.includes('--production');
 const node = [
   { in: 'src/cli/nlm.ts', out: 'cli' },
   { in: 'src/engine/shardWorker.ts', out: 'shardWorker' }, // the helper thread of two-thread training
+  { in: 'src/engine/data/datasetLoader.ts', out: 'datasetLoader' }, // reads a dataset off the worker's thread
   { in: 'src/extension/extension.ts', out: 'extension' },
   { in: 'src/extension/worker/trainingWorker.ts', out: 'trainingWorker' },
   { in: 'src/extension/debug/debugAdapterMain.ts', out: 'debugAdapter' },

@@ -186,7 +186,10 @@ export type Request =
   | { kind: 'evaluateDataset'; dataset: DatasetSpec; split: 'train' | 'valid' | 'test'; modelFile?: string }
   /** Stops the sliced request with this id (no-op when it has already finished). */
   | { kind: 'cancel'; request: number }
-  /** Reads a dataset without loading a run: the picker shows what the options make of a corpus. */
+  /** Reads a dataset (on a thread of its own, with `progress` events and `cancel`) and keeps it for
+   *  the `load` or `evaluateDataset` that names it next; the picker shows what the options make of
+   *  a corpus, and the host sends it before a `load` so reading a large corpus can be followed and
+   *  cancelled. */
   | { kind: 'previewDataset'; dataset: DatasetSpec };
 
 export type ReplyResult = {
@@ -227,8 +230,9 @@ export type WorkerEvent =
   | { kind: 'epoch'; record: EpochRecord }
   | { kind: 'stopped'; event: StoppedEvent }
   | { kind: 'log'; message: string; level: 'info' | 'error' }
-  /** How far the sliced request with id `request` is: `done` of `total` examples. */
-  | { kind: 'progress'; request: number; done: number; total: number };
+  /** How far the sliced request with id `request` is: `done` of `total` examples, or of `total`
+   *  stages of reading a dataset when `stage` says what the current one does. */
+  | { kind: 'progress'; request: number; done: number; total: number; stage?: string };
 
 export type WorkerMessage = { reply: Reply } | { event: WorkerEvent };
 

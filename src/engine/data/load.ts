@@ -6,13 +6,15 @@ import { InputError } from '../errors';
 import { Dataset, makeSplit, Split, SplitName, SPLITS, validateIds } from './dataset';
 import { demoDataset } from './demo';
 import { readMatDataset } from './matDataset';
+import type { LoadProgress } from './loadProgress';
 import { asIds, NpyArray, readNpy } from './npy';
 import { CorpusOptions, readCorpus } from './text';
 
 /** How a text corpus becomes a dataset (text.ts); `seed` also seeds the demo corpus. */
 export type LoadOptions = CorpusOptions;
 
-export function loadDataset(source: string, opts: LoadOptions = {}): Dataset {
+/** `progress` hears of the stages of a text corpus, the only kind slow enough to need it. */
+export function loadDataset(source: string, opts: LoadOptions = {}, progress?: LoadProgress): Dataset {
   if (source === 'demo') return demoDataset({ seed: opts.seed });
   let stat: fs.Stats;
   try {
@@ -26,7 +28,7 @@ export function loadDataset(source: string, opts: LoadOptions = {}): Dataset {
   if (stat.isDirectory()) ds = readNpyFolder(source);
   else if (ext === '.npy') ds = readNpyFolder((file = path.dirname(source)));
   else if (ext === '.mat') ds = readMatDataset(source);
-  else if (ext === '.txt') ds = readCorpus(source, opts);
+  else if (ext === '.txt') ds = readCorpus(source, opts, progress);
   else throw new InputError(source, 'is not a dataset NLM Lab reads (expected a CMPE 597 folder, a .npy file in one, a .mat or a .txt file)');
   checkVocab(ds.vocab, file);
   validateIds(ds, file);

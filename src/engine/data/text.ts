@@ -6,6 +6,7 @@ import { InputError } from '../errors';
 import type { CorpusOptions } from './corpusOptions';
 import { CorpusStats, Dataset } from './dataset';
 import { readInputFile } from './inputFile';
+import type { LoadProgress } from './loadProgress';
 import { ngramDataset } from './ngrams';
 import { tokenize } from './tokenize';
 import { chooseVocabulary, UNK } from './vocabulary';
@@ -35,13 +36,17 @@ export const CORPUS_DEFAULTS = {
 /** More than this fraction of control or undecodable characters means binary data. */
 const MAX_BAD_FRACTION = 0.05;
 
-export function readCorpus(file: string, opts: CorpusOptions = {}): Dataset {
+export function readCorpus(file: string, opts: CorpusOptions = {}, progress?: LoadProgress): Dataset {
   // Not fatal: undecodable bytes become U+FFFD, which parseCorpus reports with their offset.
   // A byte order mark is kept (as U+FEFF, whitespace to the tokenizer) so offsets count from byte 0.
-  return parseCorpus(new TextDecoder('utf-8', { ignoreBOM: true }).decode(readInputFile(file)), file, opts);
+  progress?.(0, STAGES, 'reading the text');
+  return parseCorpus(new TextDecoder('utf-8', { ignoreBOM: true }).decode(readInputFile(file)), file, opts, progress);
 }
 
-export function parseCorpus(text: string, file: string, opts: CorpusOptions = {}): Dataset {
+/** The stages parseCorpus reports, after reading: checking, words, vocabulary, ids, n-grams. */
+const STAGES = 5;
+
+export function parseCorpus(text: string, file: string, opts: CorpusOptions = {}, progress?: LoadProgress): Dataset {
   const o = { ...CORPUS_DEFAULTS, ...definedOnly(opts) };
   for (const key of ['vocabSize', 'minCount', 'context'] as const) {
     const { min: lo, max: hi } = CORPUS_SETTINGS[key];
@@ -49,6 +54,7 @@ export function parseCorpus(text: string, file: string, opts: CorpusOptions = {}
   }
 
   if (text.length === 0) throw new InputError(file, 'is empty');
+  progress?.(1, STAGES, 'checking the text');
   // Offsets are exact: the text before the first bad character is valid UTF-8.
   const byteAt = (i: number) => Buffer.byteLength(text.slice(0, i), 'utf8');
   const binary = binaryAt(text);
@@ -57,9 +63,11 @@ export function parseCorpus(text: string, file: string, opts: CorpusOptions = {}
   // rather than mangle the words that hold them.
   const undecodable = text.indexOf('\uFFFD');
   if (undecodable >= 0) throw new InputError(file, `is not valid UTF-8 text (byte ${byteAt(undecodable)}); save it as UTF-8`);
+  progress?.(2, STAGES, 'splitting it into words');
   const { sentences, punctuation } = tokenize(text, o);
   if (sentences.length === 0) throw new InputError(file, 'has no words');
 
+  progress?.(3, STAGES, 'choosing the vocabulary');
   const vocab = chooseVocabulary(sentences, { maxSize: o.vocabSize, minCount: o.minCount });
   const ids = new Map(vocab.map((w, i) => [w, i]));
   const unk = ids.get(UNK) ?? -1;
@@ -75,6 +83,7 @@ export function parseCorpus(text: string, file: string, opts: CorpusOptions = {}
     }),
   );
   stats.distinct = seen.size;
+  progress?.(4, STAGES, `making ${o.context + 1}-grams`);
   const ds = ngramDataset({ name: path.basename(file), source: file, vocab, sentences: idSentences }, o.context, o.seed);
   if (ds.train.n + ds.valid.n + ds.test.n === 0) {
     throw new InputError(file, `has no sentence of ${o.context + 1} or more words, so no ${o.context + 1}-grams`);

@@ -39,8 +39,8 @@ export function isTextCorpus(dataset: string): boolean {
 export async function chooseCorpusOptions(ctx: CommandContext, file: string): Promise<CorpusOptions | undefined> {
   let options: CorpusOptions = configuredCorpusOptions();
   for (;;) {
-    const summary = await withCancellableProgress(`NLM: reading ${path.basename(file)}`, () =>
-      ctx.run.request({ kind: 'previewDataset', dataset: { path: file, corpus: options } }),
+    const summary = await withCancellableProgress(`NLM: reading ${path.basename(file)}`, (onProgress, signal) =>
+      ctx.run.request({ kind: 'previewDataset', dataset: { path: file, corpus: options } }, { onProgress, signal }),
     );
     if (!summary) return undefined;
     const picked = await vscode.window.showQuickPick(optionItems(summary, options), {

@@ -36,7 +36,10 @@ export function registerEvaluateDataset(ctx: CommandContext, documents: ReadOnly
     if (!split) return undefined;
     const name = dataset === 'demo' ? 'the demo corpus' : path.basename(dataset);
     const report = await withCancellableProgress(`NLM: evaluating ${model ? path.basename(model) : 'the loaded model'} on ${name} (${split})`, (onProgress, signal) =>
-      ctx.run.request({ kind: 'evaluateDataset', dataset: { path: dataset, corpus: configuredCorpusOptions() }, split, modelFile: model || undefined }, { onProgress, signal }),
+      // Read first on its own, so reading a large corpus shows its stages and can be cancelled too.
+      ctx.run
+        .request({ kind: 'previewDataset', dataset: { path: dataset, corpus: configuredCorpusOptions() } }, { onProgress, signal })
+        .then(() => ctx.run.request({ kind: 'evaluateDataset', dataset: { path: dataset, corpus: configuredCorpusOptions() }, split, modelFile: model || undefined }, { onProgress, signal })),
     );
     if (!report) {
       ctx.output.appendLine(`[eval] cancelled the evaluation on ${dataset}`);

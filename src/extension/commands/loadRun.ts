@@ -23,8 +23,8 @@ export interface LoadArgs {
 export async function loadRun(ctx: CommandContext, args: LoadArgs): Promise<RunInfo | undefined> {
   const config = { ...configuredHyperParameters(), ...args.config };
   const name = args.dataset === 'demo' ? 'the demo corpus' : path.basename(args.dataset);
-  const info = await withCancellableProgress(`NLM: loading ${name}${args.modelFile ? ` with ${path.basename(args.modelFile)}` : ''}`, () =>
-    ctx.run.load({ kind: 'load', dataset: { path: args.dataset, corpus: { ...configuredCorpusOptions(), ...args.corpus } }, config, modelFile: args.modelFile }),
+  const info = await withCancellableProgress(`NLM: loading ${name}${args.modelFile ? ` with ${path.basename(args.modelFile)}` : ''}`, (onProgress, signal) =>
+    ctx.run.load({ kind: 'load', dataset: { path: args.dataset, corpus: { ...configuredCorpusOptions(), ...args.corpus } }, config, modelFile: args.modelFile }, { onProgress, signal }),
   );
   if (!info) ctx.output.appendLine(`[run] stopped waiting for ${args.dataset} to load`);
   else await rememberDataset(ctx.extension, args.dataset);

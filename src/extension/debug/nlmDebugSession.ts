@@ -20,6 +20,7 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Breakpoint, Cursor, ExceptionFilters, RunInfo, RunState, StoppedEvent as WorkerStop } from '../protocol';
 import type { RunController } from '../session/runController';
+import { DapProgress } from './dapProgress';
 import { EXCEPTION_FILTERS, exceptionFilters, loadRequest, NlmAttachArguments, NlmLaunchArguments } from './debugConfig';
 import { DebugVariables } from './debugVariables';
 import { ITERATION_NAME, ITERATION_SCHEME, ITERATION_URI, IterationDocument, renderIteration } from './iterationDocument';
@@ -68,6 +69,8 @@ export class NlmDebugSession extends LoggingDebugSession {
   private clientStopped = false;
   /** Set while this session loads the run, so its own 'run' event is not taken for someone else's. */
   private loading = false;
+  /** Progress events of long requests (reading a corpus), with the client's cancel. */
+  private readonly progress = new DapProgress((e) => this.sendEvent(e));
   private ended = false;
   private lastException = '';
   private nextBreakpointId = 1;
@@ -106,8 +109,10 @@ export class NlmDebugSession extends LoggingDebugSession {
     this.setDebuggerColumnsStartAt1(true);
   }
 
-  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
+    this.progress.enabled = args.supportsProgressReporting === true;
     response.body = {
+      supportsCancelRequest: true,
       supportsConfigurationDoneRequest: true,
       supportsConditionalBreakpoints: true,
       supportsHitConditionalBreakpoints: true,
@@ -314,6 +319,12 @@ export class NlmDebugSession extends LoggingDebugSession {
     });
   }
 
+  /** A cancel of a progress (reading a corpus at launch) aborts that worker request. */
+  protected override cancelRequest(response: DebugProtocol.CancelResponse, args: DebugProtocol.CancelArguments): void {
+    if (args.progressId) this.progress.cancel(args.progressId);
+    this.sendResponse(response);
+  }
+
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
     response.body = { exceptionId: 'Training stopped', description: this.lastException, breakMode: 'always' };
     this.sendResponse(response);
@@ -323,7 +334,8 @@ export class NlmDebugSession extends LoggingDebugSession {
     this.launchArgs = args;
     this.loading = true;
     try {
-      const info = await this.run.load(loadRequest(args));
+      const reading = this.progress.start(`Reading ${!args.dataset || args.dataset === 'demo' ? 'the demo corpus' : args.dataset}`);
+      const info = await this.run.load(loadRequest(args), reading.options).finally(() => reading.end());
       this.loaded = { info, doc: renderIteration(info), variables: new DebugVariables(this.run, info) };
     } finally {
       this.loading = false;

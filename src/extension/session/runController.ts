@@ -60,8 +60,10 @@ export class RunController extends EventEmitter<RunControllerEvents> {
     return this.info ? Math.max(0, (this.snapshot?.cursor.steps ?? 0) - this.savedSteps) : 0;
   }
 
-  /** Loads a run (dataset + config, optionally starting from a model file); views reset. */
-  async load(request: Extract<Request, { kind: 'load' }>): Promise<RunInfo> {
+  /** Loads a run (dataset + config, optionally starting from a model file); views reset. The
+   *  dataset is read first on its own (previewDataset), so `options` can follow and cancel that. */
+  async load(request: Extract<Request, { kind: 'load' }>, options: RequestOptions = {}): Promise<RunInfo> {
+    await this.session.request({ kind: 'previewDataset', dataset: request.dataset }, options);
     const info = await this.session.request(request);
     this.info = info;
     this.savedSteps = 0;

@@ -10,12 +10,12 @@ interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
-  onProgress?: (done: number, total: number) => void;
+  onProgress?: (done: number, total: number, stage?: string) => void;
 }
 
 /** For a sliced request (evaluateDataset): its progress, and a way to cancel it in the worker. */
 export interface RequestOptions {
-  onProgress?: (done: number, total: number) => void;
+  onProgress?: (done: number, total: number, stage?: string) => void;
   /** Aborting sends the worker a cancel; the request then fails with its "cancelled" error. */
   signal?: AbortSignal;
 }
@@ -23,7 +23,7 @@ export interface RequestOptions {
 /** How long a request may wait for its reply. The worker answers between 25 ms training slices, so
  *  most replies take milliseconds; reading a dataset runs in one piece and may take minutes on a
  *  large corpus, and so may an evaluation (in slices, but one reply at the end). A request past its time is rejected; the worker is left alone. */
-const REPLY_TIMEOUT_MS: Partial<Record<Request['kind'], number>> = { load: 30 * 60_000, evaluateDataset: 30 * 60_000 };
+const REPLY_TIMEOUT_MS: Partial<Record<Request['kind'], number>> = { load: 30 * 60_000, evaluateDataset: 30 * 60_000, previewDataset: 30 * 60_000 };
 const DEFAULT_REPLY_TIMEOUT_MS = 120_000;
 
 export interface TrainingSessionEvents {
@@ -89,7 +89,7 @@ export class TrainingSession extends EventEmitter<TrainingSessionEvents> {
         clearTimeout(p.timer);
         if (m.reply.ok) p.resolve(m.reply.result);
         else p.reject(new Error(m.reply.error));
-      } else if (m.event.kind === 'progress') this.pending.get(m.event.request)?.onProgress?.(m.event.done, m.event.total);
+      } else if (m.event.kind === 'progress') this.pending.get(m.event.request)?.onProgress?.(m.event.done, m.event.total, m.event.stage);
       else this.emit('event', m.event);
     });
     worker.on('error', (e) => this.failAll(`the training worker crashed: ${e.message}`));

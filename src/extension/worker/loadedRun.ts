@@ -2,7 +2,6 @@
 // what the debugger and Predict read from it; and the RunInfo that tells views about its model.
 import { resolveConfig, TrainConfig } from '../../engine/config';
 import { Dataset } from '../../engine/data/dataset';
-import { loadDataset } from '../../engine/data/load';
 import { Predictor } from '../../engine/inference';
 import { Kernels } from '../../engine/kernels';
 import { checkVocabMatches, loadModel, savedShape } from '../../engine/modelfile/modelFile';
@@ -27,10 +26,10 @@ export interface LoadedRun {
  * Loads a run on a fresh backend; `previous`, the run it replaces, is closed (its helper thread ends)
  * once the dataset and the model file have been read, so a bad file leaves it usable.
  */
-export function openRun(spec: DatasetSpec, partial: Partial<TrainConfig>, modelFile: string | undefined, makeKernels: () => Kernels, previous: Trainer | undefined): LoadedRun {
+export function openRun(spec: DatasetSpec, partial: Partial<TrainConfig>, modelFile: string | undefined, makeKernels: () => Kernels, previous: Trainer | undefined, readDataset: (spec: DatasetSpec) => Dataset): LoadedRun {
   const path = spec.path;
   const config = resolveConfig(partial);
-  const dataset = loadDataset(path, spec.corpus);
+  const dataset = readDataset(spec);
   const kernels = makeKernels();
   let initial;
   let definition;

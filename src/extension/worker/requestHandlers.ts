@@ -2,7 +2,6 @@
 // gets its own request and must return that request's ReplyResult: the compiler checks every
 // pairing, and dispatch needs no casts.
 import type { TrainConfig } from '../../engine/config';
-import { loadDataset } from '../../engine/data/load';
 import { notComputedYet } from '../../engine/iterationProgress';
 import type { Kernels } from '../../engine/kernels';
 import { tensorStats } from '../../engine/metrics';
@@ -15,12 +14,13 @@ import { completionsAt } from '../expression';
 import type { BatchExample, DatasetSpec, ReplyResult, Request, RunInfo, TensorData } from '../protocol';
 import { datasetSummary, LoadedRun } from './loadedRun';
 import { cursorOf, RunLoop } from './runLoop';
+import type { PreparedDataset } from './preparedDataset';
 import type { SlicedRequests } from './slicedRequests';
 
 type Kind = Request['kind'];
 export type RequestOf<K extends Kind> = Extract<Request, { kind: K }>;
 /** Requests answered across time slices (slicedRequests.ts): their handlers return a promise. */
-type Sliced = 'evaluateDataset';
+type Sliced = 'evaluateDataset' | 'previewDataset';
 export type HandlerResult<K extends Kind> = K extends Sliced ? Promise<ReplyResult[K]> : ReplyResult[K];
 /** `id`: the request's envelope id, which its progress events and a cancel name. */
 export type RequestHandlers = { [K in Kind]: (request: RequestOf<K>, id: number) => HandlerResult<K> };
@@ -35,6 +35,8 @@ export function dispatch<K extends Kind>(handlers: RequestHandlers, request: Req
 export interface Session {
   readonly loop: RunLoop;
   readonly sliced: SlicedRequests;
+  /** The dataset read last (previewDataset), which load and evaluateDataset then use. */
+  readonly datasets: PreparedDataset;
   /** The loaded run; throws when none is. */
   current(): LoadedRun;
   load(spec: DatasetSpec, config: Partial<TrainConfig>, modelFile: string | undefined): RunInfo;
@@ -90,7 +92,7 @@ export function requestHandlers(s: Session): RequestHandlers {
       s.sliced.cancel(r.request);
       return null;
     },
-    previewDataset: (r) => datasetSummary(loadDataset(r.dataset.path, r.dataset.corpus)),
+    previewDataset: (r, id) => s.sliced.runTask(id, (progress, signal) => s.datasets.prepare(r.dataset, progress, signal)).then(datasetSummary),
   };
 }
 
@@ -126,7 +128,7 @@ function batchExamples({ trainer: t, dataset }: LoadedRun): BatchExample[] {
 function evaluateDataset(s: Session, id: number, spec: DatasetSpec, split: 'train' | 'valid' | 'test', modelFile: string | undefined): Promise<ReplyResult['evaluateDataset']> {
   try {
     const path = spec.path;
-    const dataset = loadDataset(path, spec.corpus);
+    const dataset = s.datasets.get(spec);
     const steps = (shape: ModelShape, params: Params) =>
       s.sliced.run(id, 'the evaluation', dataset[split].n, evaluationReportSteps(shape, params, dataset, split, s.makeKernels()));
     if (modelFile) {

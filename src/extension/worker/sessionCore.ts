@@ -10,10 +10,12 @@ import type { Cursor, DatasetSpec, Request, RunInfo, RunState, WorkerEvent } fro
 import { LoadedRun, openRun, runInfo } from './loadedRun';
 import { dispatch, HandlerResult, RequestHandlers, requestHandlers, RequestOf } from './requestHandlers';
 import { RunLoop } from './runLoop';
+import { PreparedDataset } from './preparedDataset';
 import { SlicedRequests } from './slicedRequests';
 
 export class SessionCore {
   private run: LoadedRun | undefined;
+  private readonly datasets = new PreparedDataset();
   private readonly loop: RunLoop;
   private readonly handlers: RequestHandlers;
 
@@ -28,6 +30,7 @@ export class SessionCore {
     this.handlers = requestHandlers({
       loop: this.loop,
       sliced: new SlicedRequests(emit, schedule),
+      datasets: this.datasets,
       current: () => this.requireRun(),
       load: (spec, config, modelFile) => this.load(spec, config, modelFile),
       makeKernels: () => this.makeKernels(),
@@ -53,7 +56,7 @@ export class SessionCore {
   }
 
   private load(spec: DatasetSpec, config: Partial<TrainConfig>, modelFile: string | undefined): RunInfo {
-    const run = openRun(spec, config, modelFile, this.makeKernels, this.run?.trainer);
+    const run = openRun(spec, config, modelFile, this.makeKernels, this.run?.trainer, (s) => this.datasets.get(s));
     this.run = run;
     this.loop.attach(run);
     return runInfo(run);

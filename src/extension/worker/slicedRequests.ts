@@ -6,6 +6,8 @@ import type { WorkerEvent } from '../protocol';
 export class SlicedRequests {
   /** Whether a cancel arrived, per running request id. */
   private readonly running = new Map<number, { cancelled: boolean }>();
+  /** The abort of each running task (runTask), per request id. */
+  private readonly tasks = new Map<number, AbortController>();
 
   constructor(
     private readonly emit: (e: WorkerEvent) => void,
@@ -37,9 +39,22 @@ export class SlicedRequests {
     });
   }
 
+  /** Runs `task` (work done off this thread, e.g. reading a dataset) with progress events; a cancel
+   *  aborts its signal. */
+  async runTask<T>(id: number, task: (progress: (done: number, total: number, stage?: string) => void, signal: AbortSignal) => Promise<T>): Promise<T> {
+    const abort = new AbortController();
+    this.tasks.set(id, abort);
+    try {
+      return await task((done, total, stage) => this.emit({ kind: 'progress', request: id, done, total, stage }), abort.signal);
+    } finally {
+      this.tasks.delete(id);
+    }
+  }
+
   /** Ends the request at its next slice; a request that has finished is left alone. */
   cancel(id: number): void {
     const request = this.running.get(id);
     if (request) request.cancelled = true;
+    this.tasks.get(id)?.abort();
   }
 }
