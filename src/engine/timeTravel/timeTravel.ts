@@ -61,8 +61,13 @@ export class TimeTravel {
   observe(t: Trainer, stepLoss: number | undefined, detailed: boolean): void {
     if (this.off) return;
     if (stepLoss !== undefined) this.recordLoss(t.steps, stepLoss);
-    const here = positionOf(t);
-    if (comparePositions(here, this.present) > 0) this.present = here;
+    // In place: this runs every iteration, which allocates nothing.
+    const p = this.present;
+    if (t.steps > p.steps || (t.steps === p.steps && (t.phaseIndex > p.phase || (t.phaseIndex === p.phase && t.subIndex > p.sub)))) {
+      p.steps = t.steps;
+      p.phase = t.phaseIndex;
+      p.sub = t.subIndex;
+    }
     if (!t.atIterationStart) return;
     const steps = t.steps;
     const last = this.checkpoints[this.checkpoints.length - 1];
@@ -81,9 +86,9 @@ export class TimeTravel {
     return { ...this.present };
   }
 
-  /** Whether the trainer stands before the present, replaying what it trained before. */
-  isReplaying(t: Trainer): boolean {
-    return comparePositions(positionOf(t), this.present) < 0;
+  /** Iterations finished at the present. */
+  get presentSteps(): number {
+    return this.present.steps;
   }
 
   /** The losses of steps (from, to], as trained (what a divergence watch holds at step `to`). */
@@ -118,6 +123,15 @@ export class TimeTravel {
     }
   }
 
+  /** The iteration start of the latest kept state before `p`: where a backward search resumes. */
+  keptStartBefore(p: Position): number | undefined {
+    let best: number | undefined;
+    for (const s of [...this.checkpoints, ...this.recent]) {
+      if (comparePositions(s.position, p) < 0 && (best === undefined || s.position.steps > best)) best = s.position.steps;
+    }
+    return best;
+  }
+
   /**
    * The run goes on differently from here (a changed setting): what it trained beyond this position
    * is no longer its future, so the states and losses after it go and here is the present.
@@ -128,7 +142,7 @@ export class TimeTravel {
     this.checkpoints = this.checkpoints.filter(keep);
     this.recent = this.recent.filter(keep);
     this.lossCount = Math.min(this.lossCount, here.steps);
-    this.present = here;
+    this.present = { ...here };
     this.dropUnusedOrders();
   }
 

@@ -29,7 +29,7 @@ export class SessionCore {
       loop: this.loop,
       sliced: new SlicedRequests(emit, schedule),
       current: () => this.requireRun(),
-      load: (spec, config, modelFile) => this.load(spec, config, modelFile),
+      load: (spec, config, modelFile, timeTravelMiB) => this.load(spec, config, modelFile, timeTravelMiB),
       makeKernels: () => this.makeKernels(),
     });
   }
@@ -52,8 +52,8 @@ export class SessionCore {
     return this.run?.trainer;
   }
 
-  private load(spec: DatasetSpec, config: Partial<TrainConfig>, modelFile: string | undefined): RunInfo {
-    const run = openRun(spec, config, modelFile, this.makeKernels, this.run?.trainer);
+  private load(spec: DatasetSpec, config: Partial<TrainConfig>, modelFile: string | undefined, timeTravelMiB: number | undefined): RunInfo {
+    const run = openRun(spec, config, modelFile, this.makeKernels, this.run?.trainer, timeTravelMiB);
     this.run = run;
     this.loop.attach(run);
     return runInfo(run);
