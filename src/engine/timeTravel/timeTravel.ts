@@ -6,6 +6,7 @@
 // past it, every other checkpoint goes (the spacing doubles, so a rewind replays at most `maxEvery`
 // iterations), and once the spacing is at its largest the oldest ones go.
 import type { Trainer } from '../trainer';
+import { TIME_TRAVEL_SETTINGS } from './settings';
 import { comparePositions, Position, stateBytes, TrainerState } from './trainerState';
 
 export interface TimeTravelOptions {
@@ -19,7 +20,12 @@ export interface TimeTravelOptions {
   recent: number;
 }
 
-export const DEFAULT_TIME_TRAVEL: TimeTravelOptions = { budgetBytes: 256 * 2 ** 20, every: 100, maxEvery: 1024, recent: 4 };
+export const DEFAULT_TIME_TRAVEL: TimeTravelOptions = {
+  budgetBytes: TIME_TRAVEL_SETTINGS['timeTravel.memoryMiB'].default * 2 ** 20,
+  every: 100,
+  maxEvery: 1024,
+  recent: 4,
+};
 
 /** How far back a run can go, for the Run view and the dashboard. */
 export interface TimeTravelStatus {
@@ -51,6 +57,7 @@ export class TimeTravel {
 
   constructor(private readonly options: TimeTravelOptions = DEFAULT_TIME_TRAVEL) {
     this.every = options.every;
+    if (options.budgetBytes === 0) this.off = 'its memory budget (nlm.timeTravel.memoryMiB) is 0';
   }
 
   /**
