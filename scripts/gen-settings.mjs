@@ -23,7 +23,7 @@ async function engineConfig() {
   try {
     await build({
       stdin: {
-        contents: "export * from './src/engine/config'; export { ACTIVATIONS } from './src/engine/activations'; export { CORPUS_SETTINGS } from './src/engine/data/text';",
+        contents: "export * from './src/engine/config'; export { ACTIVATIONS } from './src/engine/activations'; export { CORPUS_SETTINGS } from './src/engine/data/text'; export { TIME_TRAVEL_SETTINGS } from './src/engine/timeTravel/settings';",
         resolveDir: root,
         loader: 'ts',
       },
@@ -58,6 +58,11 @@ function settingsFrom(engine) {
       typeof rule.default === 'boolean'
         ? { type: 'boolean', default: rule.default, description: rule.description, order }
         : { type: 'integer', default: rule.default, minimum: rule.min, maximum: rule.max, description: rule.description, order };
+  });
+  // Time travel's, last.
+  Object.entries(engine.TIME_TRAVEL_SETTINGS).forEach(([key, rule], i) => {
+    const order = Object.keys(engine.DEFAULT_CONFIG).length + Object.keys(engine.CORPUS_SETTINGS).length + i;
+    properties[`nlm.${key}`] = { type: 'integer', default: rule.default, minimum: rule.min, maximum: rule.max, description: rule.description, order };
   });
   return { title: 'NLM Lab', properties };
 }

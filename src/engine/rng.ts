@@ -23,6 +23,15 @@ export class Rng {
     this.s3 = next();
   }
 
+  get state(): RngState {
+    return { words: [this.s0, this.s1, this.s2, this.s3], spare: this.spare };
+  }
+
+  set state(s: RngState) {
+    [this.s0, this.s1, this.s2, this.s3] = s.words;
+    this.spare = s.spare;
+  }
+
   /** Uniform 32-bit unsigned integer. */
   nextU32(): number {
     const result = Math.imul(rotl(Math.imul(this.s1, 5) >>> 0, 7), 9) >>> 0;
@@ -70,6 +79,12 @@ export class Rng {
       a[j] = t;
     }
   }
+}
+
+/** An Rng's whole state, to resume its stream exactly where it was (time travel). */
+export interface RngState {
+  readonly words: readonly [number, number, number, number];
+  readonly spare: number | undefined;
 }
 
 function rotl(x: number, k: number): number {

@@ -17,6 +17,7 @@ import { Phase, SubStep } from './phase';
 import { Rng } from './rng';
 import type { EpochRecord, StepRecord } from './trainRecords';
 import { ThreadChooser } from './threadChooser';
+import type { TrainerState } from './timeTravel/trainerState';
 
 export type { EpochRecord, StepRecord };
 
@@ -208,6 +209,73 @@ export class Trainer {
     this.helper?.close();
     this.helper = undefined;
     this.threads = 1;
+  }
+
+  /**
+   * A copy of everything that decides what the run computes next and what its tensors show (time
+   * travel). `order`: a copy of this epoch's example order taken before, shared instead of copied
+   * again; `into`: an earlier state whose arrays are reused.
+   */
+  saveState(order?: Int32Array, into?: TrainerState): TrainerState {
+    const arrays = this.stateArrays().map((a, i) => {
+      const reused = into?.arrays[i];
+      if (!reused || reused.length !== a.length) return a.slice();
+      reused.set(a);
+      return reused;
+    });
+    const m = this.model;
+    return {
+      position: { steps: this.steps, phase: this.phaseIndex, sub: this.subIndex },
+      epoch: this.epoch,
+      batch: this.batch,
+      finished: this.finished,
+      stoppedEarly: this.stoppedEarly,
+      epochs: this.epochs.slice(),
+      sums: [this.epochLoss, this.epochCorrect, this.epochExamples, this.epochSeconds, this.bestValidCe, this.epochsWithoutImprovement],
+      rng: this.shuffleRng.state,
+      order: order ?? this.order.slice(),
+      lr: this.optimizer.lr,
+      optimizerSteps: this.optimizer.t,
+      n: m.n,
+      loss: m.loss,
+      correct: m.correct,
+      arrays,
+    };
+  }
+
+  /** Puts the run back into a state saveState took of it. */
+  restoreState(s: TrainerState): void {
+    const arrays = this.stateArrays();
+    if (s.arrays.length !== arrays.length || s.order.length !== this.order.length) throw new Error('a saved training state from another run cannot be restored');
+    arrays.forEach((a, i) => a.set(s.arrays[i]));
+    this.order.set(s.order);
+    this.shuffleRng.state = s.rng;
+    ({ steps: this.steps, phase: this.phaseIndex, sub: this.subIndex } = s.position);
+    this.epoch = s.epoch;
+    this.batch = s.batch;
+    this.finished = s.finished;
+    this.stoppedEarly = s.stoppedEarly;
+    this.epochs.length = 0;
+    this.epochs.push(...s.epochs);
+    [this.epochLoss, this.epochCorrect, this.epochExamples, this.epochSeconds, this.bestValidCe, this.epochsWithoutImprovement] = s.sums;
+    this.optimizer.lr = s.lr;
+    this.optimizer.t = s.optimizerSteps;
+    this.model.setBatch(this.batchInputs, this.batchTargets, s.n);
+    this.model.loss = s.loss;
+    this.model.correct = s.correct;
+  }
+
+  /** The arrays a state copies, in a fixed order. */
+  private stateArrays(): (Float32Array | Float64Array | Int32Array)[] {
+    const { specs, params, model, optimizer } = this;
+    return [
+      ...specs.map(({ name }) => params[name].data),
+      ...specs.map(({ name }) => model.grads[name].data),
+      ...Object.values(model.buffers),
+      ...optimizer.arrays.flatMap(({ s1, s2 }) => [s1, s2]),
+      this.batchInputs,
+      this.batchTargets,
+    ];
   }
 
   /** One whole iteration, every phase of it, as the fused iteration's parts. */

@@ -12,11 +12,12 @@ import type { PhaseDirection } from '../engine/phase';
 import type { NotComputed } from '../engine/iterationProgress';
 import type { EvaluationReport } from '../engine/report';
 import type { EpochRecord, StepRecord } from '../engine/trainRecords';
+import type { TimeTravelStatus } from '../engine/timeTravel/status';
 import type { Bucket } from './bucketSeries';
 import type { Completion } from './expression';
 import type { HistoryData } from './runHistory';
 
-export type { TrainConfig, EvalResult, EvaluationReport, HiddenStats, TensorStats, EpochRecord, StepRecord, NotComputed, Bucket, HistoryData };
+export type { TrainConfig, EvalResult, EvaluationReport, HiddenStats, TensorStats, EpochRecord, StepRecord, NotComputed, Bucket, HistoryData, TimeTravelStatus };
 
 /** What the worker tells about a loaded run; views and the debugger discover the model here. */
 export interface RunInfo {
@@ -89,6 +90,17 @@ export interface Snapshot {
   examplesPerSecond: number;
   /** Set while the run's recent losses say it diverged (engine/divergence.ts). */
   divergence?: Divergence;
+  /** How far back the run can go, and the present (where training stood before going back). */
+  timeTravel?: TimeTravelStatus;
+}
+
+/** Whether a snapshot shows a moment before the present (the run was rewound): the curves keep the
+ *  present's history, and views mark where the cursor is. */
+export function isRewound(s: Pick<Snapshot, 'cursor' | 'timeTravel'>): boolean {
+  const present = s.timeTravel?.present;
+  if (!present) return false;
+  const c = s.cursor;
+  return c.steps < present.steps || (c.steps === present.steps && (c.phase < present.phase || (c.phase === present.phase && c.sub < present.sub)));
 }
 
 export interface Breakpoint {
@@ -163,12 +175,19 @@ export interface DatasetSummary {
 
 /** Requests from the host to the worker; each gets exactly one Reply with the same id. */
 export type Request =
-  | { kind: 'load'; dataset: DatasetSpec; config: Partial<TrainConfig>; modelFile?: string }
+  /** `timeTravelMiB`: the memory the run's time-travel states may hold (default 256). */
+  | { kind: 'load'; dataset: DatasetSpec; config: Partial<TrainConfig>; modelFile?: string; timeTravelMiB?: number }
   | { kind: 'run' }
   | { kind: 'pause' }
   /** Where the run is: what a debugger attaching to it starts from. */
   | { kind: 'status' }
   | { kind: 'step'; unit: StepUnit }
+  /** Back one phase, or one sub-step when stopped inside a phase's sub-steps (or when unit is 'sub'). */
+  | { kind: 'stepBack'; unit?: 'sub' }
+  /** Back to the previous breakpoint hit (conditions evaluated at each earlier stop), or the earliest kept position. */
+  | { kind: 'reverseContinue' }
+  /** To the moment after `steps` iterations (paused there), or back to the present. */
+  | { kind: 'rewind'; steps: number | 'present' }
   | { kind: 'stop' }
   | { kind: 'setBreakpoints'; breakpoints: Breakpoint[] }
   | { kind: 'setExceptionFilters'; filters: ExceptionFilters }
@@ -199,6 +218,9 @@ export type ReplyResult = {
   /** `trainedOut`: the run has trained all its epochs (a stopped run has not). */
   status: { state: RunState; cursor: Cursor; trainedOut: boolean };
   step: null;
+  stepBack: null;
+  reverseContinue: null;
+  rewind: Cursor;
   stop: null;
   setBreakpoints: { id: number; verified: boolean; message?: string }[];
   setExceptionFilters: null;

@@ -4,7 +4,7 @@
 // opens late and sends it as plain data; the dashboard folds the same snapshots into its own copy.
 // Pure (no vscode, node or DOM).
 import { Bucket, BucketSeries, SeriesData } from './bucketSeries';
-import type { Snapshot } from './protocol';
+import { isRewound, Snapshot } from './protocol';
 
 /** Buckets per series: the mini-batch curves, and the curves sampled once per snapshot. A chart is
  *  a few hundred pixels wide, so this keeps a few buckets per pixel column. */
@@ -65,7 +65,9 @@ export class RunHistory {
       if (b.to <= FIRST_STEPS) this.firstSteps.addBucket(b);
     }
     // The norms and saturation describe the model where the cursor is: a later snapshot at the
-    // same iteration (stepping phase by phase) replaces them.
+    // same iteration (stepping phase by phase) replaces them. A moment before the present (the run
+    // went back in time) is in the history already: the curves keep the present's.
+    if (isRewound(s)) return;
     const step = s.cursor.steps;
     if (s.params.length) {
       this.paramNames = s.params.map((p) => p.name);

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { DEFAULT_CONFIG, TrainConfig } from '../engine/config';
 import { CORPUS_SETTINGS, CorpusOptions } from '../engine/data/text';
+import { TIME_TRAVEL_SETTINGS } from '../engine/timeTravel/settings';
 
 export const CORPUS_KEYS = Object.keys(CORPUS_SETTINGS) as (keyof typeof CORPUS_SETTINGS)[];
 
@@ -21,4 +22,10 @@ export function configuredHyperParameters(): Partial<TrainConfig> {
 export function configuredCorpusOptions(): CorpusOptions {
   const settings = vscode.workspace.getConfiguration('nlm');
   return Object.fromEntries(CORPUS_KEYS.map((key) => [key, settings.get(key)]).filter(([, v]) => v !== undefined));
+}
+
+/** The memory time travel may hold per run, in MiB (nlm.timeTravel.memoryMiB). */
+export function configuredTimeTravelMiB(): number {
+  const key = 'timeTravel.memoryMiB';
+  return vscode.workspace.getConfiguration('nlm').get<number>(key) ?? TIME_TRAVEL_SETTINGS[key].default;
 }

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { ACTIVATIONS } from '../../src/engine/activations';
 import { DEFAULT_CONFIG, INITS, NUMBER_RULES, OPTIMIZERS, TrainConfig } from '../../src/engine/config';
 import { CORPUS_SETTINGS } from '../../src/engine/data/text';
+import { TIME_TRAVEL_SETTINGS } from '../../src/engine/timeTravel/settings';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -41,7 +42,13 @@ test('every hyper-parameter is an nlm.* setting with the engine default, type, b
     if ('min' in rule) assert.deepEqual([p.type, p.minimum, p.maximum], ['integer', rule.min, rule.max], `nlm.${key} type and bounds`);
     else assert.equal(p.type, 'boolean', `nlm.${key} type`);
   }
-  assert.equal(Object.keys(props).length, Object.keys(DEFAULT_CONFIG).length + Object.keys(CORPUS_SETTINGS).length, 'no stale settings');
+  for (const [key, rule] of Object.entries(TIME_TRAVEL_SETTINGS)) {
+    const p = props[`nlm.${key}`];
+    assert.ok(p, `nlm.${key} is declared`);
+    assert.deepEqual([p.type, p.default, p.minimum, p.maximum, p.description], ['integer', rule.default, rule.min, rule.max, rule.description], `nlm.${key}`);
+  }
+  const count = Object.keys(DEFAULT_CONFIG).length + Object.keys(CORPUS_SETTINGS).length + Object.keys(TIME_TRAVEL_SETTINGS).length;
+  assert.equal(Object.keys(props).length, count, 'no stale settings');
 });
 
 test('the launch configuration offers the same hyper-parameters with the same defaults', () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TensorStats } from '../../src/engine/metrics';
 import type { RunInfo, Snapshot } from '../../src/extension/protocol';
-import { configFactTexts, DESCRIPTION_BUDGET, paramText, runFactTexts, shortNumber } from '../../src/extension/views/runTreeText';
+import { configFactTexts, DESCRIPTION_BUDGET, paramText, runFactTexts, shortNumber, timeTravelText } from '../../src/extension/views/runTreeText';
 
 const stats = (name: string, shape: number[], scale: number, nan = 0): TensorStats => ({
   name,
@@ -58,4 +58,18 @@ test('run and configuration facts fit beside their labels too', () => {
   }
   const dataset = facts.find((f) => f.label === 'dataset');
   assert.match(dataset?.tooltip ?? '', /372550 train \/ 46568 valid \/ 46568 test/);
+});
+
+test('the time-travel fact says how far back the run can go, and where a rewound run is against the present', () => {
+  const timeTravel = { earliest: 1200, present: { steps: 3725999, phase: 3, sub: 0 }, every: 1024, bytes: 250.4 * 2 ** 20, budgetBytes: 256 * 2 ** 20 };
+  const at = (steps: number, phase = 0) => ({ cursor: { epoch: 0, batch: 0, phase, sub: 0, steps }, lr: 0.005, timeTravel }) as unknown as Snapshot;
+  const present = timeTravelText(at(3725999, 3));
+  assert.equal(present.description, 'back to step 1200');
+  assert.match(present.tooltip, /^The present: step 3725999\.\n.*reach back to step 1200\.\nA checkpoint every 1024 steps; 250\.4 of 256 MiB \(nlm\.timeTravel\.memoryMiB\)\.$/);
+  const rewound = timeTravelText(at(3725000));
+  assert.equal(rewound.description, 'rewound: 3725000 of 3725999');
+  assert.ok(rewound.description.length <= DESCRIPTION_BUDGET, rewound.description);
+  assert.match(rewound.tooltip, /^Rewound to step 3725000; the present is step 3725999/);
+  const off = timeTravelText({ ...at(5), timeTravel: { ...timeTravel, earliest: undefined, off: 'its memory budget (nlm.timeTravel.memoryMiB) is 0' } } as Snapshot);
+  assert.deepEqual([off.description, off.tooltip], ['off', 'Time travel is off: its memory budget (nlm.timeTravel.memoryMiB) is 0.']);
 });

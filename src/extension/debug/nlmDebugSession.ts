@@ -78,6 +78,9 @@ export class NlmDebugSession extends LoggingDebugSession {
   private workerBreakpoints: Breakpoint[] = [];
   /** Exception filters as the worker has them, re-sent after a restart. */
   private filters: ExceptionFilters = {};
+  /** Stops the worker reports while a request moving back in time is answered: sent after its
+   *  response, since a client takes the response to stepBack for "the thread runs". */
+  private heldStops: WorkerStop[] | undefined;
   private configured!: () => void;
   private readonly configurationDone = new Promise<void>((resolve) => (this.configured = resolve));
 
@@ -124,6 +127,7 @@ export class NlmDebugSession extends LoggingDebugSession {
       supportsRestartRequest: true,
       supportsTerminateRequest: true,
       supportsCompletionsRequest: true,
+      supportsStepBack: true,
       completionTriggerCharacters: ['"', '('],
     };
     this.sendResponse(response);
@@ -239,6 +243,16 @@ export class NlmDebugSession extends LoggingDebugSession {
 
   protected override async stepOutRequest(response: DebugProtocol.StepOutResponse): Promise<void> {
     await this.resume(response, () => this.run.request({ kind: 'step', unit: 'iteration' }));
+  }
+
+  /** Back one phase, or one sub-step when stopped inside a phase's sub-steps (the worker's time travel). */
+  protected override async stepBackRequest(response: DebugProtocol.StepBackResponse, args: DebugProtocol.StepBackArguments): Promise<void> {
+    await this.moveBack(response, () => this.run.request({ kind: 'stepBack', unit: args.granularity === 'instruction' ? 'sub' : undefined }));
+  }
+
+  /** Back to the previous breakpoint hit, across iterations and epochs. */
+  protected override async reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): Promise<void> {
+    await this.moveBack(response, () => this.run.request({ kind: 'reverseContinue' }));
   }
 
   protected override async pauseRequest(response: DebugProtocol.PauseResponse): Promise<void> {
@@ -426,6 +440,10 @@ export class NlmDebugSession extends LoggingDebugSession {
   }
 
   private workerStopped(e: WorkerStop): void {
+    if (this.heldStops) {
+      this.heldStops.push(e);
+      return;
+    }
     this.cursor = e.cursor;
     if (e.reason === 'finished') {
       this.end('Training finished.');
@@ -450,6 +468,20 @@ export class NlmDebugSession extends LoggingDebugSession {
       this.sendEvent(new ContinuedEvent(THREAD_ID, true));
     } else if (state === 'finished') {
       this.end('Training finished.');
+    }
+  }
+
+  private async moveBack(response: DebugProtocol.Response, move: () => Promise<null>): Promise<void> {
+    this.clientStopped = false;
+    this.heldStops = [];
+    try {
+      await this.respond(response, move);
+    } finally {
+      const held = this.heldStops;
+      this.heldStops = undefined;
+      // A failed move stops nowhere new: the client still shows the thread where it was.
+      if (held.length === 0) this.clientStopped = true;
+      for (const stop of held) this.workerStopped(stop);
     }
   }
 

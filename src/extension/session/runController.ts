@@ -35,6 +35,8 @@ export class RunController extends EventEmitter<RunControllerEvents> {
   readonly epochs: EpochRecord[] = [];
   /** The curves of the whole run, for views that open late. */
   history = new RunHistory();
+  /** What every load asks for unless it says otherwise (the extension: the time-travel memory setting). */
+  loadDefaults: () => Partial<Extract<Request, { kind: 'load' }>> = () => ({});
   /** Iterations the run had trained when it was loaded or last saved. */
   private savedSteps = 0;
 
@@ -64,7 +66,7 @@ export class RunController extends EventEmitter<RunControllerEvents> {
    *  dataset is read first on its own (previewDataset), so `options` can follow and cancel that. */
   async load(request: Extract<Request, { kind: 'load' }>, options: RequestOptions = {}): Promise<RunInfo> {
     await this.session.request({ kind: 'previewDataset', dataset: request.dataset }, options);
-    const info = await this.session.request(request);
+    const info = await this.session.request({ ...this.loadDefaults(), ...request });
     this.info = info;
     this.savedSteps = 0;
     this.epochs.length = 0;

@@ -2,7 +2,7 @@
 // for about 30 characters in a sidebar of usual width before VS Code cuts it with "…", so it holds
 // the two figures that matter (norm and mean, three significant digits); the tooltip has them all.
 import { formatNumber, TensorStats } from '../../engine/metrics';
-import type { RunInfo, RunState, Snapshot } from '../protocol';
+import { isRewound, RunInfo, RunState, Snapshot } from '../protocol';
 
 export interface ItemText {
   label: string;
@@ -55,12 +55,28 @@ export function runFactTexts(info: RunInfo, state: RunState, snapshot: Snapshot 
         ]
       : []),
     ...(lastLoss !== undefined ? [fact('last batch loss', lastLoss.toFixed(4))] : []),
+    ...(snapshot?.timeTravel ? [timeTravelText(snapshot)] : []),
     fact('model', `D=${c.embeddingDim} P=${c.hiddenUnits} ${c.activation}`, `D=${c.embeddingDim} P=${c.hiddenUnits} ${c.activation}\nkernels: ${info.kernels}`),
   ];
 }
 
 export function configFactTexts(info: RunInfo): ItemText[] {
   return Object.entries(info.config).map(([key, value]) => ({ label: key, description: String(value), tooltip: `${key}: ${String(value)}` }));
+}
+
+/** How far back the run can go, and, after going back, where it is against the present. */
+export function timeTravelText(snapshot: Snapshot): ItemText {
+  const tt = snapshot.timeTravel!;
+  const label = 'time travel';
+  if (tt.earliest === undefined) return { label, description: 'off', tooltip: `Time travel is off: ${tt.off ?? 'no state is kept'}.` };
+  const present = tt.present.steps;
+  const description = isRewound(snapshot) ? `rewound: ${snapshot.cursor.steps} of ${present}` : `back to step ${tt.earliest}`;
+  const tooltip = [
+    isRewound(snapshot) ? `Rewound to step ${snapshot.cursor.steps}; the present is step ${present} (NLM: Back to the Present).` : `The present: step ${present}.`,
+    `Step Back, Reverse Continue, NLM: Rewind to Step… and the dashboard's curves reach back to step ${tt.earliest}.`,
+    `A checkpoint every ${tt.every} steps; ${(tt.bytes / 2 ** 20).toFixed(1)} of ${(tt.budgetBytes / 2 ** 20).toFixed(0)} MiB (nlm.timeTravel.memoryMiB).`,
+  ].join('\n');
+  return { label, description, tooltip };
 }
 
 function epochText(info: RunInfo, snapshot: Snapshot): string {

@@ -67,6 +67,32 @@ export class BreakpointBook {
     });
   }
 
+  /**
+   * What running backwards stops at: the breakpoints that stop (not logpoints), their conditions
+   * evaluated on the tensors where the run was (a condition that fails to evaluate stops, as it
+   * does going forward). Hit counts count forward only, so they are not applied.
+   */
+  reverseStops(): { phases: string[]; conditional: boolean; stopsAt: (phase: string, ctx: ConditionContext) => boolean } {
+    const stopping = (phase: string) => (this.byPhase.get(phase) ?? []).filter((e) => e.bp.logMessage === undefined);
+    const phases = [...this.byPhase.keys()].filter((p) => stopping(p).length > 0);
+    const conditional = phases.some((p) => stopping(p).every((e) => e.bp.condition?.trim()));
+    const stopsAt = (phase: string, ctx: ConditionContext) =>
+      stopping(phase).some((e) => {
+        if (!e.bp.condition?.trim()) return true;
+        try {
+          return ctx.condition(e.bp.condition);
+        } catch {
+          return true;
+        }
+      });
+    return { phases, conditional, stopsAt };
+  }
+
+  /** The stopping breakpoints on a phase (what a stop reached backwards reports). */
+  idsOn(phase: string): number[] {
+    return (this.byPhase.get(phase) ?? []).filter((e) => e.bp.logMessage === undefined).map((e) => e.bp.id);
+  }
+
   /** Called before `phase` runs. Logpoints log and never stop. */
   check(phase: string, ctx: ConditionContext, log: (message: string) => void): HitResult {
     const ids: number[] = [];

@@ -7,6 +7,7 @@ import { Kernels } from '../../engine/kernels';
 import { checkVocabMatches, loadModel, savedShape } from '../../engine/modelfile/modelFile';
 import { modelDefinition } from '../../engine/models';
 import { Tensor } from '../../engine/tensor';
+import { DEFAULT_TIME_TRAVEL, TimeTravel } from '../../engine/timeTravel/timeTravel';
 import { Trainer } from '../../engine/trainer';
 import type { DatasetSpec, DatasetSummary, RunInfo } from '../protocol';
 import { phaseInfos } from '../phaseInfo';
@@ -18,6 +19,8 @@ export interface LoadedRun {
   readonly kernels: Kernels;
   readonly predictor: Predictor;
   readonly expressions: TrainerExpressions;
+  /** Its checkpoints and the way back to any earlier moment. */
+  readonly travel: TimeTravel;
   /** The model file the run started from, for the saved model's provenance. */
   readonly startedFrom?: string;
 }
@@ -26,7 +29,16 @@ export interface LoadedRun {
  * Loads a run on a fresh backend; `previous`, the run it replaces, is closed (its helper thread ends)
  * once the dataset and the model file have been read, so a bad file leaves it usable.
  */
-export function openRun(spec: DatasetSpec, partial: Partial<TrainConfig>, modelFile: string | undefined, makeKernels: () => Kernels, previous: Trainer | undefined, readDataset: (spec: DatasetSpec) => Dataset): LoadedRun {
+export function openRun(
+  spec: DatasetSpec,
+  partial: Partial<TrainConfig>,
+  modelFile: string | undefined,
+  makeKernels: () => Kernels,
+  previous: Trainer | undefined,
+  readDataset: (spec: DatasetSpec) => Dataset,
+  timeTravelMiB?: number,
+): LoadedRun {
+  if (timeTravelMiB !== undefined && !(timeTravelMiB >= 0)) throw new Error(`nlm.timeTravel.memoryMiB must be 0 or more (got ${timeTravelMiB})`);
   const path = spec.path;
   const config = resolveConfig(partial);
   const dataset = readDataset(spec);
@@ -44,7 +56,9 @@ export function openRun(spec: DatasetSpec, partial: Partial<TrainConfig>, modelF
   previous?.close();
   const trainer = new Trainer(dataset, config, kernels, initial && copyInto(kernels, initial), definition);
   const predictor = new Predictor(trainer.shape, trainer.params, dataset.vocab, kernels);
-  return { trainer, dataset, kernels, predictor, expressions: new TrainerExpressions(trainer, predictor), startedFrom: modelFile };
+  const budgetBytes = timeTravelMiB === undefined ? DEFAULT_TIME_TRAVEL.budgetBytes : timeTravelMiB * 2 ** 20;
+  const travel = new TimeTravel({ ...DEFAULT_TIME_TRAVEL, budgetBytes });
+  return { trainer, dataset, kernels, predictor, expressions: new TrainerExpressions(trainer, predictor), travel, startedFrom: modelFile };
 }
 
 /** The parameters in the backend's memory (WASM kernels work on their own heap). */

@@ -39,14 +39,14 @@ export interface Session {
   readonly datasets: PreparedDataset;
   /** The loaded run; throws when none is. */
   current(): LoadedRun;
-  load(spec: DatasetSpec, config: Partial<TrainConfig>, modelFile: string | undefined): RunInfo;
+  load(spec: DatasetSpec, config: Partial<TrainConfig>, modelFile: string | undefined, timeTravelMiB: number | undefined): RunInfo;
   /** A fresh backend (evaluations get their own). */
   makeKernels(): Kernels;
 }
 
 export function requestHandlers(s: Session): RequestHandlers {
   return {
-    load: (r) => s.load(r.dataset, r.config, r.modelFile),
+    load: (r) => s.load(r.dataset, r.config, r.modelFile, r.timeTravelMiB),
     run: () => {
       s.loop.start({ kind: 'run' });
       return null;
@@ -55,6 +55,15 @@ export function requestHandlers(s: Session): RequestHandlers {
       s.loop.start({ kind: 'step', unit: r.unit });
       return null;
     },
+    stepBack: (r) => {
+      s.loop.stepBack(r.unit);
+      return null;
+    },
+    reverseContinue: () => {
+      s.loop.reverseContinue();
+      return null;
+    },
+    rewind: (r) => s.loop.rewind(r.steps),
     status: () => ({ state: s.loop.runState, cursor: s.loop.cursor, trainedOut: s.current().trainer.finished }),
     pause: () => {
       s.loop.pause();

@@ -1,7 +1,11 @@
 // The run loop: trains in time slices so pause and inspect requests are answered while training,
 // towards a goal (run on, or step a sub-step, phase, iteration or epoch), whole fused iterations
 // when nothing has to look between phases and sub-steps otherwise, stopping before a phase with a
-// breakpoint and after a sub-step an exception filter objects to.
+// breakpoint and after a sub-step an exception filter objects to. It also goes back in time (the
+// run's TimeTravel): a phase or sub-step back, back to the previous breakpoint hit, to any step.
+import { DIVERGENCE_WINDOW } from '../../engine/divergence';
+import { reverseSearch } from '../../engine/timeTravel/reverseSearch';
+import type { Position } from '../../engine/timeTravel/trainerState';
 import type { Progress, Trainer } from '../../engine/trainer';
 import type { Breakpoint, Cursor, ExceptionFilters, ReplyResult, RunState, StepUnit, StopReason, WorkerEvent } from '../protocol';
 import { BreakpointBook } from './breakpoints';
@@ -60,6 +64,7 @@ export class RunLoop {
     this.goal = undefined;
     this.pauseRequested = false;
     this.snapshots.reset(run.dataset.vocab.length);
+    run.travel.observe(run.trainer, undefined, false);
     this.setState('paused');
     this.publishSnapshot();
   }
@@ -118,8 +123,9 @@ export class RunLoop {
       while (this.state === 'running' && performance.now() < deadline) {
         if (this.checkBeforeSubStep()) return;
         const before = t.phaseIndex;
-        const progress = this.canRunWholeIteration() ? t.step() : t.stepSub();
-        if (this.afterSubStep(progress, before)) return;
+        const whole = this.canRunWholeIteration();
+        const progress = whole ? t.step() : t.stepSub();
+        if (this.afterSubStep(progress, before, whole)) return;
       }
     } catch (e) {
       this.goal = undefined;
@@ -128,8 +134,8 @@ export class RunLoop {
       this.stopped('exception', (e as Error).message);
       return;
     }
-    const { trainer, expressions } = this.run!;
-    this.snapshots.maybePublish(trainer, expressions, this.state, this.cursor);
+    const { trainer, expressions, travel } = this.run!;
+    this.snapshots.maybePublish(trainer, expressions, this.state, this.cursor, travel.status());
     if (this.state === 'running') {
       this.ticking = true;
       this.schedule(() => this.tick());
@@ -179,10 +185,13 @@ export class RunLoop {
   }
 
   /** After a sub-step: epoch/iteration bookkeeping, exception filters, step goals. */
-  private afterSubStep(p: Progress, phaseBefore: number): boolean {
-    const { trainer: t, expressions } = this.run!;
-    if (p.iteration) this.snapshots.addIteration(p.iteration, t.model.n);
-    if (p.epoch) this.emit({ kind: 'epoch', record: p.epoch });
+  private afterSubStep(p: Progress, phaseBefore: number, whole: boolean): boolean {
+    const { trainer: t, expressions, travel } = this.run!;
+    // After going back in time, training forward replays steps the history holds already.
+    const replayed = !!p.iteration && p.iteration.step <= travel.presentSteps;
+    travel.observe(t, p.iteration?.loss, !whole);
+    if (p.iteration) this.snapshots.addIteration(p.iteration, t.model.n, replayed);
+    if (p.epoch && !replayed) this.emit({ kind: 'epoch', record: p.epoch });
     const problem = exceptionAfter(this.filters, p, t, (name) => expressions.tensor(name));
     if (problem) {
       this.stopped('exception', problem);
@@ -211,6 +220,58 @@ export class RunLoop {
     return false;
   }
 
+  /** Back one phase, or one sub-step when stopped inside a phase's sub-steps (or asked to). */
+  stepBack(unit?: 'sub'): void {
+    const t = this.requireRun().trainer;
+    const target = previousPosition(t, unit === 'sub' || t.subIndex > 0);
+    if (!target) throw new Error('this is the start of the run: there is nothing before it');
+    this.moveInTime(() => this.run!.travel.seek(t, target));
+    const phase = t.currentPhase;
+    this.stopped('step', `back to ${phase.name}${t.subIndex > 0 ? `: ${phase.subSteps[t.subIndex].label}` : ''}`);
+  }
+
+  /** Back to the previous breakpoint hit, across iterations and epochs; with none, to the earliest kept moment. */
+  reverseContinue(): void {
+    const { trainer: t, travel, expressions } = this.requireRun();
+    const stops = this.breakpoints.reverseStops();
+    const index = new Map(t.phases.map((p, i) => [p.name, i]));
+    const phases = new Set(stops.phases.map((name) => index.get(name)!));
+    const before = { steps: t.steps, phase: t.phaseIndex, sub: t.subIndex };
+    let hit: Position | undefined;
+    this.moveInTime(() => {
+      const stopsHere = stops.conditional ? () => stops.stopsAt(t.currentPhase.name, expressions) : undefined;
+      hit = reverseSearch(t, travel, before, { phases, stopsHere });
+    });
+    if (!hit) {
+      this.stopped('step', `no earlier breakpoint hit: back at the earliest kept moment (step ${t.steps})`);
+      return;
+    }
+    const name = t.currentPhase.name;
+    this.stopped('breakpoint', `Breakpoint before ${name} (running backwards)`, this.breakpoints.idsOn(name));
+  }
+
+  /** To the moment after `steps` iterations, paused; 'present': back to where training stood. */
+  rewind(steps: number | 'present'): Cursor {
+    const { trainer: t, travel } = this.requireRun();
+    if (steps !== 'present' && !(Number.isInteger(steps) && steps >= 0)) throw new Error(`a step to rewind to is a whole number from 0 (got ${steps})`);
+    const target = steps === 'present' ? travel.presentPosition : { steps, phase: 0, sub: 0 };
+    this.moveInTime(() => travel.seek(t, target));
+    this.stopped('step', steps === 'present' ? 'Back to the present' : `Rewound to step ${steps}`);
+    return this.cursor;
+  }
+
+  /** Pauses training, moves in time, and shows the run as it was there. */
+  private moveInTime(move: () => void): void {
+    const { trainer: t, travel } = this.requireRun();
+    this.goal = undefined;
+    this.pauseRequested = false;
+    try {
+      move();
+    } finally {
+      this.snapshots.rewound(travel.lossesBetween(t.steps - DIVERGENCE_WINDOW, t.steps));
+    }
+  }
+
   private stopped(reason: StopReason, description: string, breakpointIds?: number[]): void {
     this.goal = undefined;
     this.pauseRequested = false;
@@ -226,6 +287,16 @@ export class RunLoop {
   }
 
   private publishSnapshot(): void {
-    if (this.run) this.snapshots.publish(this.run.trainer, this.run.expressions, this.state, this.cursor);
+    if (this.run) this.snapshots.publish(this.run.trainer, this.run.expressions, this.state, this.cursor, this.run.travel.status());
   }
+}
+
+/** The position one phase (or, `bySub`, one sub-step) before the trainer's; undefined at the run's start. */
+function previousPosition(t: Trainer, bySub: boolean): Position | undefined {
+  const { steps, phaseIndex: phase, subIndex: sub } = t;
+  if (sub > 0) return { steps, phase, sub: bySub ? sub - 1 : 0 };
+  if (phase > 0) return bySub ? { steps, phase: phase - 1, sub: t.phases[phase - 1].subSteps.length - 1 } : { steps, phase: phase - 1, sub: 0 };
+  if (steps === 0) return undefined;
+  const last = t.phases.length - 1;
+  return { steps: steps - 1, phase: last, sub: bySub ? t.phases[last].subSteps.length - 1 : 0 };
 }

@@ -32,7 +32,7 @@ export class SessionCore {
       sliced: new SlicedRequests(emit, schedule),
       datasets: this.datasets,
       current: () => this.requireRun(),
-      load: (spec, config, modelFile) => this.load(spec, config, modelFile),
+      load: (spec, config, modelFile, timeTravelMiB) => this.load(spec, config, modelFile, timeTravelMiB),
       makeKernels: () => this.makeKernels(),
     });
   }
@@ -55,8 +55,8 @@ export class SessionCore {
     return this.run?.trainer;
   }
 
-  private load(spec: DatasetSpec, config: Partial<TrainConfig>, modelFile: string | undefined): RunInfo {
-    const run = openRun(spec, config, modelFile, this.makeKernels, this.run?.trainer, (s) => this.datasets.get(s));
+  private load(spec: DatasetSpec, config: Partial<TrainConfig>, modelFile: string | undefined, timeTravelMiB: number | undefined): RunInfo {
+    const run = openRun(spec, config, modelFile, this.makeKernels, this.run?.trainer, (s) => this.datasets.get(s), timeTravelMiB);
     this.run = run;
     this.loop.attach(run);
     return runInfo(run);

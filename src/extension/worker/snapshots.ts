@@ -3,6 +3,7 @@
 // divergence rule, sent at most every SNAPSHOT_MS so live views cost a few percent of training.
 import { DivergenceWatch } from '../../engine/divergence';
 import { hiddenStats, tensorStats } from '../../engine/metrics';
+import type { TimeTravelStatus } from '../../engine/timeTravel/timeTravel';
 import type { StepRecord, Trainer } from '../../engine/trainer';
 import { BucketSeries } from '../bucketSeries';
 import type { Cursor, RunState, WorkerEvent } from '../protocol';
@@ -18,6 +19,7 @@ export class Snapshots {
   private pendingSteps = new BucketSeries(STEP_BUCKETS);
   /** Every step's loss, so no step escapes the divergence rule. */
   private divergence: DivergenceWatch | undefined;
+  private vocabSize = 0;
   private lastSnapshot = 0;
   private examplesSinceSnapshot = 0;
 
@@ -26,22 +28,30 @@ export class Snapshots {
   /** A new run: no pending steps, a divergence rule for its vocabulary. */
   reset(vocabSize: number): void {
     this.pendingSteps = new BucketSeries(STEP_BUCKETS);
+    this.vocabSize = vocabSize;
     this.divergence = new DivergenceWatch(vocabSize);
   }
 
-  /** A finished iteration of `examples` rows (what throughput counts). */
-  addIteration(step: StepRecord, examples: number): void {
-    this.pendingSteps.add(step.step, stepValues(step), step.examples);
+  /** The run went back in time: the divergence rule sees the losses as they were there. */
+  rewound(recentLosses: readonly number[]): void {
+    this.divergence = new DivergenceWatch(this.vocabSize);
+    for (const loss of recentLosses) this.divergence.add(loss);
+  }
+
+  /** A finished iteration of `examples` rows (what throughput counts); a `replayed` one (after
+   *  going back in time) is in the run's history already. */
+  addIteration(step: StepRecord, examples: number, replayed = false): void {
+    if (!replayed) this.pendingSteps.add(step.step, stepValues(step), step.examples);
     this.divergence?.add(step.loss);
     this.examplesSinceSnapshot += examples;
   }
 
   /** Publishes when the last snapshot is at least SNAPSHOT_MS old. */
-  maybePublish(t: Trainer, expressions: TrainerExpressions, state: RunState, cursor: Cursor): void {
-    if (performance.now() - this.lastSnapshot >= SNAPSHOT_MS) this.publish(t, expressions, state, cursor);
+  maybePublish(t: Trainer, expressions: TrainerExpressions, state: RunState, cursor: Cursor, timeTravel?: TimeTravelStatus): void {
+    if (performance.now() - this.lastSnapshot >= SNAPSHOT_MS) this.publish(t, expressions, state, cursor, timeTravel);
   }
 
-  publish(t: Trainer, expressions: TrainerExpressions, state: RunState, cursor: Cursor): void {
+  publish(t: Trainer, expressions: TrainerExpressions, state: RunState, cursor: Cursor, timeTravel?: TimeTravelStatus): void {
     const now = performance.now();
     const seconds = (now - this.lastSnapshot) / 1000;
     const hidden = t.model.hidden;
@@ -58,6 +68,7 @@ export class Snapshots {
         hidden: hidden && H && t.model.n > 0 ? hiddenStats(H.data, t.model.n, hidden.units, hidden.activation) : undefined,
         examplesPerSecond: seconds > 0 ? this.examplesSinceSnapshot / seconds : 0,
         divergence: this.divergence?.current,
+        timeTravel,
       },
     });
     this.examplesSinceSnapshot = 0;

@@ -1,0 +1,228 @@
+// Time travel through a training run. Training is deterministic (same state ⇒ same bits, whether
+// an iteration runs fused on one or two threads or phase by phase), so going back needs no log of
+// every tensor: full trainer states (trainerState.ts) at checkpoints every `every` iterations, plus
+// the starts of the last few iterations while a debugger steps through them, and any earlier
+// position is the nearest state before it, replayed forward. A memory budget bounds the states:
+// past it, every other checkpoint goes (the spacing doubles, so a rewind replays at most `maxEvery`
+// iterations), and once the spacing is at its largest the oldest ones go.
+import type { Trainer } from '../trainer';
+import { TIME_TRAVEL_SETTINGS } from './settings';
+import type { Position, TimeTravelStatus } from './status';
+import { comparePositions, stateBytes, TrainerState } from './trainerState';
+
+export type { TimeTravelStatus };
+
+export interface TimeTravelOptions {
+  /** Bytes the states may hold in all (the losses and the epochs' orders included). */
+  budgetBytes: number;
+  /** Iterations between checkpoints at first. */
+  every: number;
+  /** The widest spacing thinning may reach; past it the oldest checkpoints are dropped. */
+  maxEvery: number;
+  /** Iteration starts kept while stepping phase by phase, for an instant step back. */
+  recent: number;
+}
+
+export const DEFAULT_TIME_TRAVEL: TimeTravelOptions = {
+  budgetBytes: TIME_TRAVEL_SETTINGS['timeTravel.memoryMiB'].default * 2 ** 20,
+  every: 100,
+  maxEvery: 1024,
+  recent: 4,
+};
+
+export class TimeTravel {
+  /** Full states at iteration starts, oldest first, at multiples of `every`. */
+  private checkpoints: TrainerState[] = [];
+  /** The starts of the last iterations stepped through, oldest first. */
+  private recent: TrainerState[] = [];
+  /** Each epoch's example order, shared by its states. */
+  private readonly orders = new Map<number, Int32Array>();
+  /** Step losses by step - 1, up to the present (what a divergence watch is rebuilt from). */
+  private losses = new Float64Array(1024);
+  private lossCount = 0;
+  private every: number;
+  private present: Position = { steps: 0, phase: 0, sub: 0 };
+  private off: string | undefined;
+
+  constructor(private readonly options: TimeTravelOptions = DEFAULT_TIME_TRAVEL) {
+    this.every = options.every;
+    if (options.budgetBytes === 0) this.off = 'its memory budget (nlm.timeTravel.memoryMiB) is 0';
+  }
+
+  /**
+   * Called after each sub-step or iteration training runs (not while replaying): records the step's
+   * loss, takes a checkpoint at a multiple of `every` and, when `detailed` (stepping phase by
+   * phase), the start of the iteration; the present moves on.
+   */
+  observe(t: Trainer, stepLoss: number | undefined, detailed: boolean): void {
+    if (this.off) return;
+    if (stepLoss !== undefined) this.recordLoss(t.steps, stepLoss);
+    // In place: this runs every iteration, which allocates nothing.
+    const p = this.present;
+    if (t.steps > p.steps || (t.steps === p.steps && (t.phaseIndex > p.phase || (t.phaseIndex === p.phase && t.subIndex > p.sub)))) {
+      p.steps = t.steps;
+      p.phase = t.phaseIndex;
+      p.sub = t.subIndex;
+    }
+    if (!t.atIterationStart) return;
+    const steps = t.steps;
+    const last = this.checkpoints[this.checkpoints.length - 1];
+    if (steps % this.every === 0 && (!last || last.position.steps < steps)) {
+      this.checkpoints.push(this.save(t));
+      this.enforceBudget();
+    } else if (detailed && !this.stateAt(steps)) {
+      const evicted = this.recent.length >= this.options.recent ? this.recent.shift() : undefined;
+      this.recent.push(this.save(t, evicted));
+      this.enforceBudget();
+    }
+  }
+
+  /** Where training stood before going back (the furthest position it reached). */
+  get presentPosition(): Position {
+    return { ...this.present };
+  }
+
+  /** Iterations finished at the present. */
+  get presentSteps(): number {
+    return this.present.steps;
+  }
+
+  /** The losses of steps (from, to], as trained (what a divergence watch holds at step `to`). */
+  lossesBetween(from: number, to: number): number[] {
+    return Array.from(this.losses.subarray(Math.max(0, from), Math.min(to, this.lossCount)));
+  }
+
+  /**
+   * Puts the trainer at `target`, at or before the present: the nearest state before it, replayed
+   * forward (whole iterations fused, then the phases and sub-steps). Bit-identical to the first time.
+   */
+  seek(t: Trainer, target: Position): void {
+    if (this.off) throw new Error(`time travel is off: ${this.off}`);
+    if (comparePositions(target, this.present) > 0) throw new Error(`step ${target.steps} is beyond the present (step ${this.present.steps}): train to get there`);
+    const earliest = this.checkpoints[0]?.position.steps ?? 0;
+    if (target.steps < earliest) throw new Error(`step ${target.steps} is too far back: the earliest kept is step ${earliest} (raise nlm.timeTravel.memoryMiB to keep more)`);
+    const here = positionOf(t);
+    const base = this.latestStateAtOrBefore(target.steps);
+    // Going forward from where the trainer stands needs no restore when no kept state is closer.
+    const fromHere = comparePositions(here, target) <= 0 && (!base || comparePositions(base.position, here) <= 0);
+    if (!fromHere) {
+      if (!base) throw new Error(`no kept state at or before step ${target.steps}`);
+      t.restoreState(base);
+    }
+    while (t.steps < target.steps) {
+      t.finished = false;
+      t.step();
+    }
+    while (comparePositions(positionOf(t), target) < 0) {
+      t.finished = false;
+      t.stepSub();
+    }
+  }
+
+  /** The iteration start of the latest kept state before `p`: where a backward search resumes. */
+  keptStartBefore(p: Position): number | undefined {
+    let best: number | undefined;
+    for (const s of [...this.checkpoints, ...this.recent]) {
+      if (comparePositions(s.position, p) < 0 && (best === undefined || s.position.steps > best)) best = s.position.steps;
+    }
+    return best;
+  }
+
+  /**
+   * The run goes on differently from here (a changed setting): what it trained beyond this position
+   * is no longer its future, so the states and losses after it go and here is the present.
+   */
+  branch(t: Trainer): void {
+    const here = positionOf(t);
+    const keep = (s: TrainerState) => comparePositions(s.position, here) <= 0;
+    this.checkpoints = this.checkpoints.filter(keep);
+    this.recent = this.recent.filter(keep);
+    this.lossCount = Math.min(this.lossCount, here.steps);
+    this.present = { ...here };
+    this.dropUnusedOrders();
+  }
+
+  status(): TimeTravelStatus {
+    return {
+      earliest: this.off ? undefined : (this.checkpoints[0]?.position.steps ?? 0),
+      present: this.presentPosition,
+      every: this.every,
+      bytes: this.bytes,
+      budgetBytes: this.options.budgetBytes,
+      off: this.off,
+    };
+  }
+
+  /** Bytes held: every state, each epoch's order once, the losses. */
+  get bytes(): number {
+    let sum = this.losses.byteLength;
+    for (const s of this.checkpoints) sum += stateBytes(s);
+    for (const s of this.recent) sum += stateBytes(s);
+    for (const o of this.orders.values()) sum += o.byteLength;
+    return sum;
+  }
+
+  private save(t: Trainer, into?: TrainerState): TrainerState {
+    const order = this.orders.get(t.epoch);
+    const s = t.saveState(order, into);
+    if (!order) this.orders.set(t.epoch, s.order);
+    return s;
+  }
+
+  private stateAt(steps: number): TrainerState | undefined {
+    return this.checkpoints.find((s) => s.position.steps === steps) ?? this.recent.find((s) => s.position.steps === steps);
+  }
+
+  private latestStateAtOrBefore(steps: number): TrainerState | undefined {
+    let best: TrainerState | undefined;
+    for (const s of [...this.checkpoints, ...this.recent]) {
+      if (s.position.steps <= steps && (!best || s.position.steps > best.position.steps)) best = s;
+    }
+    return best;
+  }
+
+  private recordLoss(step: number, loss: number): void {
+    if (step > this.losses.length) {
+      const grown = new Float64Array(Math.max(step, this.losses.length * 2));
+      grown.set(this.losses.subarray(0, this.lossCount));
+      this.losses = grown;
+    }
+    this.losses[step - 1] = loss;
+    this.lossCount = Math.max(this.lossCount, step);
+  }
+
+  /** Thins the checkpoints (then drops the oldest) until the states fit the budget. */
+  private enforceBudget(): void {
+    while (this.bytes > this.options.budgetBytes) {
+      if (this.recent.length > 1) {
+        this.recent.shift();
+      } else if (this.checkpoints.length > 1 && this.every * 2 <= this.options.maxEvery) {
+        this.every *= 2;
+        const first = this.checkpoints[0];
+        this.checkpoints = this.checkpoints.filter((s) => s === first || s.position.steps % this.every === 0);
+      } else if (this.checkpoints.length > 1) {
+        this.checkpoints.shift();
+      } else {
+        this.off = `one saved state of this run takes ${mib(this.bytes)} MiB, more than the budget of ${mib(this.options.budgetBytes)} MiB`;
+        this.checkpoints = [];
+        this.recent = [];
+        this.orders.clear();
+        return;
+      }
+      this.dropUnusedOrders();
+    }
+  }
+
+  private dropUnusedOrders(): void {
+    const used = new Set([...this.checkpoints, ...this.recent].map((s) => s.order));
+    for (const [epoch, order] of this.orders) if (!used.has(order)) this.orders.delete(epoch);
+  }
+}
+
+export function positionOf(t: Trainer): Position {
+  return { steps: t.steps, phase: t.phaseIndex, sub: t.subIndex };
+}
+
+function mib(bytes: number): string {
+  return (bytes / 2 ** 20).toFixed(1);
+}

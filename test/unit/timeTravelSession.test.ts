@@ -1,0 +1,151 @@
+// Time travel through the worker's requests, in-process: step back, reverse continue (with and
+// without conditions, across iterations and epochs), rewind and back to the present; the values
+// shown after going back are those shown the first time, and the history is not counted twice.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { pickKernels } from '../../src/engine/backend';
+import { isRewound, Snapshot, StoppedEvent, WorkerEvent } from '../../src/extension/protocol';
+import { SessionCore } from '../../src/extension/worker/sessionCore';
+
+function harness() {
+  const events: WorkerEvent[] = [];
+  const queue: (() => void)[] = [];
+  // WASM kernels: whole epochs of the demo corpus run here, fast enough only there.
+  const core = new SessionCore((e) => events.push(e), () => pickKernels(), (fn) => queue.push(fn));
+  const drain = () => {
+    while (queue.length) queue.shift()!();
+  };
+  const stops = () => events.flatMap((e): StoppedEvent[] => (e.kind === 'stopped' ? [e.event] : []));
+  const snapshots = () => events.flatMap((e): Snapshot[] => (e.kind === 'snapshot' ? [e.snapshot] : []));
+  return { core, events, drain, stops, snapshots };
+}
+
+const config = { epochs: 2, hiddenUnits: 32, batchSize: 100, seed: 7, threads: 1 };
+
+/** What the debugger shows at a stop: the cursor, the gradient's norm and W3's statistics. */
+function look(core: SessionCore) {
+  return {
+    cursor: core.cursor,
+    normdW3: core.handle({ kind: 'evaluate', expression: 'norm(dW3)' }).text,
+    W3: core.handle({ kind: 'tensor', name: 'W3' }).stats,
+    dW3: core.handle({ kind: 'tensor', name: 'dW3' }).values,
+    loss: core.handle({ kind: 'evaluate', expression: 'loss' }).text,
+  };
+}
+
+test('reverse continue returns to the previous hit with its values; step back goes one phase; forward again gives the same values', () => {
+  const { core, drain, stops } = harness();
+  core.handle({ kind: 'load', dataset: { path: 'demo' }, config });
+  core.handle({ kind: 'setBreakpoints', breakpoints: [{ id: 1, phase: 'dW3' }] });
+  core.handle({ kind: 'run' });
+  drain();
+  const first = look(core);
+  assert.equal(first.cursor.steps, 0);
+  core.handle({ kind: 'run' });
+  drain();
+  const second = look(core);
+  assert.equal(second.cursor.steps, 1);
+
+  core.handle({ kind: 'reverseContinue' });
+  const back = stops().at(-1)!;
+  assert.equal(back.reason, 'breakpoint');
+  assert.deepEqual(back.breakpointIds, [1]);
+  assert.deepEqual(look(core), first, 'iteration 1 at dW3, exactly as shown the first time');
+
+  core.handle({ kind: 'stepBack' });
+  assert.equal(core.currentTrainer!.currentPhase.name, 'dZ2');
+  assert.equal(stops().at(-1)!.reason, 'step');
+
+  core.handle({ kind: 'run' });
+  drain();
+  assert.deepEqual(look(core), first, 'the dW3 line of iteration 1 again');
+  core.handle({ kind: 'run' });
+  drain();
+  assert.deepEqual(look(core), second, 'iteration 2: the values it had the first time');
+});
+
+test('step back crosses the iteration start to the last phase of the previous iteration, and sub-steps back inside a phase', () => {
+  const { core, drain } = harness();
+  core.handle({ kind: 'load', dataset: { path: 'demo' }, config });
+  assert.throws(() => core.handle({ kind: 'stepBack' }), /start of the run/);
+  core.handle({ kind: 'step', unit: 'iteration' });
+  drain();
+  const t = core.currentTrainer!;
+  core.handle({ kind: 'stepBack' });
+  assert.deepEqual([t.steps, t.currentPhase.name, t.subIndex], [0, 'update', 0]);
+  core.handle({ kind: 'step', unit: 'sub' });
+  drain();
+  core.handle({ kind: 'step', unit: 'sub' });
+  drain();
+  assert.equal(t.subIndex, 2);
+  core.handle({ kind: 'stepBack' });
+  assert.deepEqual([t.steps, t.currentPhase.name, t.subIndex], [0, 'update', 1], 'one sub-step back inside update');
+});
+
+test('a conditional breakpoint is evaluated at each earlier stop, across an epoch boundary', () => {
+  const { core, drain, stops } = harness();
+  const info = core.handle({ kind: 'load', dataset: { path: 'demo' }, config });
+  const perEpoch = info.batchesPerEpoch;
+  core.handle({ kind: 'run' });
+  drain();
+  const t = core.currentTrainer!;
+  assert.ok(t.finished);
+  const total = t.steps;
+  // Only the iteration 3 steps into the first epoch's last batches matches; the run is far past it.
+  const target = perEpoch - 3;
+  core.handle({ kind: 'setBreakpoints', breakpoints: [{ id: 5, phase: 'dH', condition: `step == ${target}` }, { id: 6, phase: 'embed', logMessage: 'never stops' }] });
+  core.handle({ kind: 'reverseContinue' });
+  const s = stops().at(-1)!;
+  assert.equal(s.reason, 'breakpoint');
+  assert.deepEqual(s.breakpointIds, [5]);
+  assert.deepEqual([t.steps, t.currentPhase.name, t.epoch], [target, 'dH', 0]);
+  assert.equal(t.epochs.length, 0, 'before the first epoch ended');
+  // No earlier hit: back at the earliest kept moment, the run's start.
+  core.handle({ kind: 'reverseContinue' });
+  assert.deepEqual([t.steps, t.phaseIndex, t.subIndex], [0, 0, 0]);
+  assert.match(stops().at(-1)!.description, /no earlier breakpoint hit/);
+  // And forward to the present by the same path: the same run.
+  core.handle({ kind: 'setBreakpoints', breakpoints: [] });
+  assert.deepEqual(core.handle({ kind: 'rewind', steps: 'present' }), { epoch: 2, batch: 0, phase: 0, sub: 0, steps: total });
+  assert.equal(t.epochs.length, 2);
+});
+
+test('rewind: the snapshot shows the moment with the present beside it, replayed steps and epochs are not counted twice', () => {
+  const { core, drain, snapshots, events } = harness();
+  core.handle({ kind: 'load', dataset: { path: 'demo' }, config });
+  core.handle({ kind: 'run' });
+  drain();
+  const t = core.currentTrainer!;
+  const total = t.steps;
+  const lossAt = new Map<number, number>();
+  const countSteps = () => snapshots().flatMap((s) => s.steps).reduce((n, b) => n + b.count, 0);
+  assert.equal(countSteps(), total);
+  for (const b of snapshots().flatMap((s) => s.steps)) if (b.count === 1) lossAt.set(b.to, b.sum[0] / b.weight);
+
+  const cursor = core.handle({ kind: 'rewind', steps: 12 });
+  assert.equal(cursor.steps, 12);
+  const shown = snapshots().at(-1)!;
+  assert.ok(isRewound(shown), 'the snapshot is of a moment before the present');
+  assert.equal(shown.timeTravel!.present.steps, total);
+  assert.equal(shown.timeTravel!.earliest, 0);
+  assert.ok(shown.timeTravel!.bytes <= shown.timeTravel!.budgetBytes);
+  const loss = t.model.loss;
+  assert.ok(Math.abs(loss - lossAt.get(12)!) < 1e-12, `the loss of step 12 (${loss}), as the curve has it (${lossAt.get(12)})`);
+
+  const epochsBefore = events.filter((e) => e.kind === 'epoch').length;
+  core.handle({ kind: 'run' });
+  drain();
+  assert.equal(t.steps, total + (t.finished ? 0 : 1));
+  assert.equal(countSteps(), total, 'the replayed steps are in the history once');
+  assert.equal(events.filter((e) => e.kind === 'epoch').length, epochsBefore, 'no epoch reported twice');
+  assert.ok(!isRewound(snapshots().at(-1)!));
+});
+
+test('rewinding beyond the present or to a bad step is a clear error', () => {
+  const { core, drain } = harness();
+  core.handle({ kind: 'load', dataset: { path: 'demo' }, config });
+  core.handle({ kind: 'step', unit: 'iteration' });
+  drain();
+  assert.throws(() => core.handle({ kind: 'rewind', steps: 5 }), /beyond the present \(step 1\)/);
+  assert.throws(() => core.handle({ kind: 'rewind', steps: -1 }), /whole number/);
+});
