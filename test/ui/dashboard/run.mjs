@@ -146,11 +146,11 @@ async function checkHeatmap(page) {
 
 async function checkMap(page) {
   await page.waitForFunction(() => document.querySelectorAll('svg.embedding-map g.word text').length === 250);
-  // Let t-SNE settle (1000 iterations from a random start).
+  // Let t-SNE settle (1000 iterations from a random start; a busy machine takes its time).
   await page.waitForFunction(
     () => Number(/iteration ([\d,]+)/.exec(document.querySelector('.aside-status')?.textContent ?? '')?.[1].replace(/,/g, '')) >= 1000,
     null,
-    { timeout: 20000 },
+    { timeout: 90000 },
   );
   await sleep(300);
   const labels = await page.evaluate(() => [...document.querySelectorAll('svg.embedding-map g.word text')].map((t) => t.textContent));
