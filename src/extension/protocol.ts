@@ -277,4 +277,6 @@ export function saysStopped(message: ToDashboard): boolean {
 export type FromDashboard =
   | { type: 'ready' }
   | { type: 'requestTensor'; name: string }
-  | { type: 'command'; command: 'pause' | 'resume' | 'step' | 'train' | 'generate' };
+  | { type: 'command'; command: 'pause' | 'resume' | 'step' | 'train' | 'generate' | 'backToPresent' }
+  /** A click on the loss or accuracy curve: go back to the moment after that step. */
+  | { type: 'rewind'; steps: number };

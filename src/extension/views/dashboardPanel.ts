@@ -21,6 +21,7 @@ const COMMANDS: Record<Extract<FromDashboard, { type: 'command' }>['command'], s
   step: 'nlm.stepMiniBatch',
   train: 'nlm.train',
   generate: 'nlm.generateText',
+  backToPresent: 'nlm.backToPresent',
 };
 
 /** Ids of the runs seen so far; each load gives a new RunInfo object. */
@@ -150,6 +151,9 @@ export class DashboardPanel {
         break;
       case 'command':
         if (Object.hasOwn(COMMANDS, message.command)) void vscode.commands.executeCommand(COMMANDS[message.command]);
+        break;
+      case 'rewind':
+        if (Number.isInteger(message.steps)) void vscode.commands.executeCommand('nlm.rewindToStep', message.steps);
         break;
     }
   }
