@@ -20,24 +20,27 @@ const LAUNCH: vscode.DebugConfiguration = {
   epochs: 1,
 };
 
-/** Resolves with the next DAP `stopped` event the adapter sends after `action` starts. */
-async function stopAfter(action: () => Thenable<unknown>): Promise<DebugProtocol.StoppedEvent> {
-  let resolve!: (e: DebugProtocol.StoppedEvent) => void;
-  const stopped = new Promise<DebugProtocol.StoppedEvent>((r) => (resolve = r));
+/** The DAP `stopped` events the adapter sends (a tracker attaches to sessions that start after it
+ *  is registered, so it is registered before the session starts). */
+function stopEvents(): { after(action: () => Thenable<unknown>): Promise<DebugProtocol.StoppedEvent>; dispose(): void } {
+  let waiting: ((e: DebugProtocol.StoppedEvent) => void) | undefined;
   const registration = vscode.debug.registerDebugAdapterTrackerFactory('nlm', {
     createDebugAdapterTracker: () => ({
       onDidSendMessage: (m: DebugProtocol.ProtocolMessage) => {
         const e = m as DebugProtocol.StoppedEvent;
-        if (e.type === 'event' && e.event === 'stopped') resolve(e);
+        if (e.type === 'event' && e.event === 'stopped') waiting?.(e);
       },
     }),
   });
-  try {
-    await action();
-    return await stopped;
-  } finally {
-    registration.dispose();
-  }
+  return {
+    /** Resolves with the next stop after `action` starts. */
+    async after(action) {
+      const stopped = new Promise<DebugProtocol.StoppedEvent>((resolve) => (waiting = resolve));
+      await action();
+      return stopped;
+    },
+    dispose: () => registration.dispose(),
+  };
 }
 
 async function look(session: vscode.DebugSession) {
@@ -62,6 +65,8 @@ suite('NLM time travel', () => {
     const line = lineOf(doc, 'dW3');
     const breakpoint = new vscode.SourceBreakpoint(new vscode.Location(doc.uri, new vscode.Position(line, 0)));
     vscode.debug.addBreakpoints([breakpoint]);
+    const stops = stopEvents();
+    const stopAfter = (action: () => Thenable<unknown>) => stops.after(action);
     try {
       const first = await stopAfter(() => vscode.debug.startDebugging(undefined, LAUNCH));
       assert.strictEqual(first.body.reason, 'breakpoint');
@@ -114,6 +119,7 @@ suite('NLM time travel', () => {
       await vscode.debug.stopDebugging(session);
       await terminated;
     } finally {
+      stops.dispose();
       vscode.debug.removeBreakpoints([breakpoint]);
     }
   });

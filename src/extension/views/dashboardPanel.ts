@@ -90,6 +90,11 @@ export class DashboardPanel {
     this.listen('epoch', (record) => this.forward({ type: 'epoch', record }));
     this.listen('stopped', (event) => this.forward({ type: 'stopped', event }));
     this.listen('state', (state) => this.forward({ type: 'state', state }));
+    // A branch cut the curves: the same run, its history re-sent whole.
+    this.listen('branched', () => {
+      const info = this.run.info;
+      if (info) this.forward({ type: 'run', runId: runIdOf(info), info, epochs: [...this.run.epochs], history: this.run.history.toData() });
+    });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((message: FromDashboard) => this.receive(message)),
       panel.onDidChangeViewState(() => {
