@@ -122,8 +122,13 @@ export class Dashboard {
       this.drawSoon();
     });
     const grid = panels[0].appendChild(element('div', 'card-grid'));
-    this.addChart(grid, 'Loss', 'loss', 'curves', lossChartSpec, lossCaption);
-    this.addChart(grid, 'Accuracy', 'accuracy', 'curves', accuracyChartSpec, accuracyCaption);
+    // A click on the loss or accuracy curve rewinds the run to that step (within reach).
+    const rewind = (step: number) => {
+      const tt = this.state.timeTravel;
+      if (tt?.earliest !== undefined) post({ type: 'rewind', steps: Math.min(tt.present.steps, Math.max(tt.earliest, step)) });
+    };
+    this.addChart(grid, 'Loss', 'loss', 'curves', lossChartSpec, lossCaption).onPick = rewind;
+    this.addChart(grid, 'Accuracy', 'accuracy', 'curves', accuracyChartSpec, accuracyCaption).onPick = rewind;
     this.addChart(grid, 'Gradient norms', 'gradient-norms', 'norms', gradNormChartSpec, (s) => normCaption(s.history.gradNames, s.history.grads));
     this.addChart(grid, 'Parameter norms', 'parameter-norms', 'norms', weightNormChartSpec, (s) => normCaption(s.history.paramNames, s.history.params));
     const histogramCard = createCard(grid, 'Hidden activations', 'hidden-histogram', {
@@ -207,7 +212,7 @@ export class Dashboard {
     part: Part,
     spec: (s: DashboardState) => LineChartSpec,
     caption: (s: DashboardState) => string,
-  ): void {
+  ): LineChart {
     // The export callbacks run on click, after `chart` exists.
     const exports: CardExports = { svg: () => standaloneSvg(chart.svg), csv: () => chart.csv() };
     const card = createCard(grid, title, fileName, exports);
@@ -216,6 +221,7 @@ export class Dashboard {
     this.charts.push(entry);
     this.viewport.observe(card.root);
     this.cardOf.set(card.root, entry);
+    return chart;
   }
 
   /** The hidden tensor and the embedding by the names the model gives them. */

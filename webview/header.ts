@@ -5,7 +5,7 @@ import { describeDivergence } from '../src/engine/divergence';
 import type { FromDashboard, RunState } from '../src/extension/protocol';
 import { element } from './card';
 import { formatCount } from './charts/format';
-import type { DashboardState } from './state';
+import { DashboardState, rewoundStep } from './state';
 
 type Command = Extract<FromDashboard, { type: 'command' }>['command'];
 
@@ -34,6 +34,8 @@ export class Header {
   private readonly message: HTMLElement;
   private readonly divergence: HTMLElement;
   private readonly buttons: { spec: CommandButton; el: HTMLElement }[];
+  /** Shown while the run is rewound. */
+  private readonly present: HTMLElement;
 
   constructor(parent: HTMLElement, onCommand: (command: Command) => void) {
     const root = element('header', 'dashboard-header');
@@ -53,6 +55,11 @@ export class Header {
       actions.appendChild(el);
       return { spec, el };
     });
+    this.present = document.createElement('vscode-button');
+    this.present.textContent = 'Back to the present';
+    this.present.title = 'Return to where training was before going back in time';
+    this.present.addEventListener('click', () => onCommand('backToPresent'));
+    actions.prepend(this.present);
     line.append(this.badge, this.run, actions);
     const status = element('div', 'header-line header-status');
     this.message = element('span', 'header-message');
@@ -84,6 +91,7 @@ export class Header {
       el.toggleAttribute('secondary', !isPrimary(spec.command, runState));
     }
     const stopped = state.stopped;
+    this.present.hidden = rewoundStep(state) === undefined;
     this.message.textContent = stopped && runState === 'paused' ? `Paused (${stopped.reason}): ${stopped.description}` : '';
     this.message.hidden = !this.message.textContent;
     this.divergence.textContent = info && state.divergence ? `⚠ ${describeDivergence(state.divergence)}` : '';
@@ -102,6 +110,7 @@ function progressText(state: DashboardState): string {
     `batch ${formatCount(cursor.batch)}/${formatCount(info.batchesPerEpoch)}`,
     `step ${formatCount(cursor.steps)}`,
   ];
+  if (rewoundStep(state) !== undefined) parts.push(`rewound: the present is step ${formatCount(state.timeTravel!.present.steps)}`);
   if (state.lr !== undefined) parts.push(`lr ${state.lr.toPrecision(3)}`);
   return parts.join(' · ');
 }

@@ -1,14 +1,16 @@
 // Everything the dashboard draws, folded from the extension's messages; plus the small form of it
 // kept by the webview's setState across hide/show and window reloads.
-import type {
+import {
   Cursor,
   EpochRecord,
   HiddenStats,
   HistoryData,
+  isRewound,
   RunInfo,
   RunState,
   Snapshot,
   StoppedEvent,
+  TimeTravelStatus,
   ToDashboard,
 } from '../src/extension/protocol';
 import type { Divergence } from '../src/engine/divergence';
@@ -39,6 +41,8 @@ export interface DashboardState {
   lr?: number;
   examplesPerSecond: number;
   stopped?: StoppedEvent;
+  /** How far back the run can go and where the present is (the last snapshot's). */
+  timeTravel?: TimeTravelStatus;
   /** Set while the last snapshot said the run diverged. */
   divergence?: Divergence;
   /** The curves: loss and accuracy of every mini-batch, norms and saturation per snapshot. */
@@ -82,9 +86,12 @@ export function applyMessage(state: DashboardState, msg: ToDashboard): Changes {
     case 'run':
       applyRun(state, msg.runId, msg.info, msg.epochs, msg.history);
       return { header: true, curves: true, norms: true, hidden: true };
-    case 'snapshot':
+    case 'snapshot': {
+      // The curves' marker of a rewound run moves with its cursor.
+      const marked = rewoundStep(state) !== undefined;
       applySnapshot(state, msg.snapshot);
-      return { header: true, curves: msg.snapshot.steps.length > 0, norms: true, hidden: true };
+      return { header: true, curves: msg.snapshot.steps.length > 0 || marked || rewoundStep(state) !== undefined, norms: true, hidden: true };
+    }
     case 'epoch':
       state.epochs = state.epochs.filter((e) => e.epoch !== msg.record.epoch).concat([msg.record]);
       return { header: true, curves: true };
@@ -118,6 +125,7 @@ function applyRun(state: DashboardState, runId: string, info: RunInfo, epochs: E
     state.cursor = undefined;
     state.layout = undefined;
     state.divergence = undefined;
+    state.timeTravel = undefined;
   }
 }
 
@@ -127,8 +135,15 @@ function applySnapshot(state: DashboardState, s: Snapshot): void {
   state.lr = s.lr;
   state.examplesPerSecond = s.examplesPerSecond;
   state.divergence = s.divergence;
+  state.timeTravel = s.timeTravel;
   state.history.addSnapshot(s);
   if (s.hidden) state.hidden = s.hidden;
+}
+
+/** The step the run was rewound to (the curves mark it), or undefined at the present. */
+export function rewoundStep(state: DashboardState): number | undefined {
+  const { cursor, timeTravel } = state;
+  return cursor && isRewound({ cursor, timeTravel }) ? cursor.steps : undefined;
 }
 
 /** Global step at the end of an epoch, where its validation point is drawn. */

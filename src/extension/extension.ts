@@ -9,6 +9,7 @@ import { registerInspectWeights } from './commands/inspectWeights';
 import { registerModelFileCommands } from './commands/modelFileCommands';
 import { registerGenerateText } from './commands/generateText';
 import { registerPredictNextWord } from './commands/predictNextWord';
+import { registerSetLearningRate } from './commands/setLearningRate';
 import { registerTimeTravelCommands } from './commands/timeTravelCommands';
 import { registerTrainingCommands } from './commands/trainingCommands';
 import { RunContextKeys } from './contextKeys';
@@ -61,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): NlmApi {
   const ctx = { extension: context, run, output, problems };
   registerTrainingCommands(ctx);
   registerTimeTravelCommands(ctx);
+  registerSetLearningRate(ctx);
   registerInspectWeights(ctx, documents);
   registerModelFileCommands(ctx);
   registerPredictNextWord(ctx);

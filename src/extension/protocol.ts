@@ -188,6 +188,9 @@ export type Request =
   | { kind: 'reverseContinue' }
   /** To the moment after `steps` iterations (paused there), or back to the present. */
   | { kind: 'rewind'; steps: number | 'present' }
+  /** The learning rate from here on; at a moment before the present the run goes on as a new
+   *  branch: what it had trained after this moment is dropped (a `branched` event). */
+  | { kind: 'setLearningRate'; lr: number }
   | { kind: 'stop' }
   | { kind: 'setBreakpoints'; breakpoints: Breakpoint[] }
   | { kind: 'setExceptionFilters'; filters: ExceptionFilters }
@@ -221,6 +224,7 @@ export type ReplyResult = {
   stepBack: null;
   reverseContinue: null;
   rewind: Cursor;
+  setLearningRate: null;
   stop: null;
   setBreakpoints: { id: number; verified: boolean; message?: string }[];
   setExceptionFilters: null;
@@ -252,6 +256,8 @@ export type WorkerEvent =
   | { kind: 'epoch'; record: EpochRecord }
   | { kind: 'stopped'; event: StoppedEvent }
   | { kind: 'log'; message: string; level: 'info' | 'error' }
+  /** The run went on from `steps` with a changed setting: its history after that step is gone. */
+  | { kind: 'branched'; steps: number }
   /** How far the sliced request with id `request` is: `done` of `total` examples, or of `total`
    *  stages of reading a dataset when `stage` says what the current one does. */
   | { kind: 'progress'; request: number; done: number; total: number; stage?: string };
@@ -281,4 +287,6 @@ export function saysStopped(message: ToDashboard): boolean {
 export type FromDashboard =
   | { type: 'ready' }
   | { type: 'requestTensor'; name: string }
-  | { type: 'command'; command: 'pause' | 'resume' | 'step' | 'train' | 'generate' };
+  | { type: 'command'; command: 'pause' | 'resume' | 'step' | 'train' | 'generate' | 'backToPresent' }
+  /** A click on the loss or accuracy curve: go back to the moment after that step. */
+  | { type: 'rewind'; steps: number };

@@ -100,6 +100,19 @@ export class RunHistory {
     return [...first.filter((b) => b.to < cut), ...rest];
   }
 
+  /** The history up to `step`: a run that branched there (a bucket reaching past it goes whole,
+   *  at most one cell of steps). */
+  truncated(step: number): RunHistory {
+    const cut = (s: SeriesData): SeriesData => ({ buckets: s.buckets.filter((b) => b.to <= step), latest: s.latest && s.latest.to <= step ? s.latest : undefined });
+    const d = this.toData();
+    return new RunHistory(
+      { ...d, steps: cut(d.steps), firstSteps: cut(d.firstSteps), params: cut(d.params), grads: cut(d.grads), hidden: cut(d.hidden) },
+      this.steps.capacity,
+      this.params.capacity,
+      this.firstSteps.capacity,
+    );
+  }
+
   /** The same history in fewer, wider buckets (merged exactly: envelopes and means kept). */
   compacted(stepBuckets: number, snapshotBuckets: number, firstStepBuckets: number): HistoryData {
     return new RunHistory(this.toData(), stepBuckets, snapshotBuckets, firstStepBuckets).toData();

@@ -107,17 +107,23 @@ test('the memory budget is respected: checkpoints thin out, then the oldest go, 
 
 test('a branch drops the future: the present becomes the rewound point, and a changed run keeps its new checkpoints', () => {
   const { trainer, travel } = trainWithTravel({ ...small, optimizer: 'sgd', lr: 0.5 }, jsKernels, 40);
-  travel.seek(trainer, { steps: 25, phase: 0, sub: 0 });
-  travel.branch(trainer);
-  assert.deepEqual(travel.presentPosition, { steps: 25, phase: 0, sub: 0 });
+  // Mid-iteration: the change applies from this iteration's update on.
+  travel.seek(trainer, { steps: 25, phase: 3, sub: 0 });
   trainer.optimizer.lr = 0.05;
+  travel.branch(trainer);
+  assert.deepEqual(travel.presentPosition, { steps: 25, phase: 3, sub: 0 });
+  trainer.step();
+  travel.observe(trainer, trainer.model.loss, false);
   const branched: TrainerState[] = [];
   for (let i = 0; i < 10; i++) {
     const p = trainer.step();
     travel.observe(trainer, p.iteration!.loss, false);
     branched.push(trainer.saveState());
   }
-  travel.seek(trainer, { steps: 30, phase: 0, sub: 0 });
-  assertSame(trainer.saveState(), branched[4], 'step 30 of the branch');
-  assert.deepEqual(travel.lossesBetween(29, 30), [branched[4].loss]);
+  // Back before the branch point, then to a step after it: replayed from the branch's own state,
+  // with the changed learning rate, not from an older checkpoint that does not know of it.
+  travel.seek(trainer, { steps: 5, phase: 0, sub: 0 });
+  travel.seek(trainer, { steps: 31, phase: 0, sub: 0 });
+  assertSame(trainer.saveState(), branched[4], 'step 31 of the branch');
+  assert.deepEqual(travel.lossesBetween(30, 31), [branched[4].loss]);
 });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pickKernels } from '../../src/engine/backend';
 import { isRewound, Snapshot, StoppedEvent, WorkerEvent } from '../../src/extension/protocol';
+import { RunHistory } from '../../src/extension/runHistory';
 import { SessionCore } from '../../src/extension/worker/sessionCore';
 
 function harness() {
@@ -148,4 +149,41 @@ test('rewinding beyond the present or to a bad step is a clear error', () => {
   drain();
   assert.throws(() => core.handle({ kind: 'rewind', steps: 5 }), /beyond the present \(step 1\)/);
   assert.throws(() => core.handle({ kind: 'rewind', steps: -1 }), /whole number/);
+});
+
+test('a changed learning rate at a rewound moment branches the run: its future and history after it go, training goes on from there', () => {
+  const { core, drain, events } = harness();
+  core.handle({ kind: 'load', dataset: { path: 'demo' }, config });
+  const iterations = (n: number) => {
+    for (let i = 0; i < n; i++) {
+      core.handle({ kind: 'step', unit: 'iteration' });
+      drain();
+    }
+  };
+  iterations(30);
+  core.handle({ kind: 'setLearningRate', lr: 0.004 });
+  assert.equal(events.filter((e) => e.kind === 'branched').length, 0, 'at the present, nothing is dropped');
+  core.handle({ kind: 'rewind', steps: 12 });
+  core.handle({ kind: 'setLearningRate', lr: 0.001 });
+  assert.deepEqual(events.filter((e) => e.kind === 'branched'), [{ kind: 'branched', steps: 12 }]);
+  const t = core.currentTrainer!;
+  assert.equal(t.optimizer.lr, 0.001);
+  assert.throws(() => core.handle({ kind: 'rewind', steps: 20 }), /beyond the present \(step 12\)/);
+  assert.throws(() => core.handle({ kind: 'setLearningRate', lr: 0 }), /above 0/);
+  iterations(3);
+  // The host's curves, folded as RunController folds them: cut at the branch, then the new steps.
+  let history = new RunHistory();
+  for (const e of events) {
+    if (e.kind === 'snapshot') history.addSnapshot(e.snapshot);
+    if (e.kind === 'branched') history = history.truncated(e.steps);
+  }
+  const buckets = history.steps.buckets;
+  assert.equal(buckets.reduce((n, b) => n + b.count, 0), 15, 'steps 1–12 of the original, 13–15 of the branch');
+  assert.equal(buckets.at(-1)!.to, 15);
+  const snapshot = events.flatMap((e) => (e.kind === 'snapshot' ? [e.snapshot] : [])).at(-1)!;
+  assert.equal(snapshot.timeTravel!.present.steps, 15);
+  assert.equal(snapshot.lr, 0.001);
+  // The branch is what time travel goes back through now.
+  core.handle({ kind: 'rewind', steps: 13 });
+  assert.equal(t.optimizer.lr, 0.001);
 });

@@ -6,7 +6,7 @@ import { bucketColumns } from '../series';
 import { DashboardState, epochStep } from '../state';
 import { formatPercent } from './format';
 import type { LineChartSpec } from './lineChart';
-import { stepBuckets, trainSeries } from './lossChart';
+import { stepBuckets, timeTravelMarks, trainSeries } from './lossChart';
 
 export function accuracyChartSpec(state: DashboardState): LineChartSpec {
   const acc = bucketColumns(stepBuckets(state), ACC);
@@ -28,6 +28,7 @@ export function accuracyChartSpec(state: DashboardState): LineChartSpec {
       },
     ],
     empty: 'Accuracies appear here once training runs.',
+    ...timeTravelMarks(state),
   };
 }
 

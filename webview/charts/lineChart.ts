@@ -53,6 +53,10 @@ export interface LineChartSpec {
   series: LineSeries[];
   /** Shown instead of the chart while no series has data. */
   empty: string;
+  /** A vertical line at a step: where a rewound run is. */
+  marker?: { x: number; label: string };
+  /** Clicking the plot picks its step (the loss and accuracy curves: rewind there); the read-out says so. */
+  pickHint?: string;
 }
 
 const MARGIN = { top: 24, right: 14, bottom: 34, left: 56 };
@@ -76,10 +80,16 @@ export class LineChart {
   private hoverPx: number | undefined;
   private x: ScaleContinuousNumeric<number, number> = scaleLinear();
   private y: ScaleContinuousNumeric<number, number> = scaleLinear();
+  /** Called with the step under a click, when the spec has a pickHint. */
+  onPick: ((step: number) => void) | undefined;
 
   constructor(container: HTMLElement, onResize: () => void) {
     ({ svg: this.svg, size: this.size } = createChartSvg(container, onResize));
     this.svg.addEventListener('mousemove', (e) => this.onHover(e));
+    this.svg.addEventListener('click', (e) => {
+      const step = this.stepAt(e);
+      if (step !== undefined && this.spec?.pickHint) this.onPick?.(step);
+    });
     this.svg.addEventListener('mouseleave', () => {
       this.hoverPx = undefined;
       hideTooltip();
@@ -166,6 +176,13 @@ export class LineChart {
           .attr('cy', (i) => this.y(s.y[i]));
       }
     }
+    if (spec.marker) {
+      const xPx = this.x(Math.max(spec.logX ? 1 : 0, spec.marker.x));
+      plot.append('line').attr('class', 'time-marker').attr('x1', xPx).attr('x2', xPx).attr('y1', 0).attr('y2', innerH);
+      const anchor = xPx > innerW / 2 ? 'end' : 'start';
+      plot.append('text').attr('class', 'time-marker-label').attr('x', xPx + (anchor === 'end' ? -4 : 4)).attr('y', 10).attr('text-anchor', anchor).text(spec.marker.label);
+    }
+    this.svg.classList.toggle('pickable', !!spec.pickHint);
     this.drawLegend(svg, spec.series);
     this.hoverLayer = plot.append('g').node() ?? undefined;
     this.drawHover();
@@ -229,7 +246,15 @@ export class LineChart {
     if (!this.spec || this.hoverPx < 0 || this.hoverPx > this.x.range()[1]) return hideTooltip();
     const step = Math.max(0, Math.round(this.x.invert(this.hoverPx)));
     const format = this.spec.yFormat;
-    showTooltip(e.pageX, e.pageY, [`step ${formatStep(step)}`, ...points.map((p) => `${p.series.label}: ${format(p.y)}`)]);
+    const hint = this.spec.pickHint ? [this.spec.pickHint] : [];
+    showTooltip(e.pageX, e.pageY, [`step ${formatStep(step)}`, ...points.map((p) => `${p.series.label}: ${format(p.y)}`), ...hint]);
+  }
+
+  /** The step under the pointer, when it is over the plot. */
+  private stepAt(e: MouseEvent): number | undefined {
+    const px = pointer(e, this.svg)[0] - MARGIN.left;
+    if (!this.spec || px < 0 || px > this.x.range()[1]) return undefined;
+    return Math.max(0, Math.round(this.x.invert(px)));
   }
 
   /** Draws the crosshair at the pointer and a dot on each series; returns the points it marked. */

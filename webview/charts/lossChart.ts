@@ -3,7 +3,7 @@
 import type { Bucket } from '../../src/extension/bucketSeries';
 import { LOSS } from '../../src/extension/runHistory';
 import { BucketColumns, bucketColumns, smooth } from '../series';
-import { DashboardState, epochStep, Smoothing } from '../state';
+import { DashboardState, epochStep, rewoundStep, Smoothing } from '../state';
 import { formatLoss } from './format';
 import type { LineChartSpec, LineSeries } from './lineChart';
 
@@ -30,6 +30,17 @@ export function lossChartSpec(state: DashboardState): LineChartSpec {
       },
     ],
     empty: 'The loss appears here once training runs.',
+    ...timeTravelMarks(state),
+  };
+}
+
+/** A rewound run's marker, and the click that rewinds, on the loss and accuracy curves. */
+export function timeTravelMarks(state: DashboardState): Pick<LineChartSpec, 'marker' | 'pickHint'> {
+  const step = rewoundStep(state);
+  const tt = state.timeTravel;
+  return {
+    marker: step === undefined ? undefined : { x: step, label: `you are here: step ${step}` },
+    pickHint: tt?.earliest !== undefined ? `click: rewind to this step (from ${tt.earliest} to ${tt.present.steps})` : undefined,
   };
 }
 

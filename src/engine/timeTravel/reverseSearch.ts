@@ -39,8 +39,9 @@ function latestCandidate(phaseCount: number, before: Position, phases: ReadonlyS
 
 function searchReplaying(t: Trainer, travel: TimeTravel, before: Position, phases: ReadonlySet<number>, stopsHere: () => boolean): Position | undefined {
   let upper = before;
-  for (let start = travel.keptStartBefore(upper); start !== undefined; start = travel.keptStartBefore(upper)) {
-    travel.seek(t, { steps: start, phase: 0, sub: 0 });
+  // Block by block between kept states, never across one (a branch's state is where a setting changed).
+  for (let start = travel.keptBefore(upper); start !== undefined; start = travel.keptBefore(upper)) {
+    travel.seek(t, start);
     let hit: Position | undefined;
     while (comparePositions(positionOf(t), upper) < 0) {
       if (t.subIndex === 0 && phases.has(t.phaseIndex) && stopsHere()) hit = positionOf(t);
@@ -48,7 +49,7 @@ function searchReplaying(t: Trainer, travel: TimeTravel, before: Position, phase
       t.stepPhase();
     }
     if (hit) return hit;
-    upper = { steps: start, phase: 0, sub: 0 };
+    upper = start;
   }
   return undefined;
 }

@@ -35,6 +35,8 @@ export class TimeTravel {
   private checkpoints: TrainerState[] = [];
   /** The starts of the last iterations stepped through, oldest first. */
   private recent: TrainerState[] = [];
+  /** States where a setting changed (branch): replays after one must start from it, so they stay. */
+  private branches: TrainerState[] = [];
   /** Each epoch's example order, shared by its states. */
   private readonly orders = new Map<number, Int32Array>();
   /** Step losses by step - 1, up to the present (what a divergence watch is rebuilt from). */
@@ -82,6 +84,11 @@ export class TimeTravel {
     return { ...this.present };
   }
 
+  /** Whether the trainer stands before the present (the run went back in time). */
+  isBeforePresent(t: Trainer): boolean {
+    return comparePositions(positionOf(t), this.present) < 0;
+  }
+
   /** Iterations finished at the present. */
   get presentSteps(): number {
     return this.present.steps;
@@ -102,7 +109,7 @@ export class TimeTravel {
     const earliest = this.checkpoints[0]?.position.steps ?? 0;
     if (target.steps < earliest) throw new Error(`step ${target.steps} is too far back: the earliest kept is step ${earliest} (raise nlm.timeTravel.memoryMiB to keep more)`);
     const here = positionOf(t);
-    const base = this.latestStateAtOrBefore(target.steps);
+    const base = this.latestStateAtOrBefore(target);
     // Going forward from where the trainer stands needs no restore when no kept state is closer.
     const fromHere = comparePositions(here, target) <= 0 && (!base || comparePositions(base.position, here) <= 0);
     if (!fromHere) {
@@ -119,27 +126,33 @@ export class TimeTravel {
     }
   }
 
-  /** The iteration start of the latest kept state before `p`: where a backward search resumes. */
-  keptStartBefore(p: Position): number | undefined {
-    let best: number | undefined;
-    for (const s of [...this.checkpoints, ...this.recent]) {
-      if (comparePositions(s.position, p) < 0 && (best === undefined || s.position.steps > best)) best = s.position.steps;
+  /** The position of the latest kept state before `p`: where a backward search resumes. */
+  keptBefore(p: Position): Position | undefined {
+    let best: Position | undefined;
+    for (const s of this.states()) {
+      if (comparePositions(s.position, p) < 0 && (!best || comparePositions(s.position, best) > 0)) best = s.position;
     }
-    return best;
+    return best && { ...best };
   }
 
   /**
-   * The run goes on differently from here (a changed setting): what it trained beyond this position
-   * is no longer its future, so the states and losses after it go and here is the present.
+   * The run goes on differently from here (a setting changed, already in the trainer): what it
+   * trained beyond this position is no longer its future, so the states and losses after it go and
+   * here is the present; the state here is kept, since replaying from an earlier one would not
+   * know of the change.
    */
   branch(t: Trainer): void {
+    if (this.off) return;
     const here = positionOf(t);
-    const keep = (s: TrainerState) => comparePositions(s.position, here) <= 0;
+    const keep = (s: TrainerState) => comparePositions(s.position, here) < 0;
     this.checkpoints = this.checkpoints.filter(keep);
     this.recent = this.recent.filter(keep);
+    this.branches = this.branches.filter(keep);
+    this.branches.push(this.save(t));
     this.lossCount = Math.min(this.lossCount, here.steps);
     this.present = { ...here };
     this.dropUnusedOrders();
+    this.enforceBudget();
   }
 
   status(): TimeTravelStatus {
@@ -156,8 +169,7 @@ export class TimeTravel {
   /** Bytes held: every state, each epoch's order once, the losses. */
   get bytes(): number {
     let sum = this.losses.byteLength;
-    for (const s of this.checkpoints) sum += stateBytes(s);
-    for (const s of this.recent) sum += stateBytes(s);
+    for (const s of this.states()) sum += stateBytes(s);
     for (const o of this.orders.values()) sum += o.byteLength;
     return sum;
   }
@@ -169,14 +181,18 @@ export class TimeTravel {
     return s;
   }
 
-  private stateAt(steps: number): TrainerState | undefined {
-    return this.checkpoints.find((s) => s.position.steps === steps) ?? this.recent.find((s) => s.position.steps === steps);
+  private states(): TrainerState[] {
+    return [...this.checkpoints, ...this.recent, ...this.branches];
   }
 
-  private latestStateAtOrBefore(steps: number): TrainerState | undefined {
+  private stateAt(steps: number): TrainerState | undefined {
+    return this.states().find((s) => s.position.steps === steps && s.position.phase === 0 && s.position.sub === 0);
+  }
+
+  private latestStateAtOrBefore(target: Position): TrainerState | undefined {
     let best: TrainerState | undefined;
-    for (const s of [...this.checkpoints, ...this.recent]) {
-      if (s.position.steps <= steps && (!best || s.position.steps > best.position.steps)) best = s;
+    for (const s of this.states()) {
+      if (comparePositions(s.position, target) <= 0 && (!best || comparePositions(s.position, best.position) > 0)) best = s;
     }
     return best;
   }
@@ -206,6 +222,7 @@ export class TimeTravel {
         this.off = `one saved state of this run takes ${mib(this.bytes)} MiB, more than the budget of ${mib(this.options.budgetBytes)} MiB`;
         this.checkpoints = [];
         this.recent = [];
+        this.branches = [];
         this.orders.clear();
         return;
       }
@@ -214,7 +231,7 @@ export class TimeTravel {
   }
 
   private dropUnusedOrders(): void {
-    const used = new Set([...this.checkpoints, ...this.recent].map((s) => s.order));
+    const used = new Set(this.states().map((s) => s.order));
     for (const [epoch, order] of this.orders) if (!used.has(order)) this.orders.delete(epoch);
   }
 }

@@ -19,6 +19,8 @@ import { RequestOptions, TrainingSession } from './trainingSession';
 export interface RunControllerEvents {
   /** A new run was loaded (views reset). */
   run: [RunInfo];
+  /** The run went on from this step as a new branch: the curves after it are gone (views redraw). */
+  branched: [number];
   state: [RunState];
   snapshot: [Snapshot];
   epoch: [EpochRecord];
@@ -98,6 +100,14 @@ export class RunController extends EventEmitter<RunControllerEvents> {
       case 'stopped':
         this.emit('stopped', e.event);
         break;
+      case 'branched': {
+        this.history = this.history.truncated(e.steps);
+        const perEpoch = this.info?.batchesPerEpoch ?? Infinity;
+        const kept = this.epochs.filter((r) => r.epoch * perEpoch <= e.steps);
+        this.epochs.splice(0, this.epochs.length, ...kept);
+        this.emit('branched', e.steps);
+        break;
+      }
       case 'log':
         this.emit('log', e.message, e.level);
         break;

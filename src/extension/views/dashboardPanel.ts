@@ -21,6 +21,7 @@ const COMMANDS: Record<Extract<FromDashboard, { type: 'command' }>['command'], s
   step: 'nlm.stepMiniBatch',
   train: 'nlm.train',
   generate: 'nlm.generateText',
+  backToPresent: 'nlm.backToPresent',
 };
 
 /** Ids of the runs seen so far; each load gives a new RunInfo object. */
@@ -89,6 +90,11 @@ export class DashboardPanel {
     this.listen('epoch', (record) => this.forward({ type: 'epoch', record }));
     this.listen('stopped', (event) => this.forward({ type: 'stopped', event }));
     this.listen('state', (state) => this.forward({ type: 'state', state }));
+    // A branch cut the curves: the same run, its history re-sent whole.
+    this.listen('branched', () => {
+      const info = this.run.info;
+      if (info) this.forward({ type: 'run', runId: runIdOf(info), info, epochs: [...this.run.epochs], history: this.run.history.toData() });
+    });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((message: FromDashboard) => this.receive(message)),
       panel.onDidChangeViewState(() => {
@@ -150,6 +156,9 @@ export class DashboardPanel {
         break;
       case 'command':
         if (Object.hasOwn(COMMANDS, message.command)) void vscode.commands.executeCommand(COMMANDS[message.command]);
+        break;
+      case 'rewind':
+        if (Number.isInteger(message.steps)) void vscode.commands.executeCommand('nlm.rewindToStep', message.steps);
         break;
     }
   }

@@ -64,6 +64,10 @@ export function requestHandlers(s: Session): RequestHandlers {
       return null;
     },
     rewind: (r) => s.loop.rewind(r.steps),
+    setLearningRate: (r) => {
+      s.loop.setLearningRate(r.lr);
+      return null;
+    },
     status: () => ({ state: s.loop.runState, cursor: s.loop.cursor, trainedOut: s.current().trainer.finished }),
     pause: () => {
       s.loop.pause();

@@ -260,6 +260,27 @@ export class RunLoop {
     return this.cursor;
   }
 
+  /**
+   * The learning rate from here on (it still decays after each epoch). At a moment before the
+   * present the run becomes a new branch: the states, losses and history after it are dropped.
+   */
+  setLearningRate(lr: number): void {
+    const { trainer: t, travel } = this.requireRun();
+    if (!(lr > 0 && lr <= 10)) throw new Error(`a learning rate is a number above 0, at most 10 (got ${lr})`);
+    if (this.state === 'running') throw new Error('pause the run before changing its learning rate');
+    const previous = t.optimizer.lr;
+    t.optimizer.lr = lr;
+    const rewound = travel.isBeforePresent(t);
+    // Kept as a branch point even at the present: replays after it must start from it.
+    travel.branch(t);
+    if (rewound) {
+      this.snapshots.branched(t.steps);
+      this.emit({ kind: 'branched', steps: t.steps });
+      this.emit({ kind: 'log', level: 'info', message: `the run goes on from step ${t.steps} with learning rate ${lr} (was ${previous}) as a new branch: what it trained after step ${t.steps} is dropped` });
+    }
+    this.publishSnapshot();
+  }
+
   /** Pauses training, moves in time, and shows the run as it was there. */
   private moveInTime(move: () => void): void {
     const { trainer: t, travel } = this.requireRun();

@@ -38,6 +38,12 @@ export class Snapshots {
     for (const loss of recentLosses) this.divergence.add(loss);
   }
 
+  /** The run branched at `steps`: pending steps after it are not the run's any more. */
+  branched(steps: number): void {
+    const kept = this.pendingSteps.take().filter((b) => b.to <= steps);
+    for (const b of kept) this.pendingSteps.addBucket(b);
+  }
+
   /** A finished iteration of `examples` rows (what throughput counts); a `replayed` one (after
    *  going back in time) is in the run's history already. */
   addIteration(step: StepRecord, examples: number, replayed = false): void {

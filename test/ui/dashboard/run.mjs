@@ -521,6 +521,47 @@ async function divergedDashboard(context, base) {
   return file;
 }
 
+/** Time travel: a click on the loss curve asks to rewind to the step under it; a rewound run's
+ *  curves mark where it is, the header says so, and "Back to the present" asks to return. */
+async function rewoundDashboard(context, base) {
+  const { page, errors } = await openPage(context, base, 'vscode-dark');
+  const messages = trainingMessages(3000, 10);
+  const last = messages.filter((m) => m.type === 'snapshot').pop().snapshot;
+  const timeTravel = { earliest: 0, present: { ...last.cursor }, every: 100, bytes: 61 * 2 ** 20, budgetBytes: 256 * 2 ** 20 };
+  await send(page, [...messages, { type: 'snapshot', snapshot: { ...last, state: 'paused', steps: [], timeTravel } }, { type: 'state', state: 'paused' }]);
+  await sleep(600);
+  const plot = page.locator('section.card').filter({ has: page.locator('h2.card-title', { hasText: /^Loss$/ }) }).locator('svg.chart');
+  const box = await plot.boundingBox();
+  // The plot spans steps 0 to 3000 between its margins (56 px left, 14 px right): aim at step ~1200.
+  await page.mouse.click(box.x + 56 + (box.width - 70) * 0.4, box.y + box.height / 2);
+  await sleep(200);
+  const rewind = await page.evaluate(() => window.__posted.filter((m) => m.type === 'rewind').pop());
+  assert.ok(rewind && Math.abs(rewind.steps - 1200) <= 30, `a click at 40 % of the loss plot asks for step ~1200: ${JSON.stringify(rewind)}`);
+  const cursor = { epoch: 2, batch: 0, phase: 0, sub: 0, steps: rewind.steps };
+  await send(page, [
+    { type: 'snapshot', snapshot: { ...last, state: 'paused', cursor, steps: [], timeTravel } },
+    { type: 'stopped', event: { reason: 'step', cursor, description: `Rewound to step ${rewind.steps}` } },
+  ]);
+  await sleep(600);
+  const labels = await page.locator('.time-marker-label').allTextContents();
+  assert.deepEqual(labels, [`you are here: step ${rewind.steps}`, `you are here: step ${rewind.steps}`], 'the loss and accuracy curves mark the moment');
+  assert.match(await page.locator('.header-progress').textContent(), /rewound: the present is step 3,000/);
+  const present = page.locator('vscode-button', { hasText: 'Back to the present' });
+  assert.ok(await present.isVisible(), 'Back to the present is offered');
+  const file = await screenshot(page, 'vscode-dark-rewound');
+  await present.click();
+  await sleep(200);
+  const command = await page.evaluate(() => window.__posted.filter((m) => m.type === 'command').pop());
+  assert.deepEqual(command, { type: 'command', command: 'backToPresent' });
+  await send(page, [{ type: 'snapshot', snapshot: { ...last, state: 'paused', steps: [], timeTravel } }]);
+  await sleep(600);
+  assert.equal(await page.locator('.time-marker').count(), 0, 'back at the present: no marker');
+  assert.ok(!(await present.isVisible()), 'nor the button');
+  assert.deepEqual(errors, [], 'page errors');
+  await page.close();
+  return file;
+}
+
 /** Frame times with 4000 steps in the series while snapshots keep arriving. */
 async function measureFrames(context, base) {
   const { page } = await openPage(context, base, 'vscode-dark');
@@ -612,6 +653,7 @@ async function main() {
     }
     results.screenshots.push(await emptyDashboard(context, base));
     results.screenshots.push(await divergedDashboard(context, base));
+    results.screenshots.push(await rewoundDashboard(context, base));
     results.screenshots.push(...(await longRun(context, base)));
     results.frames = await measureFrames(context, base);
     results.tsne = await measureTsne(context);
