@@ -15,6 +15,7 @@ const CHOICES = {
   activation: { list: 'ACTIVATIONS', description: 'Hidden layer activation f in H = f(Z1).' },
   init: { list: 'INITS', description: 'Weight initialisation: N(0, initStd²), Xavier or He.' },
   optimizer: { list: 'OPTIMIZERS', description: 'Optimizer of the update phase.' },
+  schedule: { list: 'SCHEDULES', description: 'Learning-rate schedule: exponential (×lrDecay after each epoch), step (×lrDecay every lrStep epochs), cosine (from lr to lrMin over the epochs), plateau (×lrDecay when validation cross-entropy stops falling for lrPatience epochs); all floored at lrMin, with an optional warm-up.' },
 };
 
 async function engineConfig() {
@@ -23,7 +24,7 @@ async function engineConfig() {
   try {
     await build({
       stdin: {
-        contents: "export * from './src/engine/config'; export { ACTIVATIONS } from './src/engine/activations'; export { CORPUS_SETTINGS } from './src/engine/data/text';",
+        contents: "export * from './src/engine/config'; export { ACTIVATIONS } from './src/engine/activations'; export { SCHEDULES } from './src/engine/schedules'; export { CORPUS_SETTINGS } from './src/engine/data/text';",
         resolveDir: root,
         loader: 'ts',
       },

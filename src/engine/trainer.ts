@@ -15,6 +15,7 @@ import { FusedIteration, FusedSpec, IterationTensors, Model, ModelDefinition, Mo
 import { Optimizer } from './optimizers';
 import { Phase, SubStep } from './phase';
 import { Rng } from './rng';
+import { LrSchedule } from './schedules';
 import { ThreadChooser } from './threadChooser';
 
 export interface StepRecord {
@@ -81,6 +82,7 @@ export class Trainer {
   threads: 1 | 2 = 1;
 
   private readonly evaluator: Evaluator;
+  private readonly schedule: LrSchedule;
   private readonly order: Int32Array;
   private readonly shuffleRng: Rng;
   private readonly batchInputs: Int32Array;
@@ -129,6 +131,8 @@ export class Trainer {
       },
     ];
     this.batchesPerEpoch = Math.ceil(dataset.train.n / capacity);
+    this.schedule = new LrSchedule(config, this.batchesPerEpoch);
+    this.optimizer.lr = this.schedule.lrAt(0, 0);
     this.order = Int32Array.from({ length: dataset.train.n }, (_, i) => i);
     this.shuffleRng = new Rng((config.seed ^ SHUFFLE_SALT) >>> 0);
     this.shuffleRng.shuffle(this.order);
@@ -289,6 +293,8 @@ export class Trainer {
       lr: this.optimizer.lr,
     };
     this.batch++;
+    // The next iteration's rate, already in force between iterations (views and snapshots show it).
+    if (this.batch < this.batchesPerEpoch) this.optimizer.lr = this.schedule.lrAt(this.epoch, this.batch);
     return record;
   }
 
@@ -306,7 +312,8 @@ export class Trainer {
     this.epoch++;
     this.batch = 0;
     this.epochLoss = this.epochCorrect = this.epochExamples = this.epochSeconds = 0;
-    this.optimizer.decayLearningRate();
+    this.schedule.endEpoch(valid.n > 0 ? valid.ce : NaN);
+    this.optimizer.lr = this.schedule.lrAt(this.epoch, 0);
     this.shuffleRng.shuffle(this.order);
     if (valid.n > 0 && valid.ce < this.bestValidCe) {
       this.bestValidCe = valid.ce;

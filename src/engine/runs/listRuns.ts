@@ -2,7 +2,17 @@
 // files are missing or unreadable is listed with what could be read, never hidden.
 import * as fs from 'fs';
 import * as path from 'path';
+import { DEFAULT_CONFIG, TrainConfig } from '../config';
 import { CONFIG_FILE, RunConfig, RunSummary, SUMMARY_FILE } from './runFiles';
+
+/** What runs recorded before the schedule settings existed trained with. */
+const BEFORE_SCHEDULES: Pick<TrainConfig, 'schedule' | 'lrStep' | 'lrMin' | 'lrPatience' | 'warmupSteps'> = {
+  schedule: 'exponential',
+  lrStep: DEFAULT_CONFIG.lrStep,
+  lrMin: 0,
+  lrPatience: DEFAULT_CONFIG.lrPatience,
+  warmupSteps: 0,
+};
 
 export interface RunEntry {
   id: string;
@@ -36,6 +46,7 @@ export function readRun(runsDir: string, id: string): RunEntry {
     }
   };
   entry.config = read<RunConfig>(CONFIG_FILE);
+  if (entry.config?.config) entry.config.config = { ...BEFORE_SCHEDULES, ...entry.config.config };
   entry.summary = read<RunSummary>(SUMMARY_FILE);
   if (problems.length) entry.problem = problems.join('; ');
   return entry;
