@@ -18,6 +18,12 @@ const CHOICES = {
   schedule: { list: 'SCHEDULES', description: 'Learning-rate schedule: exponential (×lrDecay after each epoch), step (×lrDecay every lrStep epochs), cosine (from lr to lrMin over the epochs), plateau (×lrDecay when validation cross-entropy stops falling for lrPatience epochs); all floored at lrMin, with an optional warm-up.' },
 };
 
+/** nlm.runsDir: the CLI's --runs-dir default, read from the workspace folder. */
+const RUNS_DIR = {
+  default: '.nlm/runs',
+  description: 'Folder where every run trained in VS Code is recorded (configuration, metrics, model, summary), as `nlm train` records it; relative to the workspace folder. With no folder open, runs are not recorded unless this is an absolute path.',
+};
+
 async function engineConfig() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nlm-gen-settings-'));
   const out = path.join(tmp, 'config.cjs');
@@ -60,6 +66,8 @@ function settingsFrom(engine) {
         ? { type: 'boolean', default: rule.default, description: rule.description, order }
         : { type: 'integer', default: rule.default, minimum: rule.min, maximum: rule.max, description: rule.description, order };
   });
+  // Where runs are recorded: the extension's own, last.
+  properties['nlm.runsDir'] = { type: 'string', default: RUNS_DIR.default, description: RUNS_DIR.description, order: Object.keys(properties).length };
   return { title: 'NLM Lab', properties };
 }
 

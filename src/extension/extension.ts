@@ -14,6 +14,7 @@ import { RunContextKeys } from './contextKeys';
 import { registerDebugging } from './debug/register';
 import { Problems } from './problems';
 import { logRun } from './runLog';
+import { recordTargetOf } from './runsFolder';
 import { RunController } from './session/runController';
 import { TrainingSession } from './session/trainingSession';
 import { DashboardPanel } from './views/dashboardPanel';
@@ -39,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): NlmApi {
   const started = performance.now();
   const output = vscode.window.createOutputChannel('NLM');
   const problems = new Problems(output);
-  const run = new RunController(new TrainingSession(path.join(context.extensionPath, 'dist', 'trainingWorker.js')));
+  const run = new RunController(new TrainingSession(path.join(context.extensionPath, 'dist', 'trainingWorker.js')), recordTargetOf(output));
   activeRun = run;
   const documents = new ReadOnlyDocuments();
   const tree = new RunTreeProvider(run);

@@ -15,6 +15,7 @@ import type { EpochRecord, StepRecord } from '../engine/trainer';
 import type { Bucket } from './bucketSeries';
 import type { Completion } from './expression';
 import type { HistoryData } from './runHistory';
+import type { RunStatus } from '../engine/runs/runFiles';
 
 export type { TrainConfig, EvalResult, EvaluationReport, HiddenStats, TensorStats, EpochRecord, StepRecord, NotComputed, Bucket, HistoryData };
 
@@ -140,6 +141,11 @@ export interface BatchExample {
   target: string;
 }
 
+/** Where the worker records the runs it trains. */
+export interface RecordTarget {
+  runsDir: string;
+}
+
 export interface DatasetSpec {
   /** "demo", or a path to a CMPE 597 folder, a .mat file or a .txt corpus. */
   path: string;
@@ -163,7 +169,8 @@ export interface DatasetSummary {
 
 /** Requests from the host to the worker; each gets exactly one Reply with the same id. */
 export type Request =
-  | { kind: 'load'; dataset: DatasetSpec; config: Partial<TrainConfig>; modelFile?: string }
+  /** `record`: keep the run in a runs folder once it trains (runRecording.ts). */
+  | { kind: 'load'; dataset: DatasetSpec; config: Partial<TrainConfig>; modelFile?: string; record?: RecordTarget }
   | { kind: 'run' }
   | { kind: 'pause' }
   /** Where the run is: what a debugger attaching to it starts from. */
@@ -228,7 +235,9 @@ export type WorkerEvent =
   | { kind: 'stopped'; event: StoppedEvent }
   | { kind: 'log'; message: string; level: 'info' | 'error' }
   /** How far the sliced request with id `request` is: `done` of `total` examples. */
-  | { kind: 'progress'; request: number; done: number; total: number };
+  | { kind: 'progress'; request: number; done: number; total: number }
+  /** The run's record was written (begun, an epoch, ended): its folder and status. */
+  | { kind: 'record'; id: string; dir: string; status: RunStatus };
 
 export type WorkerMessage = { reply: Reply } | { event: WorkerEvent };
 

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { ACTIVATIONS } from '../../src/engine/activations';
 import { DEFAULT_CONFIG, INITS, NUMBER_RULES, OPTIMIZERS, TrainConfig } from '../../src/engine/config';
 import { SCHEDULES } from '../../src/engine/schedules';
+import { DEFAULT_RUNS_DIR } from '../../src/cli/cliArgs';
 import { CORPUS_SETTINGS } from '../../src/engine/data/text';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -42,7 +43,8 @@ test('every hyper-parameter is an nlm.* setting with the engine default, type, b
     if ('min' in rule) assert.deepEqual([p.type, p.minimum, p.maximum], ['integer', rule.min, rule.max], `nlm.${key} type and bounds`);
     else assert.equal(p.type, 'boolean', `nlm.${key} type`);
   }
-  assert.equal(Object.keys(props).length, Object.keys(DEFAULT_CONFIG).length + Object.keys(CORPUS_SETTINGS).length, 'no stale settings');
+  assert.equal(props['nlm.runsDir']?.default, DEFAULT_RUNS_DIR, 'nlm.runsDir defaults to the CLI\'s --runs-dir');
+  assert.equal(Object.keys(props).length, Object.keys(DEFAULT_CONFIG).length + Object.keys(CORPUS_SETTINGS).length + 1, 'no stale settings');
 });
 
 test('the launch configuration offers the same hyper-parameters with the same defaults', () => {

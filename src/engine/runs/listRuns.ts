@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DEFAULT_CONFIG, TrainConfig } from '../config';
+import { writeFileAtomic } from '../modelfile/atomic';
 import { CONFIG_FILE, RunConfig, RunSummary, SUMMARY_FILE } from './runFiles';
 
 /** What runs recorded before the schedule settings existed trained with. */
@@ -50,4 +51,22 @@ export function readRun(runsDir: string, id: string): RunEntry {
   entry.summary = read<RunSummary>(SUMMARY_FILE);
   if (problems.length) entry.problem = problems.join('; ');
   return entry;
+}
+
+/** Ends a record its writer could not end (the training worker died): a summary still "running"
+ *  gets `status` and `error`; its metrics and model stay as they were. Returns whether it did. */
+export function markRunEnded(dir: string, status: 'failed' | 'stopped', error: string): boolean {
+  const file = path.join(dir, SUMMARY_FILE);
+  let summary: RunSummary;
+  try {
+    summary = JSON.parse(fs.readFileSync(file, 'utf8')) as RunSummary;
+  } catch {
+    return false;
+  }
+  if (summary.status !== 'running') return false;
+  summary.status = status;
+  summary.ended = new Date().toISOString();
+  summary.error = error;
+  writeFileAtomic(file, new TextEncoder().encode(JSON.stringify(summary, null, 2) + '\n'));
+  return true;
 }

@@ -30,6 +30,8 @@ export interface RunConfig {
   kernels: string;
   /** The sweep this run belongs to and its grid point, when it was started by one. */
   sweep?: { id: string; point: Record<string, string | number> };
+  /** The model file the run started from (a run trained on from saved weights). */
+  modelFile?: string;
 }
 
 /** "running" stays in summary.json when the process died without a word (crash, SIGKILL). */

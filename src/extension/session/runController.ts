@@ -5,6 +5,7 @@
 import { EventEmitter } from 'events';
 import type {
   EpochRecord,
+  RecordTarget,
   ReplyResult,
   Request,
   RunInfo,
@@ -13,6 +14,8 @@ import type {
   StoppedEvent,
   WorkerEvent,
 } from '../protocol';
+import { markRunEnded } from '../../engine/runs/listRuns';
+import type { RunStatus } from '../../engine/runs/runFiles';
 import { RunHistory } from '../runHistory';
 import { RequestOptions, TrainingSession } from './trainingSession';
 
@@ -26,6 +29,14 @@ export interface RunControllerEvents {
   log: [string, 'info' | 'error'];
   /** The worker died; the message says why. The controller stays usable. */
   crashed: [string];
+  /** The current run's record was written (runs folder views refresh). */
+  record: [RunRecordState];
+}
+
+export interface RunRecordState {
+  id: string;
+  dir: string;
+  status: RunStatus;
 }
 
 export class RunController extends EventEmitter<RunControllerEvents> {
@@ -35,13 +46,21 @@ export class RunController extends EventEmitter<RunControllerEvents> {
   readonly epochs: EpochRecord[] = [];
   /** The curves of the whole run, for views that open late. */
   history = new RunHistory();
+  /** The record of the current run, once it has one. */
+  record: RunRecordState | undefined;
   /** Iterations the run had trained when it was loaded or last saved. */
   private savedSteps = 0;
 
-  constructor(private readonly session: TrainingSession) {
+  constructor(
+    private readonly session: TrainingSession,
+    /** Where loaded runs are recorded; undefined: not recorded. */
+    private readonly recordTarget: () => RecordTarget | undefined = () => undefined,
+  ) {
     super();
     session.on('event', (e) => this.onEvent(e));
     session.on('exit', (reason) => {
+      // The worker cannot end its record any more: the run failed, with what it had.
+      this.endRecord('failed', `the training worker stopped: ${reason}`);
       this.state = 'idle';
       this.info = undefined;
       this.emit('state', this.state);
@@ -62,8 +81,10 @@ export class RunController extends EventEmitter<RunControllerEvents> {
 
   /** Loads a run (dataset + config, optionally starting from a model file); views reset. */
   async load(request: Extract<Request, { kind: 'load' }>): Promise<RunInfo> {
-    const info = await this.session.request(request);
+    const record = request.record ?? this.recordTarget();
+    const info = await this.session.request(record ? { ...request, record } : request);
     this.info = info;
+    this.record = undefined;
     this.savedSteps = 0;
     this.epochs.length = 0;
     this.history = new RunHistory();
@@ -72,6 +93,7 @@ export class RunController extends EventEmitter<RunControllerEvents> {
   }
 
   dispose(): Promise<void> {
+    this.endRecord('stopped', 'VS Code closed while the run trained');
     this.removeAllListeners();
     return this.session.dispose();
   }
@@ -97,6 +119,19 @@ export class RunController extends EventEmitter<RunControllerEvents> {
       case 'log':
         this.emit('log', e.message, e.level);
         break;
+      case 'record':
+        this.record = { id: e.id, dir: e.dir, status: e.status };
+        this.emit('record', this.record);
+        break;
+    }
+  }
+
+  private endRecord(status: 'failed' | 'stopped', why: string): void {
+    const r = this.record;
+    if (r?.status !== 'running') return;
+    if (markRunEnded(r.dir, status, why)) {
+      r.status = status;
+      this.emit('record', r);
     }
   }
 }

@@ -12,7 +12,7 @@ import type { ModelShape, Params } from '../../engine/models/model';
 import { evaluationReportSteps } from '../../engine/report';
 import * as fs from 'fs';
 import { completionsAt } from '../expression';
-import type { BatchExample, DatasetSpec, ReplyResult, Request, RunInfo, TensorData } from '../protocol';
+import type { BatchExample, DatasetSpec, RecordTarget, ReplyResult, Request, RunInfo, TensorData } from '../protocol';
 import { datasetSummary, LoadedRun } from './loadedRun';
 import { cursorOf, RunLoop } from './runLoop';
 import type { SlicedRequests } from './slicedRequests';
@@ -37,14 +37,14 @@ export interface Session {
   readonly sliced: SlicedRequests;
   /** The loaded run; throws when none is. */
   current(): LoadedRun;
-  load(spec: DatasetSpec, config: Partial<TrainConfig>, modelFile: string | undefined): RunInfo;
+  load(spec: DatasetSpec, config: Partial<TrainConfig>, modelFile: string | undefined, record: RecordTarget | undefined): RunInfo;
   /** A fresh backend (evaluations get their own). */
   makeKernels(): Kernels;
 }
 
 export function requestHandlers(s: Session): RequestHandlers {
   return {
-    load: (r) => s.load(r.dataset, r.config, r.modelFile),
+    load: (r) => s.load(r.dataset, r.config, r.modelFile, r.record),
     run: () => {
       s.loop.start({ kind: 'run' });
       return null;

@@ -89,6 +89,7 @@ export class RunLoop {
   }
 
   stop(): void {
+    if (this.run) this.run.recording?.end(this.run, 'stopped');
     this.goal = undefined;
     this.setState(this.run ? 'finished' : 'idle');
   }
@@ -123,6 +124,7 @@ export class RunLoop {
       }
     } catch (e) {
       this.goal = undefined;
+      this.run!.recording?.end(this.run!, 'failed', (e as Error).message);
       this.setState('paused');
       this.emit({ kind: 'log', level: 'error', message: `training stopped: ${(e as Error).message}` });
       this.stopped('exception', (e as Error).message);
@@ -182,6 +184,7 @@ export class RunLoop {
   private afterSubStep(p: Progress, phaseBefore: number): boolean {
     const { trainer: t, expressions } = this.run!;
     if (p.iteration) this.snapshots.addIteration(p.iteration, t.model.n);
+    this.run!.recording?.progress(this.run!, p);
     if (p.epoch) this.emit({ kind: 'epoch', record: p.epoch });
     const problem = exceptionAfter(this.filters, p, t, (name) => expressions.tensor(name));
     if (problem) {

@@ -6,10 +6,11 @@ import type { TrainConfig } from '../../engine/config';
 import { pickKernels } from '../../engine/backend';
 import type { Kernels } from '../../engine/kernels';
 import type { Trainer } from '../../engine/trainer';
-import type { Cursor, DatasetSpec, Request, RunInfo, RunState, WorkerEvent } from '../protocol';
+import type { Cursor, DatasetSpec, RecordTarget, Request, RunInfo, RunState, WorkerEvent } from '../protocol';
 import { LoadedRun, openRun, runInfo } from './loadedRun';
 import { dispatch, HandlerResult, RequestHandlers, requestHandlers, RequestOf } from './requestHandlers';
 import { RunLoop } from './runLoop';
+import { RunRecording } from './runRecording';
 import { SlicedRequests } from './slicedRequests';
 
 export class SessionCore {
@@ -18,7 +19,7 @@ export class SessionCore {
   private readonly handlers: RequestHandlers;
 
   constructor(
-    emit: (e: WorkerEvent) => void,
+    private readonly emit: (e: WorkerEvent) => void,
     /** A fresh backend per run: WASM memory is a bump heap, so each run starts on a clean one. */
     private readonly makeKernels: () => Kernels = () => pickKernels(),
     /** How the core yields to the message queue between slices (tests pass a synchronous one). */
@@ -29,7 +30,7 @@ export class SessionCore {
       loop: this.loop,
       sliced: new SlicedRequests(emit, schedule),
       current: () => this.requireRun(),
-      load: (spec, config, modelFile) => this.load(spec, config, modelFile),
+      load: (spec, config, modelFile, record) => this.load(spec, config, modelFile, record),
       makeKernels: () => this.makeKernels(),
     });
   }
@@ -52,8 +53,12 @@ export class SessionCore {
     return this.run?.trainer;
   }
 
-  private load(spec: DatasetSpec, config: Partial<TrainConfig>, modelFile: string | undefined): RunInfo {
-    const run = openRun(spec, config, modelFile, this.makeKernels, this.run?.trainer);
+  private load(spec: DatasetSpec, config: Partial<TrainConfig>, modelFile: string | undefined, record: RecordTarget | undefined): RunInfo {
+    const previous = this.run;
+    const opened = openRun(spec, config, modelFile, this.makeKernels, previous?.trainer);
+    // The run it replaces ends its record as stopped (its model as it stands).
+    if (previous) previous.recording?.end(previous, 'stopped');
+    const run = record ? { ...opened, recording: new RunRecording(record, spec, this.emit) } : opened;
     this.run = run;
     this.loop.attach(run);
     return runInfo(run);
