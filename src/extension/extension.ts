@@ -9,6 +9,7 @@ import { registerInspectWeights } from './commands/inspectWeights';
 import { registerModelFileCommands } from './commands/modelFileCommands';
 import { registerGenerateText } from './commands/generateText';
 import { registerPredictNextWord } from './commands/predictNextWord';
+import { registerRunsCommands } from './commands/runsCommands';
 import { registerTrainingCommands } from './commands/trainingCommands';
 import { RunContextKeys } from './contextKeys';
 import { registerDebugging } from './debug/register';
@@ -20,6 +21,7 @@ import { TrainingSession } from './session/trainingSession';
 import { DashboardPanel } from './views/dashboardPanel';
 import { READ_ONLY_SCHEME, ReadOnlyDocuments } from './views/readOnlyDocuments';
 import { RunTreeProvider } from './views/runTreeView';
+import { RunsTreeProvider } from './views/runsView';
 import { RunStatusBar } from './views/statusBar';
 
 /** What the extension exports, for its own tests. */
@@ -27,6 +29,7 @@ export interface NlmApi {
   run: RunController;
   statusBar: RunStatusBar;
   tree: RunTreeProvider;
+  runs: RunsTreeProvider;
   contextKeys: RunContextKeys;
   /** Fires with the message of every error notification the extension shows. */
   onDidReportProblem: vscode.Event<string>;
@@ -46,6 +49,8 @@ export function activate(context: vscode.ExtensionContext): NlmApi {
   const tree = new RunTreeProvider(run);
   const statusBar = new RunStatusBar(run);
   const contextKeys = new RunContextKeys(run);
+  const runs = new RunsTreeProvider(run);
+  const runsView = vscode.window.createTreeView('nlm.runs', { treeDataProvider: runs, canSelectMany: true });
   context.subscriptions.push(
     output,
     problems,
@@ -54,6 +59,8 @@ export function activate(context: vscode.ExtensionContext): NlmApi {
     statusBar,
     vscode.workspace.registerTextDocumentContentProvider(READ_ONLY_SCHEME, documents),
     vscode.window.registerTreeDataProvider('nlm.run', tree),
+    runs,
+    runsView,
     DashboardPanel.registerSerializer(context, run),
   );
   const ctx = { extension: context, run, output, problems };
@@ -63,12 +70,13 @@ export function activate(context: vscode.ExtensionContext): NlmApi {
   registerPredictNextWord(ctx);
   registerGenerateText(ctx, documents);
   registerEvaluateDataset(ctx, documents);
+  registerRunsCommands(ctx, runs, runsView);
   registerCommand(ctx, 'nlm.showLog', () => output.show());
   registerDebugging(context, run);
   logRun(run, output, problems);
   const activationMs = performance.now() - started;
   output.appendLine(`[activate] ${activationMs.toFixed(1)} ms`);
-  return { run, statusBar, tree, contextKeys, onDidReportProblem: problems.onDidReport, activationMs };
+  return { run, statusBar, tree, runs, contextKeys, onDidReportProblem: problems.onDidReport, activationMs };
 }
 
 /** Ends the training worker; VS Code waits for the returned promise. */

@@ -15,8 +15,10 @@ import type { EpochRecord, StepRecord } from '../engine/trainer';
 import type { Bucket } from './bucketSeries';
 import type { Completion } from './expression';
 import type { HistoryData } from './runHistory';
+import type { ComparedRun, Comparison } from './runComparison';
 import type { RunStatus } from '../engine/runs/runFiles';
 
+export type { Comparison, ComparedRun };
 export type { TrainConfig, EvalResult, EvaluationReport, HiddenStats, TensorStats, EpochRecord, StepRecord, NotComputed, Bucket, HistoryData };
 
 /** What the worker tells about a loaded run; views and the debugger discover the model here. */
@@ -265,3 +267,9 @@ export type FromDashboard =
   | { type: 'ready' }
   | { type: 'requestTensor'; name: string }
   | { type: 'command'; command: 'pause' | 'resume' | 'step' | 'train' | 'generate' };
+
+/** Extension → the Compare Runs page. */
+export type ToCompare = { type: 'comparison'; comparison: Comparison };
+
+/** The Compare Runs page → extension. `order`: the table's rows as sorted on the page. */
+export type FromCompare = { type: 'ready' } | { type: 'exportTable'; format: 'csv' | 'markdown' | 'latex'; order: number[] };

@@ -53,6 +53,8 @@ export interface LineChartSpec {
   series: LineSeries[];
   /** Shown instead of the chart while no series has data. */
   empty: string;
+  /** Draw the legend in the chart (default); off where the page shows one for several charts. */
+  legend?: boolean;
 }
 
 const MARGIN = { top: 24, right: 14, bottom: 34, left: 56 };
@@ -166,7 +168,7 @@ export class LineChart {
           .attr('cy', (i) => this.y(s.y[i]));
       }
     }
-    this.drawLegend(svg, spec.series);
+    if (spec.legend !== false) this.drawLegend(svg, spec.series);
     this.hoverLayer = plot.append('g').node() ?? undefined;
     this.drawHover();
   }

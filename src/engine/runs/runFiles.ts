@@ -32,6 +32,8 @@ export interface RunConfig {
   sweep?: { id: string; point: Record<string, string | number> };
   /** The model file the run started from (a run trained on from saved weights). */
   modelFile?: string;
+  /** A name the user gave the run (the Runs view's Rename). */
+  name?: string;
 }
 
 /** "running" stays in summary.json when the process died without a word (crash, SIGKILL). */
