@@ -16,7 +16,10 @@ const node = [
 ].filter((e) => existsSync(e.in));
 
 // The dashboard's bundle has a folder of its own: the panel lets its page load from there and media/ only.
-const browser = [{ in: 'webview/main.ts', out: 'dashboard' }].filter((e) => existsSync(e.in));
+const browser = [
+  { in: 'webview/main.ts', out: 'dashboard' },
+  { in: 'webview/compare/compareMain.ts', out: 'compare' },
+].filter((e) => existsSync(e.in));
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', outdir: 'dist' };
 

@@ -15,6 +15,13 @@ const CHOICES = {
   activation: { list: 'ACTIVATIONS', description: 'Hidden layer activation f in H = f(Z1).' },
   init: { list: 'INITS', description: 'Weight initialisation: N(0, initStd²), Xavier or He.' },
   optimizer: { list: 'OPTIMIZERS', description: 'Optimizer of the update phase.' },
+  schedule: { list: 'SCHEDULES', description: 'Learning-rate schedule: exponential (×lrDecay after each epoch), step (×lrDecay every lrStep epochs), cosine (from lr to lrMin over the epochs), plateau (×lrDecay when validation cross-entropy stops falling for lrPatience epochs); all floored at lrMin, with an optional warm-up.' },
+};
+
+/** nlm.runsDir: the CLI's --runs-dir default, read from the workspace folder. */
+const RUNS_DIR = {
+  default: '.nlm/runs',
+  description: 'Folder where every run trained in VS Code is recorded (configuration, metrics, model, summary), as `nlm train` records it; relative to the workspace folder. With no folder open, runs are not recorded unless this is an absolute path.',
 };
 
 async function engineConfig() {
@@ -23,7 +30,7 @@ async function engineConfig() {
   try {
     await build({
       stdin: {
-        contents: "export * from './src/engine/config'; export { ACTIVATIONS } from './src/engine/activations'; export { CORPUS_SETTINGS } from './src/engine/data/text'; export { TIME_TRAVEL_SETTINGS } from './src/engine/timeTravel/settings';",
+        contents: "export * from './src/engine/config'; export { ACTIVATIONS } from './src/engine/activations'; export { SCHEDULES } from './src/engine/schedules'; export { CORPUS_SETTINGS } from './src/engine/data/text'; export { TIME_TRAVEL_SETTINGS } from './src/engine/timeTravel/settings';",
         resolveDir: root,
         loader: 'ts',
       },
@@ -59,11 +66,11 @@ function settingsFrom(engine) {
         ? { type: 'boolean', default: rule.default, description: rule.description, order }
         : { type: 'integer', default: rule.default, minimum: rule.min, maximum: rule.max, description: rule.description, order };
   });
-  // Time travel's, last.
-  Object.entries(engine.TIME_TRAVEL_SETTINGS).forEach(([key, rule], i) => {
-    const order = Object.keys(engine.DEFAULT_CONFIG).length + Object.keys(engine.CORPUS_SETTINGS).length + i;
-    properties[`nlm.${key}`] = { type: 'integer', default: rule.default, minimum: rule.min, maximum: rule.max, description: rule.description, order };
+  // Time travel's, then where runs are recorded: the extension's own, last.
+  Object.entries(engine.TIME_TRAVEL_SETTINGS).forEach(([key, rule]) => {
+    properties[`nlm.${key}`] = { type: 'integer', default: rule.default, minimum: rule.min, maximum: rule.max, description: rule.description, order: Object.keys(properties).length };
   });
+  properties['nlm.runsDir'] = { type: 'string', default: RUNS_DIR.default, description: RUNS_DIR.description, order: Object.keys(properties).length };
   return { title: 'NLM Lab', properties };
 }
 

@@ -54,6 +54,11 @@ export const TRAIN_FLAGS = {
   init: 'init',
   l2: 'weightDecay',
   'lr-decay': 'lrDecay',
+  schedule: 'schedule',
+  'lr-step': 'lrStep',
+  'lr-min': 'lrMin',
+  'lr-patience': 'lrPatience',
+  warmup: 'warmupSteps',
   patience: 'patience',
   threads: 'threads',
 } as const;

@@ -11,6 +11,7 @@ import { Predictor } from '../engine/inference';
 import { loadModel, SavedModel, savedShape, checkVocabMatches } from '../engine/modelfile/modelFile';
 import { runModelFile, writeModelFile } from '../engine/modelfile/runModelFile';
 import { RunRecorder } from '../engine/runs/runRecorder';
+import { describeSchedule } from '../engine/schedules';
 import { Trainer } from '../engine/trainer';
 import { args, CORPUS_OPTIONS, corpusOptions, DEFAULT_RUNS_DIR, RUNS_OPTIONS, TRAIN_OPTIONS, trainSettings, UsageError } from './cliArgs';
 import { runsCommand } from './runsCommand';
@@ -23,6 +24,8 @@ const USAGE = `usage:
   nlm train [--data PATH|demo] [--embed D] [--hidden P] [--activation sigmoid|tanh|relu|linear]
             [--optimizer sgd|momentum|adam] [--lr X] [--momentum M] [--batch B] [--epochs E]
             [--seed S] [--init normal|xavier|he] [--l2 L] [--lr-decay F] [--patience N]
+            [--schedule exponential|step|cosine|plateau] [--lr-step E] [--lr-min X]
+            [--lr-patience N] [--warmup STEPS]
             [--threads 1|2] [--out FILE.safetensors] [--npz FILE.npz] [--json] [CORPUS OPTIONS]
             [--test] (evaluate the test split at the end)
             [--runs-dir DIR] [--no-record] (every run is recorded in DIR, default ${DEFAULT_RUNS_DIR})
@@ -131,7 +134,7 @@ async function train(argv: string[]): Promise<void> {
 
 function describe(c: TrainConfig): string {
   const opt = c.optimizer === 'momentum' ? `momentum ${c.momentum}` : c.optimizer;
-  return `D=${c.embeddingDim} P=${c.hiddenUnits} ${c.activation}, ${opt} lr ${c.lr} (×${c.lrDecay}/epoch), batch ${c.batchSize}, ${c.epochs} epochs, seed ${c.seed}`;
+  return `D=${c.embeddingDim} P=${c.hiddenUnits} ${c.activation}, ${opt} lr ${c.lr} (${describeSchedule(c)}), batch ${c.batchSize}, ${c.epochs} epochs, seed ${c.seed}`;
 }
 
 function requireModel(file: string | undefined): SavedModel {

@@ -1,6 +1,7 @@
 // Every hyper-parameter of a training run, with its default and bounds. The CLI, the extension's
 // settings and the debugger's launch configuration are all validated here.
 import { ACTIVATIONS, ActivationName } from './activations';
+import { ScheduleName, SCHEDULES } from './schedules';
 
 export const INITS = ['normal', 'xavier', 'he'] as const;
 export type InitName = (typeof INITS)[number];
@@ -19,8 +20,19 @@ export interface TrainConfig {
   momentum: number;
   beta1: number;
   beta2: number;
-  /** Multiplies the learning rate after every epoch (1 = no decay). */
+  /** The schedule's factor: after every epoch (exponential), every lrStep epochs (step), on a
+   *  plateau (plateau); 1 = no decay. */
   lrDecay: number;
+  /** How the learning rate changes over the run (schedules.ts). */
+  schedule: ScheduleName;
+  /** Epochs between two decays of the step schedule. */
+  lrStep: number;
+  /** The floor no schedule goes below; where cosine ends. */
+  lrMin: number;
+  /** Reduce on plateau: epochs without a lower validation CE before the rate is multiplied. */
+  lrPatience: number;
+  /** Iterations over which the rate ramps up linearly from lr/warmupSteps (0 = none). */
+  warmupSteps: number;
   /** L2 penalty λ on W1, W2, W3 (biases are not decayed). */
   weightDecay: number;
   batchSize: number;
@@ -45,6 +57,11 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = {
   beta1: 0.9,
   beta2: 0.999,
   lrDecay: 0.75,
+  schedule: 'exponential',
+  lrStep: 5,
+  lrMin: 0,
+  lrPatience: 1,
+  warmupSteps: 0,
   weightDecay: 0,
   batchSize: 100,
   epochs: 10,
@@ -61,7 +78,7 @@ interface NumberRule {
 }
 
 /** Bounds for each numeric setting; also the source of the extension's settings schema. */
-export const NUMBER_RULES: Record<Exclude<keyof TrainConfig, 'activation' | 'init' | 'optimizer'>, NumberRule> = {
+export const NUMBER_RULES: Record<Exclude<keyof TrainConfig, 'activation' | 'init' | 'optimizer' | 'schedule'>, NumberRule> = {
   embeddingDim: { min: 1, max: 1024, integer: true, description: 'Embedding size D: columns of W1.' },
   hiddenUnits: { min: 1, max: 4096, integer: true, description: 'Hidden units P: columns of W2, rows of W3.' },
   initStd: { min: 0, max: 10, integer: false, description: 'σ of the "normal" initialisation N(0, σ²).' },
@@ -69,7 +86,11 @@ export const NUMBER_RULES: Record<Exclude<keyof TrainConfig, 'activation' | 'ini
   momentum: { min: 0, max: 0.9999, integer: false, description: 'Momentum coefficient (optimizer "momentum").' },
   beta1: { min: 0, max: 0.9999, integer: false, description: 'Adam β1.' },
   beta2: { min: 0, max: 0.999999, integer: false, description: 'Adam β2.' },
-  lrDecay: { min: 0.01, max: 1, integer: false, description: 'Learning rate multiplier applied after each epoch (1 = constant).' },
+  lrDecay: { min: 0.01, max: 1, integer: false, description: 'Learning rate multiplier of the schedule: after each epoch (exponential), every lrStep epochs (step), on a plateau (plateau); 1 = constant.' },
+  lrStep: { min: 1, max: 1000, integer: true, description: 'Step schedule: epochs between two multiplications by lrDecay.' },
+  lrMin: { min: 0, max: 1000, integer: false, description: 'Floor of the learning rate under every schedule; where cosine ends.' },
+  lrPatience: { min: 1, max: 1000, integer: true, description: 'Plateau schedule: epochs without a lower validation cross-entropy before the learning rate is multiplied by lrDecay.' },
+  warmupSteps: { min: 0, max: 1000000, integer: true, description: 'Linear warm-up: iterations over which the learning rate ramps up to its scheduled value (0 = none).' },
   weightDecay: { min: 0, max: 1, integer: false, description: 'L2 weight decay λ on W1, W2, W3.' },
   batchSize: { min: 1, max: 100000, integer: true, description: 'Mini-batch size.' },
   epochs: { min: 1, max: 1000, integer: true, description: 'Number of epochs.' },
@@ -86,6 +107,7 @@ export function resolveConfig(partial: Partial<Record<keyof TrainConfig, unknown
     if (key === 'activation') cfg.activation = oneOf(key, value, ACTIVATIONS);
     else if (key === 'init') cfg.init = oneOf(key, value, INITS);
     else if (key === 'optimizer') cfg.optimizer = oneOf(key, value, OPTIMIZERS);
+    else if (key === 'schedule') cfg.schedule = oneOf(key, value, SCHEDULES);
     else if (key in NUMBER_RULES) {
       const k = key as keyof typeof NUMBER_RULES;
       cfg[k] = checkNumber(k, value, NUMBER_RULES[k]);

@@ -16,7 +16,7 @@ export interface ParamSlot {
 
 /** The settings an update reads; the learning rate and step number come with each call. */
 export type UpdateSettings = Pick<TrainConfig, 'optimizer' | 'momentum' | 'beta1' | 'beta2' | 'weightDecay'>;
-type OptimizerSettings = UpdateSettings & Pick<TrainConfig, 'lr' | 'lrDecay'>;
+type OptimizerSettings = UpdateSettings & Pick<TrainConfig, 'lr'>;
 
 /** One parameter's arrays for its update. */
 export interface UpdateArrays {
@@ -51,7 +51,7 @@ export function applyUpdate(k: Kernels, s: UpdateSettings, a: UpdateArrays, lr: 
 
 export class Optimizer {
   readonly name: OptimizerName;
-  /** The learning rate in force now (decays per epoch). */
+  /** The learning rate in force now (the trainer sets it from its schedule before each iteration). */
   lr: number;
   /** Number of updates done; Adam's bias correction needs it. */
   t = 0;
@@ -97,10 +97,5 @@ export class Optimizer {
         applyUpdate(this.kernels, this.settings, this.arrays[i], this.lr, this.t);
       },
     }));
-  }
-
-  /** Called once per finished epoch. */
-  decayLearningRate(): void {
-    this.lr *= this.settings.lrDecay;
   }
 }

@@ -16,6 +16,7 @@ import { Optimizer } from './optimizers';
 import { Phase, SubStep } from './phase';
 import { Rng } from './rng';
 import type { EpochRecord, StepRecord } from './trainRecords';
+import { LrSchedule } from './schedules';
 import { ThreadChooser } from './threadChooser';
 import type { TrainerState } from './timeTravel/trainerState';
 
@@ -61,6 +62,7 @@ export class Trainer {
   threads: 1 | 2 = 1;
 
   private readonly evaluator: Evaluator;
+  private readonly schedule: LrSchedule;
   private readonly order: Int32Array;
   private readonly shuffleRng: Rng;
   private readonly batchInputs: Int32Array;
@@ -109,6 +111,8 @@ export class Trainer {
       },
     ];
     this.batchesPerEpoch = Math.ceil(dataset.train.n / capacity);
+    this.schedule = new LrSchedule(config, this.batchesPerEpoch);
+    this.optimizer.lr = this.schedule.lrAt(0, 0);
     this.order = Int32Array.from({ length: dataset.train.n }, (_, i) => i);
     this.shuffleRng = new Rng((config.seed ^ SHUFFLE_SALT) >>> 0);
     this.shuffleRng.shuffle(this.order);
@@ -336,6 +340,8 @@ export class Trainer {
       lr: this.optimizer.lr,
     };
     this.batch++;
+    // The next iteration's rate, already in force between iterations (views and snapshots show it).
+    if (this.batch < this.batchesPerEpoch) this.optimizer.lr = this.schedule.lrAt(this.epoch, this.batch);
     return record;
   }
 
@@ -353,7 +359,8 @@ export class Trainer {
     this.epoch++;
     this.batch = 0;
     this.epochLoss = this.epochCorrect = this.epochExamples = this.epochSeconds = 0;
-    this.optimizer.decayLearningRate();
+    this.schedule.endEpoch(valid.n > 0 ? valid.ce : NaN);
+    this.optimizer.lr = this.schedule.lrAt(this.epoch, 0);
     this.shuffleRng.shuffle(this.order);
     if (valid.n > 0 && valid.ce < this.bestValidCe) {
       this.bestValidCe = valid.ce;

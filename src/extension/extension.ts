@@ -11,17 +11,20 @@ import { registerGenerateText } from './commands/generateText';
 import { registerPredictNextWord } from './commands/predictNextWord';
 import { registerSetLearningRate } from './commands/setLearningRate';
 import { registerTimeTravelCommands } from './commands/timeTravelCommands';
+import { registerRunsCommands } from './commands/runsCommands';
 import { registerTrainingCommands } from './commands/trainingCommands';
 import { RunContextKeys } from './contextKeys';
 import { registerDebugging } from './debug/register';
 import { Problems } from './problems';
 import { logRun } from './runLog';
+import { recordTargetOf } from './runsFolder';
 import { RunController } from './session/runController';
 import { configuredTimeTravelMiB } from './settings';
 import { TrainingSession } from './session/trainingSession';
 import { DashboardPanel } from './views/dashboardPanel';
 import { READ_ONLY_SCHEME, ReadOnlyDocuments } from './views/readOnlyDocuments';
 import { RunTreeProvider } from './views/runTreeView';
+import { RunsTreeProvider } from './views/runsView';
 import { RunStatusBar } from './views/statusBar';
 
 /** What the extension exports, for its own tests. */
@@ -29,6 +32,7 @@ export interface NlmApi {
   run: RunController;
   statusBar: RunStatusBar;
   tree: RunTreeProvider;
+  runs: RunsTreeProvider;
   contextKeys: RunContextKeys;
   /** Fires with the message of every error notification the extension shows. */
   onDidReportProblem: vscode.Event<string>;
@@ -42,13 +46,15 @@ export function activate(context: vscode.ExtensionContext): NlmApi {
   const started = performance.now();
   const output = vscode.window.createOutputChannel('NLM');
   const problems = new Problems(output);
-  const run = new RunController(new TrainingSession(path.join(context.extensionPath, 'dist', 'trainingWorker.js')));
+  const run = new RunController(new TrainingSession(path.join(context.extensionPath, 'dist', 'trainingWorker.js')), recordTargetOf(output));
   run.loadDefaults = () => ({ timeTravelMiB: configuredTimeTravelMiB() });
   activeRun = run;
   const documents = new ReadOnlyDocuments();
   const tree = new RunTreeProvider(run);
   const statusBar = new RunStatusBar(run);
   const contextKeys = new RunContextKeys(run);
+  const runs = new RunsTreeProvider(run);
+  const runsView = vscode.window.createTreeView('nlm.runs', { treeDataProvider: runs, canSelectMany: true });
   context.subscriptions.push(
     output,
     problems,
@@ -57,6 +63,8 @@ export function activate(context: vscode.ExtensionContext): NlmApi {
     statusBar,
     vscode.workspace.registerTextDocumentContentProvider(READ_ONLY_SCHEME, documents),
     vscode.window.registerTreeDataProvider('nlm.run', tree),
+    runs,
+    runsView,
     DashboardPanel.registerSerializer(context, run),
   );
   const ctx = { extension: context, run, output, problems };
@@ -68,12 +76,13 @@ export function activate(context: vscode.ExtensionContext): NlmApi {
   registerPredictNextWord(ctx);
   registerGenerateText(ctx, documents);
   registerEvaluateDataset(ctx, documents);
+  registerRunsCommands(ctx, runs, runsView);
   registerCommand(ctx, 'nlm.showLog', () => output.show());
   registerDebugging(context, run);
   logRun(run, output, problems);
   const activationMs = performance.now() - started;
   output.appendLine(`[activate] ${activationMs.toFixed(1)} ms`);
-  return { run, statusBar, tree, contextKeys, onDidReportProblem: problems.onDidReport, activationMs };
+  return { run, statusBar, tree, runs, contextKeys, onDidReportProblem: problems.onDidReport, activationMs };
 }
 
 /** Ends the training worker; VS Code waits for the returned promise. */

@@ -16,7 +16,10 @@ import type { TimeTravelStatus } from '../engine/timeTravel/status';
 import type { Bucket } from './bucketSeries';
 import type { Completion } from './expression';
 import type { HistoryData } from './runHistory';
+import type { ComparedRun, Comparison } from './comparison';
+import type { RunStatus } from '../engine/runs/runFiles';
 
+export type { Comparison, ComparedRun };
 export type { TrainConfig, EvalResult, EvaluationReport, HiddenStats, TensorStats, EpochRecord, StepRecord, NotComputed, Bucket, HistoryData, TimeTravelStatus };
 
 /** What the worker tells about a loaded run; views and the debugger discover the model here. */
@@ -152,6 +155,11 @@ export interface BatchExample {
   target: string;
 }
 
+/** Where the worker records the runs it trains. */
+export interface RecordTarget {
+  runsDir: string;
+}
+
 export interface DatasetSpec {
   /** "demo", or a path to a CMPE 597 folder, a .mat file or a .txt corpus. */
   path: string;
@@ -175,8 +183,9 @@ export interface DatasetSummary {
 
 /** Requests from the host to the worker; each gets exactly one Reply with the same id. */
 export type Request =
-  /** `timeTravelMiB`: the memory the run's time-travel states may hold (default 256). */
-  | { kind: 'load'; dataset: DatasetSpec; config: Partial<TrainConfig>; modelFile?: string; timeTravelMiB?: number }
+  /** `timeTravelMiB`: the memory the run's time-travel states may hold (default 256).
+   *  `record`: keep the run in a runs folder once it trains (runRecording.ts). */
+  | { kind: 'load'; dataset: DatasetSpec; config: Partial<TrainConfig>; modelFile?: string; timeTravelMiB?: number; record?: RecordTarget }
   | { kind: 'run' }
   | { kind: 'pause' }
   /** Where the run is: what a debugger attaching to it starts from. */
@@ -260,7 +269,9 @@ export type WorkerEvent =
   | { kind: 'branched'; steps: number }
   /** How far the sliced request with id `request` is: `done` of `total` examples, or of `total`
    *  stages of reading a dataset when `stage` says what the current one does. */
-  | { kind: 'progress'; request: number; done: number; total: number; stage?: string };
+  | { kind: 'progress'; request: number; done: number; total: number; stage?: string }
+  /** The run's record was written (begun, an epoch, ended): its folder and status. */
+  | { kind: 'record'; id: string; dir: string; status: RunStatus };
 
 export type WorkerMessage = { reply: Reply } | { event: WorkerEvent };
 
@@ -290,3 +301,9 @@ export type FromDashboard =
   | { type: 'command'; command: 'pause' | 'resume' | 'step' | 'train' | 'generate' | 'backToPresent' }
   /** A click on the loss or accuracy curve: go back to the moment after that step. */
   | { type: 'rewind'; steps: number };
+
+/** Extension → the Compare Runs page. */
+export type ToCompare = { type: 'comparison'; comparison: Comparison };
+
+/** The Compare Runs page → extension. `order`: the table's rows as sorted on the page. */
+export type FromCompare = { type: 'ready' } | { type: 'exportTable'; format: 'csv' | 'markdown' | 'latex'; order: number[] };

@@ -1,6 +1,7 @@
 // Writes the run's life into the NLM output channel (what was loaded, epoch summaries, stops,
 // worker messages) and reports a crashed worker; the next Train starts a fresh one.
 import * as vscode from 'vscode';
+import { describeSchedule } from '../engine/schedules';
 import type { RunInfo } from './protocol';
 import type { Problems } from './problems';
 import type { RunController } from './session/runController';
@@ -26,7 +27,7 @@ function logLoaded(output: vscode.OutputChannel, info: RunInfo): void {
   const c = info.config;
   output.appendLine(`[run] ${d.name}: V=${d.vocabSize}, ${d.train} train / ${d.valid} valid / ${d.test} test examples (${d.source})`);
   output.appendLine(
-    `[run] D=${c.embeddingDim} P=${c.hiddenUnits} ${c.activation}, init ${c.init}, ${c.optimizer} lr ${c.lr} (×${c.lrDecay}/epoch), ` +
+    `[run] D=${c.embeddingDim} P=${c.hiddenUnits} ${c.activation}, init ${c.init}, ${c.optimizer} lr ${c.lr} (${describeSchedule(c)}), ` +
       `L2 ${c.weightDecay}, batch ${c.batchSize}, ${c.epochs} epochs, seed ${c.seed}, kernels ${info.kernels}`,
   );
 }

@@ -6,6 +6,8 @@ import * as path from 'path';
 import { test } from 'node:test';
 import { ACTIVATIONS } from '../../src/engine/activations';
 import { DEFAULT_CONFIG, INITS, NUMBER_RULES, OPTIMIZERS, TrainConfig } from '../../src/engine/config';
+import { SCHEDULES } from '../../src/engine/schedules';
+import { DEFAULT_RUNS_DIR } from '../../src/cli/cliArgs';
 import { CORPUS_SETTINGS } from '../../src/engine/data/text';
 import { TIME_TRAVEL_SETTINGS } from '../../src/engine/timeTravel/settings';
 
@@ -23,7 +25,7 @@ interface Setting {
 
 test('every hyper-parameter is an nlm.* setting with the engine default, type, bounds and description', () => {
   const props = manifest.contributes.configuration.properties as Record<string, Setting>;
-  const choices: Partial<Record<keyof TrainConfig, readonly string[]>> = { activation: ACTIVATIONS, init: INITS, optimizer: OPTIMIZERS };
+  const choices: Partial<Record<keyof TrainConfig, readonly string[]>> = { activation: ACTIVATIONS, init: INITS, optimizer: OPTIMIZERS, schedule: SCHEDULES };
   for (const key of Object.keys(DEFAULT_CONFIG) as (keyof TrainConfig)[]) {
     const p = props[`nlm.${key}`];
     assert.ok(p, `nlm.${key} is declared`);
@@ -47,7 +49,8 @@ test('every hyper-parameter is an nlm.* setting with the engine default, type, b
     assert.ok(p, `nlm.${key} is declared`);
     assert.deepEqual([p.type, p.default, p.minimum, p.maximum, p.description], ['integer', rule.default, rule.min, rule.max, rule.description], `nlm.${key}`);
   }
-  const count = Object.keys(DEFAULT_CONFIG).length + Object.keys(CORPUS_SETTINGS).length + Object.keys(TIME_TRAVEL_SETTINGS).length;
+  assert.equal(props['nlm.runsDir']?.default, DEFAULT_RUNS_DIR, 'nlm.runsDir defaults to the CLI\'s --runs-dir');
+  const count = Object.keys(DEFAULT_CONFIG).length + Object.keys(CORPUS_SETTINGS).length + Object.keys(TIME_TRAVEL_SETTINGS).length + 1;
   assert.equal(Object.keys(props).length, count, 'no stale settings');
 });
 
@@ -72,7 +75,8 @@ test('enablement and when clauses use only the context keys the extension sets',
     ...(manifest.contributes.commands as { enablement?: string }[]).map((c) => c.enablement),
     ...(Object.values(manifest.contributes.menus) as { when?: string }[][]).flat().map((e) => e.when),
   ].filter((w): w is string => !!w);
-  const ours = new Set(clauses.flatMap((w) => w.match(/\bnlm\.\w+/g) ?? []).filter((k) => k !== 'nlm.run'));
+  const views = new Set((manifest.contributes.views.nlm as { id: string }[]).map((v) => v.id));
+  const ours = new Set(clauses.flatMap((w) => w.match(/\bnlm\.\w+/g) ?? []).filter((k) => !views.has(k)));
   assert.deepEqual([...ours].sort(), ['nlm.hasRun', 'nlm.state']);
   for (const w of clauses) {
     for (const [, value] of w.matchAll(/nlm\.state [!=]= (\w+)/g)) assert.ok(['idle', 'running', 'paused', 'finished'].includes(value), `${w}: ${value}`);
@@ -82,7 +86,8 @@ test('enablement and when clauses use only the context keys the extension sets',
 test('the view, its container icon and the activation events are declared', () => {
   const c = manifest.contributes;
   assert.ok(fs.existsSync(path.join(ROOT, c.viewsContainers.activitybar[0].icon)), 'activity bar icon');
-  assert.deepEqual(c.views.nlm.map((v: { id: string }) => v.id), ['nlm.run']);
+  assert.deepEqual(c.views.nlm.map((v: { id: string }) => v.id), ['nlm.run', 'nlm.runs']);
   assert.ok(c.viewsWelcome.some((w: { view: string; contents: string }) => w.view === 'nlm.run' && w.contents.includes('command:nlm.train')));
-  for (const e of ['onView:nlm.run', 'onWebviewPanel:nlm.dashboard']) assert.ok(manifest.activationEvents.includes(e), e);
+  assert.ok(c.viewsWelcome.some((w: { view: string; contents: string }) => w.view === 'nlm.runs' && w.contents.includes('command:nlm.train')));
+  for (const e of ['onView:nlm.run', 'onView:nlm.runs', 'onWebviewPanel:nlm.dashboard']) assert.ok(manifest.activationEvents.includes(e), e);
 });

@@ -57,6 +57,8 @@ export interface LineChartSpec {
   marker?: { x: number; label: string };
   /** Clicking the plot picks its step (the loss and accuracy curves: rewind there); the read-out says so. */
   pickHint?: string;
+  /** Draw the legend in the chart (default); off where the page shows one for several charts. */
+  legend?: boolean;
 }
 
 const MARGIN = { top: 24, right: 14, bottom: 34, left: 56 };
@@ -183,7 +185,7 @@ export class LineChart {
       plot.append('text').attr('class', 'time-marker-label').attr('x', xPx + (anchor === 'end' ? -4 : 4)).attr('y', 10).attr('text-anchor', anchor).text(spec.marker.label);
     }
     this.svg.classList.toggle('pickable', !!spec.pickHint);
-    this.drawLegend(svg, spec.series);
+    if (spec.legend !== false) this.drawLegend(svg, spec.series);
     this.hoverLayer = plot.append('g').node() ?? undefined;
     this.drawHover();
   }

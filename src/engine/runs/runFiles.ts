@@ -1,7 +1,7 @@
 // The files of one recorded run, as documented in the README ("Runs"): plain JSON a student can
 // open, diff and script against. Every other runs module reads and writes these shapes.
 import { TrainConfig } from '../config';
-import { LoadOptions } from '../data/load';
+import type { CorpusOptions } from '../data/corpusOptions';
 
 export const RUN_FORMAT = 'nlm-lab-run/1';
 export const CONFIG_FILE = 'config.json';
@@ -20,7 +20,7 @@ export interface RunConfig {
     /** As given ("demo", a folder, a .mat or .txt file). */
     path: string;
     name: string;
-    options: LoadOptions;
+    options: CorpusOptions;
     /** "sha256:…" of the examples trained on (see datasetHash.ts). */
     hash: string;
     vocab: number;
@@ -30,6 +30,10 @@ export interface RunConfig {
   kernels: string;
   /** The sweep this run belongs to and its grid point, when it was started by one. */
   sweep?: { id: string; point: Record<string, string | number> };
+  /** The model file the run started from (a run trained on from saved weights). */
+  modelFile?: string;
+  /** A name the user gave the run (the Runs view's Rename). */
+  name?: string;
 }
 
 /** "running" stays in summary.json when the process died without a word (crash, SIGKILL). */

@@ -19,6 +19,8 @@ export interface RunStart {
   datasetOptions: LoadOptions;
   kernels: string;
   sweep?: RunConfig['sweep'];
+  /** The model file the run started from, when it did not start from fresh weights. */
+  modelFile?: string;
 }
 
 export class RunRecorder {
@@ -49,6 +51,7 @@ export class RunRecorder {
       },
       kernels: start.kernels,
       ...(start.sweep ? { sweep: start.sweep } : {}),
+      ...(start.modelFile !== undefined ? { modelFile: start.modelFile } : {}),
     };
     this.writeJson(CONFIG_FILE, config);
     fs.writeFileSync(path.join(this.dir, METRICS_FILE), '');
@@ -124,6 +127,14 @@ export class RunRecorder {
     if (opts.model) this.saveModel(opts.model);
     this.writeSummary();
     return { ...s };
+  }
+
+  /** A finished or stopped run trained on (the debugger's extra epoch): running again. */
+  reopen(): void {
+    this.summary.status = 'running';
+    this.summary.ended = null;
+    delete this.summary.error;
+    this.writeSummary();
   }
 
   private flushSteps(): void {

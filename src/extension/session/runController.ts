@@ -5,6 +5,7 @@
 import { EventEmitter } from 'events';
 import type {
   EpochRecord,
+  RecordTarget,
   ReplyResult,
   Request,
   RunInfo,
@@ -13,6 +14,8 @@ import type {
   StoppedEvent,
   WorkerEvent,
 } from '../protocol';
+import { markRunEnded } from '../../engine/runs/listRuns';
+import type { RunStatus } from '../../engine/runs/runFiles';
 import { RunHistory } from '../runHistory';
 import { RequestOptions, TrainingSession } from './trainingSession';
 
@@ -28,6 +31,14 @@ export interface RunControllerEvents {
   log: [string, 'info' | 'error'];
   /** The worker died; the message says why. The controller stays usable. */
   crashed: [string];
+  /** The current run's record was written (runs folder views refresh). */
+  record: [RunRecordState];
+}
+
+export interface RunRecordState {
+  id: string;
+  dir: string;
+  status: RunStatus;
 }
 
 export class RunController extends EventEmitter<RunControllerEvents> {
@@ -39,13 +50,21 @@ export class RunController extends EventEmitter<RunControllerEvents> {
   history = new RunHistory();
   /** What every load asks for unless it says otherwise (the extension: the time-travel memory setting). */
   loadDefaults: () => Partial<Extract<Request, { kind: 'load' }>> = () => ({});
+  /** The record of the current run, once it has one. */
+  record: RunRecordState | undefined;
   /** Iterations the run had trained when it was loaded or last saved. */
   private savedSteps = 0;
 
-  constructor(private readonly session: TrainingSession) {
+  constructor(
+    private readonly session: TrainingSession,
+    /** Where loaded runs are recorded; undefined: not recorded. */
+    private readonly recordTarget: () => RecordTarget | undefined = () => undefined,
+  ) {
     super();
     session.on('event', (e) => this.onEvent(e));
     session.on('exit', (reason) => {
+      // The worker cannot end its record any more: the run failed, with what it had.
+      this.endRecord('failed', `the training worker stopped: ${reason}`);
       this.state = 'idle';
       this.info = undefined;
       this.emit('state', this.state);
@@ -68,8 +87,11 @@ export class RunController extends EventEmitter<RunControllerEvents> {
    *  dataset is read first on its own (previewDataset), so `options` can follow and cancel that. */
   async load(request: Extract<Request, { kind: 'load' }>, options: RequestOptions = {}): Promise<RunInfo> {
     await this.session.request({ kind: 'previewDataset', dataset: request.dataset }, options);
-    const info = await this.session.request({ ...this.loadDefaults(), ...request });
+    const full = { ...this.loadDefaults(), ...request };
+    const record = full.record ?? this.recordTarget();
+    const info = await this.session.request(record ? { ...full, record } : full);
     this.info = info;
+    this.record = undefined;
     this.savedSteps = 0;
     this.epochs.length = 0;
     this.history = new RunHistory();
@@ -78,6 +100,7 @@ export class RunController extends EventEmitter<RunControllerEvents> {
   }
 
   dispose(): Promise<void> {
+    this.endRecord('stopped', 'VS Code closed while the run trained');
     this.removeAllListeners();
     return this.session.dispose();
   }
@@ -111,6 +134,19 @@ export class RunController extends EventEmitter<RunControllerEvents> {
       case 'log':
         this.emit('log', e.message, e.level);
         break;
+      case 'record':
+        this.record = { id: e.id, dir: e.dir, status: e.status };
+        this.emit('record', this.record);
+        break;
+    }
+  }
+
+  private endRecord(status: 'failed' | 'stopped', why: string): void {
+    const r = this.record;
+    if (r?.status !== 'running') return;
+    if (markRunEnded(r.dir, status, why)) {
+      r.status = status;
+      this.emit('record', r);
     }
   }
 }

@@ -11,6 +11,7 @@ import { DEFAULT_TIME_TRAVEL, TimeTravel } from '../../engine/timeTravel/timeTra
 import { Trainer } from '../../engine/trainer';
 import type { DatasetSpec, DatasetSummary, RunInfo } from '../protocol';
 import { phaseInfos } from '../phaseInfo';
+import type { RunRecording } from './runRecording';
 import { TrainerExpressions } from './trainerExpressions';
 
 export interface LoadedRun {
@@ -23,6 +24,8 @@ export interface LoadedRun {
   readonly travel: TimeTravel;
   /** The model file the run started from, for the saved model's provenance. */
   readonly startedFrom?: string;
+  /** Its record in a runs folder, when the host asked for one. */
+  readonly recording?: RunRecording;
 }
 
 /**

@@ -1,7 +1,6 @@
 // The worker's requests as a table of handlers, one per Request kind, typed so that each handler
 // gets its own request and must return that request's ReplyResult: the compiler checks every
 // pairing, and dispatch needs no casts.
-import type { TrainConfig } from '../../engine/config';
 import { notComputedYet } from '../../engine/iterationProgress';
 import type { Kernels } from '../../engine/kernels';
 import { tensorStats } from '../../engine/metrics';
@@ -39,14 +38,15 @@ export interface Session {
   readonly datasets: PreparedDataset;
   /** The loaded run; throws when none is. */
   current(): LoadedRun;
-  load(spec: DatasetSpec, config: Partial<TrainConfig>, modelFile: string | undefined, timeTravelMiB: number | undefined): RunInfo;
+  /** Loads the run a `load` request describes (dataset, settings, model file, time travel, record). */
+  load(request: RequestOf<'load'>): RunInfo;
   /** A fresh backend (evaluations get their own). */
   makeKernels(): Kernels;
 }
 
 export function requestHandlers(s: Session): RequestHandlers {
   return {
-    load: (r) => s.load(r.dataset, r.config, r.modelFile, r.timeTravelMiB),
+    load: (r) => s.load(r),
     run: () => {
       s.loop.start({ kind: 'run' });
       return null;

@@ -94,6 +94,7 @@ export class RunLoop {
   }
 
   stop(): void {
+    if (this.run) this.run.recording?.end(this.run, 'stopped');
     this.goal = undefined;
     this.setState(this.run ? 'finished' : 'idle');
   }
@@ -129,6 +130,7 @@ export class RunLoop {
       }
     } catch (e) {
       this.goal = undefined;
+      this.run!.recording?.end(this.run!, 'failed', (e as Error).message);
       this.setState('paused');
       this.emit({ kind: 'log', level: 'error', message: `training stopped: ${(e as Error).message}` });
       this.stopped('exception', (e as Error).message);
@@ -191,6 +193,8 @@ export class RunLoop {
     const replayed = !!p.iteration && p.iteration.step <= travel.presentSteps;
     travel.observe(t, p.iteration?.loss, !whole);
     if (p.iteration) this.snapshots.addIteration(p.iteration, t.model.n, replayed);
+    // The record has the replayed steps and epochs already.
+    if (!replayed) this.run!.recording?.progress(this.run!, p);
     if (p.epoch && !replayed) this.emit({ kind: 'epoch', record: p.epoch });
     const problem = exceptionAfter(this.filters, p, t, (name) => expressions.tensor(name));
     if (problem) {

@@ -2,15 +2,15 @@
 // tests drive. It holds the loaded run (loadedRun.ts) and the run loop (runLoop.ts: time slices,
 // breakpoints, the stop policy of stopPolicy.ts, snapshots of snapshots.ts) and answers requests
 // through the typed handler table of requestHandlers.ts.
-import type { TrainConfig } from '../../engine/config';
 import { pickKernels } from '../../engine/backend';
 import type { Kernels } from '../../engine/kernels';
 import type { Trainer } from '../../engine/trainer';
-import type { Cursor, DatasetSpec, Request, RunInfo, RunState, WorkerEvent } from '../protocol';
+import type { Cursor, Request, RunInfo, RunState, WorkerEvent } from '../protocol';
 import { LoadedRun, openRun, runInfo } from './loadedRun';
 import { dispatch, HandlerResult, RequestHandlers, requestHandlers, RequestOf } from './requestHandlers';
 import { RunLoop } from './runLoop';
 import { PreparedDataset } from './preparedDataset';
+import { RunRecording } from './runRecording';
 import { SlicedRequests } from './slicedRequests';
 
 export class SessionCore {
@@ -20,7 +20,7 @@ export class SessionCore {
   private readonly handlers: RequestHandlers;
 
   constructor(
-    emit: (e: WorkerEvent) => void,
+    private readonly emit: (e: WorkerEvent) => void,
     /** A fresh backend per run: WASM memory is a bump heap, so each run starts on a clean one. */
     private readonly makeKernels: () => Kernels = () => pickKernels(),
     /** How the core yields to the message queue between slices (tests pass a synchronous one). */
@@ -32,7 +32,7 @@ export class SessionCore {
       sliced: new SlicedRequests(emit, schedule),
       datasets: this.datasets,
       current: () => this.requireRun(),
-      load: (spec, config, modelFile, timeTravelMiB) => this.load(spec, config, modelFile, timeTravelMiB),
+      load: (request) => this.load(request),
       makeKernels: () => this.makeKernels(),
     });
   }
@@ -55,8 +55,12 @@ export class SessionCore {
     return this.run?.trainer;
   }
 
-  private load(spec: DatasetSpec, config: Partial<TrainConfig>, modelFile: string | undefined, timeTravelMiB: number | undefined): RunInfo {
-    const run = openRun(spec, config, modelFile, this.makeKernels, this.run?.trainer, (s) => this.datasets.get(s), timeTravelMiB);
+  private load({ dataset: spec, config, modelFile, timeTravelMiB, record }: Extract<Request, { kind: 'load' }>): RunInfo {
+    const previous = this.run;
+    const opened = openRun(spec, config, modelFile, this.makeKernels, previous?.trainer, (s) => this.datasets.get(s), timeTravelMiB);
+    // The run it replaces ends its record as stopped (its model as it stands).
+    if (previous) previous.recording?.end(previous, 'stopped');
+    const run = record ? { ...opened, recording: new RunRecording(record, spec, this.emit) } : opened;
     this.run = run;
     this.loop.attach(run);
     return runInfo(run);
