@@ -21,7 +21,17 @@ export function describeSchedule(s: ScheduleSettings): string {
   return s.warmupSteps > 0 ? `${main}, warm-up ${s.warmupSteps} steps` : main;
 }
 
+/** What a schedule remembers between iterations: what a saved training state must hold. */
+export interface ScheduleState {
+  readonly scale: number;
+  readonly plateauLr: number;
+  readonly bestValidCe: number;
+  readonly epochsWithoutImprovement: number;
+}
+
 export class LrSchedule {
+  /** A user's change of the learning rate mid-run (rescale): the schedule goes on, scaled. */
+  private scale = 1;
   /** Reduce-on-plateau's current rate and what it watches. */
   private plateauLr: number;
   private bestValidCe = Infinity;
@@ -58,7 +68,21 @@ export class LrSchedule {
     }
     lr = Math.max(lr, s.lrMin);
     // Linear warm-up: the first iterations ramp up to the schedule's rate.
-    return step < s.warmupSteps ? (lr * (step + 1)) / s.warmupSteps : lr;
+    const scheduled = step < s.warmupSteps ? (lr * (step + 1)) / s.warmupSteps : lr;
+    return this.scale === 1 ? scheduled : this.scale * scheduled;
+  }
+
+  /** From now on every rate is `factor` times what the schedule gives (it keeps decaying). */
+  rescale(factor: number): void {
+    this.scale *= factor;
+  }
+
+  get state(): ScheduleState {
+    return { scale: this.scale, plateauLr: this.plateauLr, bestValidCe: this.bestValidCe, epochsWithoutImprovement: this.epochsWithoutImprovement };
+  }
+
+  set state(s: ScheduleState) {
+    ({ scale: this.scale, plateauLr: this.plateauLr, bestValidCe: this.bestValidCe, epochsWithoutImprovement: this.epochsWithoutImprovement } = s);
   }
 
   /** Told the validation CE after each epoch (NaN when there is no validation split). */

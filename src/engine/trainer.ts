@@ -239,12 +239,19 @@ export class Trainer {
       rng: this.shuffleRng.state,
       order: order ?? this.order.slice(),
       lr: this.optimizer.lr,
+      schedule: this.schedule.state,
       optimizerSteps: this.optimizer.t,
       n: m.n,
       loss: m.loss,
       correct: m.correct,
       arrays,
     };
+  }
+
+  /** The learning rate from this iteration on: the schedule goes on from it (scaled to it). */
+  setLearningRate(lr: number): void {
+    this.schedule.rescale(lr / this.optimizer.lr);
+    this.optimizer.lr = lr;
   }
 
   /** Puts the run back into a state saveState took of it. */
@@ -263,6 +270,7 @@ export class Trainer {
     this.epochs.push(...s.epochs);
     [this.epochLoss, this.epochCorrect, this.epochExamples, this.epochSeconds, this.bestValidCe, this.epochsWithoutImprovement] = s.sums;
     this.optimizer.lr = s.lr;
+    this.schedule.state = s.schedule;
     this.optimizer.t = s.optimizerSteps;
     this.model.setBatch(this.batchInputs, this.batchTargets, s.n);
     this.model.loss = s.loss;

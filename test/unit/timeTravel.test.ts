@@ -127,3 +127,27 @@ test('a branch drops the future: the present becomes the rewound point, and a ch
   assertSame(trainer.saveState(), branched[4], 'step 31 of the branch');
   assert.deepEqual(travel.lossesBetween(30, 31), [branched[4].loss]);
 });
+
+test('every schedule replays to the bit, reduce-on-plateau and a changed learning rate included: the schedule is part of the state', () => {
+  for (const schedule of ['plateau', 'cosine', 'step'] as const) {
+    // Patience 1 and a high rate: the plateau's reduction fires within the 4 epochs.
+    const config = { ...small, schedule, lr: 2, lrDecay: 0.5, lrPatience: 1, lrStep: 1, warmupSteps: 5 };
+    const { trainer, travel, states } = trainWithTravel(config, jsKernels, 60);
+    for (const steps of [59, 40, 35, 18, 2]) {
+      travel.seek(trainer, { steps, phase: 0, sub: 0 });
+      assertSame(trainer.saveState(), states[steps], `${schedule}: rewound to step ${steps}`);
+    }
+  }
+  // A rate changed mid-run holds from then on (the schedule goes on from it), and a state saved
+  // before the change brings the old one back.
+  const trainer = new Trainer(toyDataset(), { ...small, lr: 0.5 }, jsKernels);
+  for (let i = 0; i < 3; i++) trainer.step();
+  const before = trainer.saveState();
+  trainer.setLearningRate(0.05);
+  for (let i = 0; i < 20; i++) trainer.step();
+  // Past the epoch end at 17 the rate decayed once, from the changed one.
+  assert.ok(Math.abs(trainer.optimizer.lr - 0.05 * small.lrDecay) < 1e-12, `lr ${trainer.optimizer.lr}`);
+  trainer.restoreState(before);
+  for (let i = 0; i < 20; i++) trainer.step();
+  assert.ok(Math.abs(trainer.optimizer.lr - 0.5 * small.lrDecay) < 1e-12, `lr ${trainer.optimizer.lr}`);
+});

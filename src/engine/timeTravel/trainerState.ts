@@ -1,6 +1,7 @@
 // Everything that decides what a Trainer computes next and what its tensors show, at an iteration
 // start or anywhere inside one: restoring it and running on gives the same bits as the first time.
 import type { RngState } from '../rng';
+import type { ScheduleState } from '../schedules';
 import type { EpochRecord } from '../trainer';
 import type { Position } from './status';
 
@@ -20,6 +21,8 @@ export interface TrainerState {
   /** The epoch's example order: shared by every state of one epoch (it changes only between epochs). */
   readonly order: Int32Array;
   readonly lr: number;
+  /** The learning-rate schedule's memory (reduce-on-plateau, a changed rate). */
+  readonly schedule: ScheduleState;
   readonly optimizerSteps: number;
   /** The current batch's size and its loss results. */
   readonly n: number;

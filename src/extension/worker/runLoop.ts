@@ -273,7 +273,7 @@ export class RunLoop {
     if (!(lr > 0 && lr <= 10)) throw new Error(`a learning rate is a number above 0, at most 10 (got ${lr})`);
     if (this.state === 'running') throw new Error('pause the run before changing its learning rate');
     const previous = t.optimizer.lr;
-    t.optimizer.lr = lr;
+    t.setLearningRate(lr);
     const rewound = travel.isBeforePresent(t);
     // Kept as a branch point even at the present: replays after it must start from it.
     travel.branch(t);
