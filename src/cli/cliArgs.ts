@@ -56,6 +56,9 @@ export const TRAIN_FLAGS = {
   'lr-decay': 'lrDecay',
   patience: 'patience',
   threads: 'threads',
+  model: 'model',
+  bptt: 'bptt',
+  clip: 'clip',
 } as const;
 
 export const TRAIN_OPTIONS = Object.fromEntries(Object.keys(TRAIN_FLAGS).map((f) => [f, { type: 'string' }])) as Record<keyof typeof TRAIN_FLAGS, { type: 'string' }>;

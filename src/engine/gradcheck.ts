@@ -15,6 +15,8 @@ export interface GradCheckOptions {
   /** The model's kind (models/index.ts); the MLP by default. */
   kind?: string;
   activation?: ActivationName;
+  /** Recurrent models: backpropagate through the last this many time steps (0: all). */
+  bptt?: number;
   seed?: number;
   batch?: number;
   epsilon?: number;
@@ -22,7 +24,7 @@ export interface GradCheckOptions {
 
 export function gradientCheck(opts: GradCheckOptions = {}): GradCheckResult {
   const definition = modelDefinition(opts.kind ?? 'mlp');
-  const shape = definition.gradcheckShape({ activation: opts.activation });
+  const shape = definition.gradcheckShape({ activation: opts.activation, bptt: opts.bptt });
   const specs = definition.paramSpecs(shape);
   const n = opts.batch ?? 5;
   const eps = opts.epsilon ?? 1e-5;
@@ -40,11 +42,13 @@ export function gradientCheck(opts: GradCheckOptions = {}): GradCheckResult {
   // Repeat a word inside one context so the scatter-add into the embedding is checked for collisions.
   inputs[1] = inputs[0];
 
+  // The perturbed forward passes leave the sub-steps whose results the backward pass treats as
+  // constants (before a truncated BPTT window) at their unperturbed values: what truncation means.
   const run = (backward: boolean): number => {
     model.setBatch(inputs, targets, n);
     for (const phase of model.phases) {
       if (!backward && phase.direction !== 'forward') break;
-      for (const s of phase.subSteps) s.run();
+      for (const s of phase.subSteps) if (backward || !s.constant) s.run();
     }
     return model.loss;
   };

@@ -5,8 +5,9 @@ import { Kernels } from '../kernels';
 import { DType } from '../tensor';
 import { Model, ModelDefinition, ModelShape, Params } from './model';
 import { mlp } from './mlp';
+import { rnn } from './rnn';
 
-const MODELS: Readonly<Record<string, ModelDefinition>> = { mlp };
+const MODELS: Readonly<Record<string, ModelDefinition>> = { mlp, rnn };
 
 export const MODEL_KINDS: readonly string[] = Object.keys(MODELS);
 

@@ -5,7 +5,7 @@ import { Dataset } from '../../engine/data/dataset';
 import { loadDataset } from '../../engine/data/load';
 import { Predictor } from '../../engine/inference';
 import { Kernels } from '../../engine/kernels';
-import { checkVocabMatches, loadModel, savedShape } from '../../engine/modelfile/modelFile';
+import { checkKindMatches, checkVocabMatches, loadModel, savedShape } from '../../engine/modelfile/modelFile';
 import { modelDefinition } from '../../engine/models';
 import { Tensor } from '../../engine/tensor';
 import { Trainer } from '../../engine/trainer';
@@ -38,6 +38,8 @@ export function openRun(spec: DatasetSpec, partial: Partial<TrainConfig>, modelF
     const saved = loadModel(modelFile);
     checkVocabMatches(saved.meta.vocab, dataset.vocab, modelFile, path);
     const shape = savedShape(saved.meta, modelFile);
+    // A run set to train one kind of model does not silently become another.
+    if (partial.model !== undefined) checkKindMatches(shape.kind, config.model, modelFile);
     definition = modelDefinition(shape.kind, modelFile);
     Object.assign(config, definition.configOf(shape));
     initial = saved.params;
