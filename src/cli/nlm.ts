@@ -23,7 +23,7 @@ const USAGE = `usage:
   nlm train [--data PATH|demo] [--embed D] [--hidden P] [--activation sigmoid|tanh|relu|linear]
             [--optimizer sgd|momentum|adam] [--lr X] [--momentum M] [--batch B] [--epochs E]
             [--seed S] [--init normal|xavier|he] [--l2 L] [--lr-decay F] [--patience N]
-            [--threads 1|2] [--model mlp|rnn] [--bptt K] [--clip C]
+            [--threads 1|2] [--model mlp|rnn|lstm] [--bptt K] [--clip C]
             [--out FILE.safetensors] [--npz FILE.npz] [--json] [CORPUS OPTIONS]
             [--test] (evaluate the test split at the end)
             [--runs-dir DIR] [--no-record] (every run is recorded in DIR, default ${DEFAULT_RUNS_DIR})
@@ -31,7 +31,7 @@ const USAGE = `usage:
   nlm predict --model FILE "city of new" [-k 10]
   nlm neighbours --model FILE WORD [-k 10]
   nlm generate --model FILE "life in the" [--words 10] [--temperature T] [--seed S]
-  nlm gradcheck [--model mlp|rnn] [--bptt K] [--activation A] [--json]
+  nlm gradcheck [--model mlp|rnn|lstm] [--bptt K] [--activation A] [--json]
   nlm runs [--runs-dir DIR] [--json]
 ${SWEEP_USAGE}
   nlm exercise new [--model mlp] [--activation A] [--blank backward|forward|all|none]

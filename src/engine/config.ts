@@ -7,7 +7,7 @@ export type InitName = (typeof INITS)[number];
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 /** The kinds of model (models/index.ts registers a definition for each; a test keeps them equal). */
-export const MODEL_KINDS = ['mlp', 'rnn'] as const;
+export const MODEL_KINDS = ['mlp', 'rnn', 'lstm'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
 export interface TrainConfig {

@@ -30,9 +30,9 @@ test('train --model rnn --bptt 2 --clip 1 trains an RNN, says so, and writes an 
   assert.equal(p.stdout.trim().split('\n').length, 2);
 });
 
-test('gradcheck --model rnn, full and with --bptt 2, checks the RNN parameters below 1e-6', () => {
-  for (const extra of [[], ['--bptt', '2']]) {
-    const r = nlm('gradcheck', '--model', 'rnn', ...extra, '--json');
+test('gradcheck --model rnn|lstm, full and with --bptt 2, checks the parameters below 1e-6', () => {
+  for (const extra of [['rnn'], ['rnn', '--bptt', '2'], ['lstm'], ['lstm', '--bptt', '2']]) {
+    const r = nlm('gradcheck', '--model', ...extra, '--json');
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.deepEqual(Object.keys(out.params), ['W1', 'Wxh', 'Whh', 'bh', 'Why', 'by']);
@@ -42,7 +42,7 @@ test('gradcheck --model rnn, full and with --bptt 2, checks the RNN parameters b
 
 test('bad recurrent settings are one-line errors naming the setting', () => {
   const cases: [string[], RegExp][] = [
-    [['train', '--model', 'gru'], /model must be one of mlp, rnn/],
+    [['train', '--model', 'gru'], /model must be one of mlp, rnn, lstm/],
     [['train', '--model', 'rnn', '--bptt=-1'], /bptt must be between 0 and 1000/],
     [['train', '--clip', 'x'], /clip must be a number/],
     [['gradcheck', '--model', 'cnn'], /model must be one of/],

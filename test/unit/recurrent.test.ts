@@ -21,7 +21,7 @@ import { Trainer } from '../../src/engine/trainer';
 import { createWasmKernels } from '../../src/engine/wasmKernels';
 import { toyDataset } from './fixtures';
 
-const RECURRENT = ['rnn'] as const;
+const RECURRENT = ['rnn', 'lstm'] as const;
 
 test('the settings offer exactly the registered model kinds', () => {
   assert.deepEqual([...REGISTERED], [...MODEL_KINDS]);
@@ -47,7 +47,7 @@ for (const kind of RECURRENT) {
     const step1 = trainer.phases.find((p) => p.name === 'step1')!;
     assert.ok(step1.subSteps.every((s) => s.constant), 'step 1 lies before the window');
     assert.match(step1.math, /before the BPTT window/);
-    assert.match(trainer.phases.find((p) => p.name === 'bptt2')!.math, /H1 held constant/);
+    assert.match(trainer.phases.find((p) => p.name === 'bptt2')!.math, /H1(, C1)? held constant/);
     assert.match(trainer.phases.find((p) => p.name === 'dW1')!.math, /t = 2…3/);
   });
 }
@@ -64,21 +64,38 @@ test('rnn: Variables see H_t for every time step; the hidden tensor is the last 
   assert.deepEqual(trainer.model.wordAxes().Why, [1]);
 });
 
-test('rnn: training on the demo corpus lowers the loss; the WASM kernels give the JS kernels\' numbers', () => {
-  const config = resolveConfig({ model: 'rnn', embeddingDim: 16, hiddenUnits: 32, epochs: 1, batchSize: 100 });
-  const demo = loadDataset('demo');
-  const [js, wasm] = [new Trainer(demo, config, jsKernels), new Trainer(demo, config, createWasmKernels())];
-  const losses: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const [a, b] = [js.step().iteration!.loss, wasm.step().iteration!.loss];
-    assert.ok(Math.abs(a - b) < 1e-4, `step ${i + 1}: JS ${a} vs WASM ${b}`);
-    losses.push(b);
+test('lstm: Variables see C_t and the gates I_t, F_t, G_t, O_t for every time step', () => {
+  const trainer = new Trainer(toyDataset(), { ...DEFAULT_CONFIG, model: 'lstm', embeddingDim: 3, hiddenUnits: 4 }, jsKernels);
+  trainer.step();
+  const byName = new Map(trainer.model.activations().map((a) => [a.name, a]));
+  for (const t of [1, 2, 3]) {
+    for (const n of [`X${t}`, `A${t}`, `I${t}`, `F${t}`, `G${t}`, `O${t}`, `C${t}`, `H${t}`, `dH${t}`, `dC${t}`, `dA${t}`, `dX${t}`]) assert.ok(byName.has(n), n);
+    assert.deepEqual(byName.get(`A${t}`)!.shape, [trainer.model.n, 16], 'four gates of 4 units');
+    const f = byName.get(`F${t}`)!.data;
+    assert.ok(f.every((v) => v > 0 && v < 1), 'a gate is a sigmoid');
   }
-  const first = losses[0];
-  const epoch = wasm.runEpoch();
-  assert.ok(epoch.trainCe < first - 1, `train CE ${epoch.trainCe} after starting at ${first}`);
-  assert.ok(epoch.valid.ce < first - 1.5, `valid CE ${epoch.valid.ce}`);
+  const step2 = trainer.phases.find((p) => p.name === 'step2')!;
+  assert.deepEqual(step2.writes, ['X2', 'A2', 'I2', 'F2', 'G2', 'O2', 'C2', 'H2']);
+  assert.ok(step2.reads.includes('C1') && step2.reads.includes('H1'));
 });
+
+for (const model of RECURRENT) {
+  test(`${model}: training on the demo corpus lowers the loss; the WASM kernels give the JS kernels' numbers`, () => {
+    const config = resolveConfig({ model, embeddingDim: 16, hiddenUnits: 32, epochs: 1, batchSize: 100 });
+    const demo = loadDataset('demo');
+    const [js, wasm] = [new Trainer(demo, config, jsKernels), new Trainer(demo, config, createWasmKernels())];
+    const losses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const [a, b] = [js.step().iteration!.loss, wasm.step().iteration!.loss];
+      assert.ok(Math.abs(a - b) < 1e-4, `step ${i + 1}: JS ${a} vs WASM ${b}`);
+      losses.push(b);
+    }
+    const first = losses[0];
+    const epoch = wasm.runEpoch();
+    assert.ok(epoch.trainCe < first - 1, `train CE ${epoch.trainCe} after starting at ${first}`);
+    assert.ok(epoch.valid.ce < first - 1.5, `valid CE ${epoch.valid.ce}`);
+  });
+}
 
 test('rnn: stepping sub-step by sub-step gives the whole iteration to the bit', () => {
   const config: TrainConfig = { ...DEFAULT_CONFIG, model: 'rnn', embeddingDim: 4, hiddenUnits: 6, batchSize: 40, bptt: 2 };

@@ -6,8 +6,9 @@ import { DType } from '../tensor';
 import { Model, ModelDefinition, ModelShape, Params } from './model';
 import { mlp } from './mlp';
 import { rnn } from './rnn';
+import { lstm } from './lstm';
 
-const MODELS: Readonly<Record<string, ModelDefinition>> = { mlp, rnn };
+const MODELS: Readonly<Record<string, ModelDefinition>> = { mlp, rnn, lstm };
 
 export const MODEL_KINDS: readonly string[] = Object.keys(MODELS);
 

@@ -7,7 +7,7 @@ import { DType } from '../tensor';
 import { Model, ModelDefinition, ModelShape, Params, ParamSpec } from './model';
 
 export interface RecurrentShape extends ModelShape {
-  readonly kind: 'rnn';
+  readonly kind: 'rnn' | 'lstm';
   readonly vocabSize: number;
   /** Time steps: the context words, read in order. */
   readonly context: number;
