@@ -3,6 +3,7 @@
 // `runEpoch` run a whole iteration as the model's fused iteration, on one thread or two
 // (config.threads), which gives the numbers of the sub-steps to the bit — so stepping one phase at
 // a time matches a full step. A model without a fused iteration runs its phases.
+import { clipGradNorm } from './clipping';
 import { TrainConfig } from './config';
 import { Dataset } from './data/dataset';
 import { Evaluator } from './evaluate';
@@ -85,7 +86,7 @@ export class Trainer {
     readonly config: TrainConfig,
     readonly kernels: Kernels = jsKernels,
     initial?: Params,
-    readonly definition: ModelDefinition = modelDefinition('mlp'),
+    readonly definition: ModelDefinition = modelDefinition(config.model, 'the setting "model"'),
   ) {
     if (dataset.train.n === 0) throw new Error(`${dataset.source}: the training split is empty`);
     this.shape = definition.shapeFor(config, { vocabSize: dataset.vocab.length, context: dataset.context });
@@ -99,15 +100,18 @@ export class Trainer {
       this.specs.map(({ name, decay }) => ({ param: this.params[name], grad: this.model.grads[name], decay })),
       kernels,
     );
+    const clip = config.clip;
+    const grads = this.specs.map((p) => this.model.grads[p.name].data);
+    const clipStep = { label: `clip ‖dθ‖ ≤ ${clip}`, run: () => void clipGradNorm(grads, clip) };
     this.phases = [
       ...this.model.phases,
       {
         name: 'update',
         direction: 'update',
-        math: this.optimizer.math,
+        math: clip > 0 ? `dθ ← dθ·min(1, ${clip}/‖dθ‖) ; ${this.optimizer.math}` : this.optimizer.math,
         reads: this.specs.map((p) => `d${p.name}`),
-        writes: this.specs.map((p) => p.name),
-        subSteps: this.optimizer.subSteps(),
+        writes: [...(clip > 0 ? this.specs.map((p) => `d${p.name}`) : []), ...this.specs.map((p) => p.name)],
+        subSteps: [...(clip > 0 ? [clipStep] : []), ...this.optimizer.subSteps()],
       },
     ];
     this.batchesPerEpoch = Math.ceil(dataset.train.n / capacity);
@@ -118,8 +122,10 @@ export class Trainer {
     this.shuffleRng.shuffle(this.order);
     this.batchInputs = kernels.allocInt32(capacity * dataset.context);
     this.batchTargets = kernels.allocInt32(capacity);
-    // Without a fused iteration, whole iterations run the phases, on this thread.
-    const fused = definition.fused;
+    // Without a fused iteration, whole iterations run the phases, on this thread. A fused
+    // iteration updates each gradient block as soon as it is computed, before the total norm that
+    // clipping needs is known, so clipping runs the phases too.
+    const fused = clip > 0 ? undefined : definition.fused;
     if (!fused) return;
     const data = (tensors: Params) => Object.fromEntries(this.specs.map(({ name }) => [name, tensors[name].data]));
     const tensors: IterationTensors = {
