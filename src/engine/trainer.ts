@@ -260,17 +260,36 @@ export class Trainer {
     return progress;
   }
 
+  /** The mini-batch of the current iteration, copied: the model's once the iteration is under
+   *  way, else the one it will load. Nothing changes (exercise mode checks on it). */
+  currentBatch(): { inputs: Int32Array; targets: Int32Array; n: number } {
+    if (!this.atIterationStart) {
+      const { inputs, targets, n } = this.model;
+      return { inputs: inputs.slice(0, n * this.dataset.context), targets: targets.slice(0, n), n };
+    }
+    const inputs = new Int32Array(this.batchInputs.length);
+    const targets = new Int32Array(this.batchTargets.length);
+    const n = this.fillBatch(inputs, targets);
+    return { inputs: inputs.subarray(0, n * this.dataset.context), targets: targets.subarray(0, n), n };
+  }
+
   private loadBatch(): void {
+    const n = this.fillBatch(this.batchInputs, this.batchTargets);
+    this.model.setBatch(this.batchInputs, this.batchTargets, n);
+  }
+
+  /** Writes the current batch's examples into `inputs` and `targets`; returns how many there are. */
+  private fillBatch(inputs: Int32Array, targets: Int32Array): number {
     const { train, context: C } = { train: this.dataset.train, context: this.dataset.context };
     const capacity = this.batchTargets.length;
     const start = this.batch * capacity;
     const n = Math.min(capacity, train.n - start);
     for (let r = 0; r < n; r++) {
       const ex = this.order[start + r];
-      this.batchTargets[r] = train.targets[ex];
-      for (let k = 0; k < C; k++) this.batchInputs[r * C + k] = train.inputs[ex * C + k];
+      targets[r] = train.targets[ex];
+      for (let k = 0; k < C; k++) inputs[r * C + k] = train.inputs[ex * C + k];
     }
-    this.model.setBatch(this.batchInputs, this.batchTargets, n);
+    return n;
   }
 
   private finishIteration(): StepRecord {

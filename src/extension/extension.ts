@@ -12,6 +12,7 @@ import { registerPredictNextWord } from './commands/predictNextWord';
 import { registerTrainingCommands } from './commands/trainingCommands';
 import { RunContextKeys } from './contextKeys';
 import { registerDebugging } from './debug/register';
+import { registerExercises } from './exercise/register';
 import { Problems } from './problems';
 import { logRun } from './runLog';
 import { RunController } from './session/runController';
@@ -62,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): NlmApi {
   registerPredictNextWord(ctx);
   registerGenerateText(ctx, documents);
   registerEvaluateDataset(ctx, documents);
+  registerExercises(ctx, documents);
   registerCommand(ctx, 'nlm.showLog', () => output.show());
   registerDebugging(context, run);
   logRun(run, output, problems);

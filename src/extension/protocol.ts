@@ -11,12 +11,20 @@ import type { AxisName, ParamRole } from '../engine/models/model';
 import type { PhaseDirection } from '../engine/phase';
 import type { NotComputed } from '../engine/iterationProgress';
 import type { EvaluationReport } from '../engine/report';
+import type { LineVerdict } from '../engine/exercise/checker';
 import type { EpochRecord, StepRecord } from '../engine/trainer';
 import type { Bucket } from './bucketSeries';
 import type { Completion } from './expression';
 import type { HistoryData } from './runHistory';
 
-export type { TrainConfig, EvalResult, EvaluationReport, HiddenStats, TensorStats, EpochRecord, StepRecord, NotComputed, Bucket, HistoryData };
+export type { TrainConfig, EvalResult, EvaluationReport, HiddenStats, TensorStats, EpochRecord, StepRecord, NotComputed, Bucket, HistoryData, LineVerdict };
+
+/** An exercise file checked: one verdict per line, and where in which run it was checked. */
+export interface ExerciseReport {
+  verdicts: LineVerdict[];
+  /** "iteration 37 (epoch 1, batch 37), before phase dW3 of the loaded run". */
+  at: string;
+}
 
 /** What the worker tells about a loaded run; views and the debugger discover the model here. */
 export interface RunInfo {
@@ -187,7 +195,10 @@ export type Request =
   /** Stops the sliced request with this id (no-op when it has already finished). */
   | { kind: 'cancel'; request: number }
   /** Reads a dataset without loading a run: the picker shows what the options make of a corpus. */
-  | { kind: 'previewDataset'; dataset: DatasetSpec };
+  | { kind: 'previewDataset'; dataset: DatasetSpec }
+  /** Checks an exercise file (.nlmx) on the loaded run's current iteration, which it leaves as it
+   *  is; with no run loaded, on a fresh run of `fresh` after a few warm-up iterations. */
+  | { kind: 'checkExercise'; text: string; fresh: { dataset: DatasetSpec; config: Partial<TrainConfig> } };
 
 export type ReplyResult = {
   load: RunInfo;
@@ -211,6 +222,7 @@ export type ReplyResult = {
   evaluateDataset: EvaluationReport;
   cancel: null;
   previewDataset: DatasetSummary;
+  checkExercise: ExerciseReport;
 };
 
 export interface RequestEnvelope {

@@ -13,6 +13,7 @@ import { evaluationReportSteps } from '../../engine/report';
 import * as fs from 'fs';
 import { completionsAt } from '../expression';
 import type { BatchExample, DatasetSpec, ReplyResult, Request, RunInfo, TensorData } from '../protocol';
+import { checkExerciseFile } from './exerciseCheck';
 import { datasetSummary, LoadedRun } from './loadedRun';
 import { cursorOf, RunLoop } from './runLoop';
 import type { SlicedRequests } from './slicedRequests';
@@ -37,6 +38,8 @@ export interface Session {
   readonly sliced: SlicedRequests;
   /** The loaded run; throws when none is. */
   current(): LoadedRun;
+  /** The loaded run, if any. */
+  loaded(): LoadedRun | undefined;
   load(spec: DatasetSpec, config: Partial<TrainConfig>, modelFile: string | undefined): RunInfo;
   /** A fresh backend (evaluations get their own). */
   makeKernels(): Kernels;
@@ -91,6 +94,7 @@ export function requestHandlers(s: Session): RequestHandlers {
       return null;
     },
     previewDataset: (r) => datasetSummary(loadDataset(r.dataset.path, r.dataset.corpus)),
+    checkExercise: (r) => checkExerciseFile(r.text, s.loaded(), r.fresh),
   };
 }
 

@@ -29,6 +29,7 @@ export class SessionCore {
       loop: this.loop,
       sliced: new SlicedRequests(emit, schedule),
       current: () => this.requireRun(),
+      loaded: () => this.run,
       load: (spec, config, modelFile) => this.load(spec, config, modelFile),
       makeKernels: () => this.makeKernels(),
     });
