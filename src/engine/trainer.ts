@@ -91,6 +91,8 @@ export class Trainer {
   private helper: HelperThread | undefined;
   private readonly startHelper: (() => HelperThread) | undefined;
   private readonly chooser = new ThreadChooser();
+  /** Set once a phase is replaced: whole iterations then run the phases, not the fused iteration. */
+  private replaced = false;
   private epochLoss = 0;
   private epochCorrect = 0;
   private epochExamples = 0;
@@ -196,10 +198,23 @@ export class Trainer {
 
   /** Runs the rest of the current iteration (one mini-batch); a whole one as the fused iteration. */
   step(): Progress {
-    if (this.atIterationStart && this.fused) return this.runIteration(this.fused);
+    if (this.atIterationStart && this.fused && !this.replaced) return this.runIteration(this.fused);
     let p = this.stepSub();
     while (!p.iteration) p = this.stepSub();
     return p;
+  }
+
+  /** Replaces what a phase of the model computes by `run`, which writes the phase's tensors (exercise
+   *  mode trains on a student's gradients). The phase becomes one sub-step; whole iterations then
+   *  run phase by phase. Only between iterations. */
+  replacePhase(name: string, run: () => void): void {
+    if (!this.atIterationStart) throw new Error('a phase can be replaced only between iterations');
+    const k = this.model.phases.findIndex((p) => p.name === name);
+    if (k < 0) throw new Error(`the model has no phase ${name}`);
+    const phase = this.phases[k];
+    // The list is this trainer's own (built in the constructor), so replacing an entry is safe.
+    (this.phases as Phase[])[k] = { ...phase, subSteps: [{ label: `${phase.name} (replaced)`, run }] };
+    this.replaced = true;
   }
 
   /** Runs the rest of the current epoch. */

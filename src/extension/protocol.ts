@@ -198,7 +198,10 @@ export type Request =
   | { kind: 'previewDataset'; dataset: DatasetSpec }
   /** Checks an exercise file (.nlmx) on the loaded run's current iteration, which it leaves as it
    *  is; with no run loaded, on a fresh run of `fresh` after a few warm-up iterations. */
-  | { kind: 'checkExercise'; text: string; fresh: { dataset: DatasetSpec; config: Partial<TrainConfig> } };
+  | { kind: 'checkExercise'; text: string; fresh: { dataset: DatasetSpec; config: Partial<TrainConfig> } }
+  /** Train with my backward: the loaded run's backward phases compute the exercise file's lines
+   *  from now on (between iterations only); the reply names the phases replaced. */
+  | { kind: 'trainWithExercise'; text: string };
 
 export type ReplyResult = {
   load: RunInfo;
@@ -223,6 +226,7 @@ export type ReplyResult = {
   cancel: null;
   previewDataset: DatasetSummary;
   checkExercise: ExerciseReport;
+  trainWithExercise: { replaced: string[] };
 };
 
 export interface RequestEnvelope {

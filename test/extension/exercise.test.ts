@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ExerciseReport } from '../../src/extension/protocol';
-import { harness, SMALL, tempDir, train, waitFor } from './helpers';
+import { api, harness, problemOf, SMALL, tempDir, train, waitFor } from './helpers';
 
 const SOURCE = 'nlm exercise';
 
@@ -107,5 +107,20 @@ suite('Exercise mode', () => {
     const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(lineOf(doc, 'dW3'), 6));
     const labels = new Set(list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label)));
     for (const name of ['W1', 'dZ2', 'x1', 'y', 'N', 'V', 'scatter_add', 'onehot', 'softmax']) assert.ok(labels.has(name), name);
+  });
+
+  test('Train with My Backward: a run whose backward phases compute the file’s lines; a file with errors is refused', async () => {
+    const { run } = await api();
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('nlm.newExercise', { blank: 'none', folder });
+    const replaced = await vscode.commands.executeCommand<string[]>('nlm.trainWithExercise', uri, { paused: true, noDashboard: true });
+    assert.deepEqual(replaced, ['dZ2', 'dW3', 'dH', 'dZ1', 'dW2', 'dE', 'dW1']);
+    const before = run.snapshot?.cursor.steps ?? 0;
+    await vscode.commands.executeCommand('nlm.stepMiniBatch');
+    const snapshot = await waitFor('a step trained on the file’s gradients', () => run.snapshot && run.snapshot.cursor.steps > before && run.snapshot);
+    assert.ok(snapshot.grads.every((g) => Number.isFinite(g.norm) && g.norm > 0), JSON.stringify(snapshot.grads));
+
+    const broken = await vscode.commands.executeCommand<vscode.Uri>('nlm.newExercise', { blank: 'backward', folder });
+    const problem = await problemOf(() => vscode.commands.executeCommand('nlm.trainWithExercise', broken, { paused: true, noDashboard: true }));
+    assert.match(problem, /fix the lines with errors first \(line \d+, line \d+/);
   });
 });

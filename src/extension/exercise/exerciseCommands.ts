@@ -8,11 +8,15 @@ import { DEFAULT_CONFIG } from '../../engine/config';
 import { Blank, DEFAULT_TARGET, ExerciseTarget, newExercise } from '../../engine/exercise/exerciseFile';
 import { writeFileAtomic } from '../../engine/modelfile/atomic';
 import { CommandContext, registerCommand } from '../commands/context';
+import { lastDataset } from '../commands/datasetPicker';
+import { loadRun } from '../commands/loadRun';
+import { DashboardPanel } from '../views/dashboardPanel';
 import { localPath } from '../localFile';
 import type { ExerciseReport } from '../protocol';
 import { configuredHyperParameters } from '../settings';
 import type { ExerciseChecker } from './exerciseChecker';
 import { EXERCISE_LANGUAGE, isExercise } from './exerciseLanguage';
+import { exerciseTarget } from '../../engine/exercise/exerciseFile';
 
 export interface NewExerciseArgs {
   blank?: Blank;
@@ -52,6 +56,34 @@ export function registerExerciseCommands(ctx: CommandContext, checker: ExerciseC
     const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'NLM: checking the exercise' }, () => checker.check(document));
     await checker.showSummary(document);
     return report;
+  });
+}
+
+/** What tests pass instead of the defaults of Train with My Backward. */
+export interface TrainWithExerciseArgs {
+  /** Load and stay paused instead of starting to train. */
+  paused?: boolean;
+  noDashboard?: boolean;
+}
+
+/** NLM: Train with My Backward: a new run (the file's activation, the settings, the dataset last
+ *  trained on) whose backward phases compute the open exercise's lines, live on the dashboard. */
+export function registerTrainWithExercise(ctx: CommandContext, checker: ExerciseChecker): void {
+  registerCommand(ctx, 'nlm.trainWithExercise', async (uri?: vscode.Uri, args: TrainWithExerciseArgs = {}): Promise<string[] | undefined> => {
+    const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+    if (!document || !isExercise(document)) throw new Error('open an exercise file (.nlmx) with your backward pass to train with it');
+    const text = document.getText();
+    // Lines that cannot be evaluated are shown in the Problems view before any run is replaced.
+    const report = await checker.check(document);
+    const broken = report.verdicts.filter((v) => v.verdict === 'error' && v.line !== null);
+    if (broken.length > 0) throw new Error(`${path.basename(document.uri.path)}: fix the lines with errors first (${broken.map((v) => `line ${v.line}`).join(', ')}; see the Problems view)`);
+    const info = await loadRun(ctx, { dataset: lastDataset(ctx.extension) ?? 'demo', config: { activation: exerciseTarget(text).activation } });
+    if (!info) return undefined;
+    const { replaced } = await ctx.run.request({ kind: 'trainWithExercise', text });
+    ctx.output.appendLine(`[exercise] training with the backward of ${path.basename(document.uri.path)}: phases ${replaced.join(', ')} compute its lines`);
+    if (!args.noDashboard) DashboardPanel.show(ctx.extension, ctx.run);
+    if (!args.paused) await ctx.run.request({ kind: 'run' });
+    return replaced;
   });
 }
 

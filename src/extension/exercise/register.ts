@@ -6,7 +6,7 @@ import { lastDataset } from '../commands/datasetPicker';
 import { configuredCorpusOptions, configuredHyperParameters } from '../settings';
 import type { ReadOnlyDocuments } from '../views/readOnlyDocuments';
 import { ExerciseChecker } from './exerciseChecker';
-import { registerExerciseCommands } from './exerciseCommands';
+import { registerExerciseCommands, registerTrainWithExercise } from './exerciseCommands';
 import { ExerciseCompletionProvider, ExerciseHoverProvider } from './exerciseHover';
 import { EXERCISE_SELECTOR } from './exerciseLanguage';
 
@@ -20,5 +20,6 @@ export function registerExercises(ctx: CommandContext, documents: ReadOnlyDocume
     vscode.languages.registerCompletionItemProvider(EXERCISE_SELECTOR, new ExerciseCompletionProvider()),
   );
   registerExerciseCommands(ctx, checker);
+  registerTrainWithExercise(ctx, checker);
   return checker;
 }

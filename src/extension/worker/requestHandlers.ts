@@ -10,6 +10,7 @@ import { checkVocabMatches, loadModel, savedShape } from '../../engine/modelfile
 import { runModelFile, writeModelFile } from '../../engine/modelfile/runModelFile';
 import type { ModelShape, Params } from '../../engine/models/model';
 import { evaluationReportSteps } from '../../engine/report';
+import { trainWithStudentBackward } from '../../engine/exercise/studentBackward';
 import * as fs from 'fs';
 import { completionsAt } from '../expression';
 import type { BatchExample, DatasetSpec, ReplyResult, Request, RunInfo, TensorData } from '../protocol';
@@ -95,6 +96,7 @@ export function requestHandlers(s: Session): RequestHandlers {
     },
     previewDataset: (r) => datasetSummary(loadDataset(r.dataset.path, r.dataset.corpus)),
     checkExercise: (r) => checkExerciseFile(r.text, s.loaded(), r.fresh),
+    trainWithExercise: (r) => ({ replaced: trainWithStudentBackward(s.current().trainer, r.text) }),
   };
 }
 
