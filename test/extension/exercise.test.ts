@@ -33,6 +33,12 @@ suite('Exercise mode', () => {
     await train({ dataset: 'demo', config: { ...SMALL, activation: 'sigmoid' }, paused: true, noDashboard: true });
   });
 
+  // The suites after this one get no exercise editor (each stop would check it) and an ordinary run.
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await train({ dataset: 'demo', config: SMALL, paused: true, noDashboard: true });
+  });
+
   test('NLM: New Exercise saves the model’s exercise in the folder and opens it, the backward lines blank', async () => {
     const uri = await vscode.commands.executeCommand<vscode.Uri>('nlm.newExercise', { blank: 'backward', folder });
     assert.equal(path.dirname(uri.fsPath), folder);
