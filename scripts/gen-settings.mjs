@@ -15,6 +15,7 @@ const CHOICES = {
   activation: { list: 'ACTIVATIONS', description: 'Hidden layer activation f in H = f(Z1).' },
   init: { list: 'INITS', description: 'Weight initialisation: N(0, initStd²), Xavier or He.' },
   optimizer: { list: 'OPTIMIZERS', description: 'Optimizer of the update phase.' },
+  model: { list: 'MODEL_KINDS', description: 'The model: the next-word MLP, or a recurrent model (rnn, lstm) reading the context words in order.' },
   schedule: { list: 'SCHEDULES', description: 'Learning-rate schedule: exponential (×lrDecay after each epoch), step (×lrDecay every lrStep epochs), cosine (from lr to lrMin over the epochs), plateau (×lrDecay when validation cross-entropy stops falling for lrPatience epochs); all floored at lrMin, with an optional warm-up.' },
 };
 

@@ -61,6 +61,9 @@ export const TRAIN_FLAGS = {
   warmup: 'warmupSteps',
   patience: 'patience',
   threads: 'threads',
+  model: 'model',
+  bptt: 'bptt',
+  clip: 'clip',
 } as const;
 
 export const TRAIN_OPTIONS = Object.fromEntries(Object.keys(TRAIN_FLAGS).map((f) => [f, { type: 'string' }])) as Record<keyof typeof TRAIN_FLAGS, { type: 'string' }>;

@@ -26,14 +26,15 @@ const USAGE = `usage:
             [--seed S] [--init normal|xavier|he] [--l2 L] [--lr-decay F] [--patience N]
             [--schedule exponential|step|cosine|plateau] [--lr-step E] [--lr-min X]
             [--lr-patience N] [--warmup STEPS]
-            [--threads 1|2] [--out FILE.safetensors] [--npz FILE.npz] [--json] [CORPUS OPTIONS]
+            [--threads 1|2] [--model mlp|rnn|lstm] [--bptt K] [--clip C]
+            [--out FILE.safetensors] [--npz FILE.npz] [--json] [CORPUS OPTIONS]
             [--test] (evaluate the test split at the end)
             [--runs-dir DIR] [--no-record] (every run is recorded in DIR, default ${DEFAULT_RUNS_DIR})
   nlm eval --model FILE --data PATH [--split test|valid|train] [--json] [CORPUS OPTIONS]
   nlm predict --model FILE "city of new" [-k 10]
   nlm neighbours --model FILE WORD [-k 10]
   nlm generate --model FILE "life in the" [--words 10] [--temperature T] [--seed S]
-  nlm gradcheck [--json]
+  nlm gradcheck [--model mlp|rnn|lstm] [--bptt K] [--activation A] [--json]
   nlm runs [--runs-dir DIR] [--json]
 ${SWEEP_USAGE}
   nlm exercise new [--model mlp] [--activation A] [--blank backward|forward|all|none]
@@ -134,7 +135,9 @@ async function train(argv: string[]): Promise<void> {
 
 function describe(c: TrainConfig): string {
   const opt = c.optimizer === 'momentum' ? `momentum ${c.momentum}` : c.optimizer;
-  return `D=${c.embeddingDim} P=${c.hiddenUnits} ${c.activation}, ${opt} lr ${c.lr} (${describeSchedule(c)}), batch ${c.batchSize}, ${c.epochs} epochs, seed ${c.seed}`;
+  const model = c.model === 'mlp' ? `D=${c.embeddingDim} P=${c.hiddenUnits} ${c.activation}` : `${c.model} D=${c.embeddingDim} P=${c.hiddenUnits}, BPTT ${c.bptt > 0 ? `last ${c.bptt} steps` : 'full'}`;
+  const clip = c.clip > 0 ? `, clip ${c.clip}` : '';
+  return `${model}, ${opt} lr ${c.lr} (${describeSchedule(c)})${clip}, batch ${c.batchSize}, ${c.epochs} epochs, seed ${c.seed}`;
 }
 
 function requireModel(file: string | undefined): SavedModel {
@@ -197,9 +200,9 @@ function generate(argv: string[]): void {
 }
 
 function gradcheck(argv: string[]): void {
-  const { values } = args(argv, { json: { type: 'boolean' }, activation: { type: 'string' } });
-  const activation = values.activation === undefined ? undefined : resolveConfig({ activation: values.activation }).activation;
-  const r = gradientCheck({ activation });
+  const { values } = args(argv, { json: { type: 'boolean' }, activation: { type: 'string' }, model: { type: 'string' }, bptt: { type: 'string' } });
+  const { activation, model, bptt } = resolveConfig({ activation: values.activation, model: values.model, bptt: values.bptt });
+  const r = gradientCheck({ kind: model, activation, bptt });
   if (values.json) {
     const params = Object.fromEntries(Object.entries(r.params).map(([name, v]) => [name, { maxRelError: v.maxRelError, relError: v.relError }]));
     console.log(JSON.stringify({ params, maxRelError: r.maxRelError }));

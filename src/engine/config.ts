@@ -7,6 +7,9 @@ export const INITS = ['normal', 'xavier', 'he'] as const;
 export type InitName = (typeof INITS)[number];
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
+/** The kinds of model (models/index.ts registers a definition for each; a test keeps them equal). */
+export const MODEL_KINDS = ['mlp', 'rnn', 'lstm'] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
 
 export interface TrainConfig {
   embeddingDim: number;
@@ -43,6 +46,12 @@ export interface TrainConfig {
   /** Threads a whole iteration runs on (2: a helper thread takes half of each mini-batch). The
    *  weights do not depend on it. */
   threads: number;
+  /** The model trained: the next-word MLP or a recurrent model reading the context in order. */
+  model: ModelKind;
+  /** Recurrent models: backpropagate through the last this many time steps (0 = all of them). */
+  bptt: number;
+  /** Scale the gradients down to this total L2 norm before the update when it is larger (0 = off). */
+  clip: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<TrainConfig> = {
@@ -68,6 +77,9 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = {
   seed: 1,
   patience: 0,
   threads: 2,
+  model: 'mlp',
+  bptt: 0,
+  clip: 0,
 };
 
 interface NumberRule {
@@ -78,7 +90,7 @@ interface NumberRule {
 }
 
 /** Bounds for each numeric setting; also the source of the extension's settings schema. */
-export const NUMBER_RULES: Record<Exclude<keyof TrainConfig, 'activation' | 'init' | 'optimizer' | 'schedule'>, NumberRule> = {
+export const NUMBER_RULES: Record<Exclude<keyof TrainConfig, 'activation' | 'init' | 'optimizer' | 'schedule' | 'model'>, NumberRule> = {
   embeddingDim: { min: 1, max: 1024, integer: true, description: 'Embedding size D: columns of W1.' },
   hiddenUnits: { min: 1, max: 4096, integer: true, description: 'Hidden units P: columns of W2, rows of W3.' },
   initStd: { min: 0, max: 10, integer: false, description: 'σ of the "normal" initialisation N(0, σ²).' },
@@ -97,6 +109,8 @@ export const NUMBER_RULES: Record<Exclude<keyof TrainConfig, 'activation' | 'ini
   seed: { min: 0, max: 4294967295, integer: true, description: 'Random seed for initialisation and shuffling.' },
   patience: { min: 0, max: 1000, integer: true, description: 'Early stopping: epochs without validation improvement (0 = off).' },
   threads: { min: 1, max: 2, integer: true, description: 'Threads a training iteration runs on (2: half of each mini-batch on a helper thread; same weights either way).' },
+  bptt: { min: 0, max: 1000, integer: true, description: 'Recurrent models: backpropagate through the last K time steps only (truncated BPTT; 0 = all of them).' },
+  clip: { min: 0, max: 1e6, integer: false, description: 'Gradient clipping: scale all gradients down to this total L2 norm when it is larger (0 = off).' },
 };
 
 /** Merges user values over the defaults; throws a message naming the setting on a bad value. */
@@ -108,6 +122,7 @@ export function resolveConfig(partial: Partial<Record<keyof TrainConfig, unknown
     else if (key === 'init') cfg.init = oneOf(key, value, INITS);
     else if (key === 'optimizer') cfg.optimizer = oneOf(key, value, OPTIMIZERS);
     else if (key === 'schedule') cfg.schedule = oneOf(key, value, SCHEDULES);
+    else if (key === 'model') cfg.model = oneOf(key, value, MODEL_KINDS);
     else if (key in NUMBER_RULES) {
       const k = key as keyof typeof NUMBER_RULES;
       cfg[k] = checkNumber(k, value, NUMBER_RULES[k]);

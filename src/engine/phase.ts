@@ -7,6 +7,9 @@ export type PhaseDirection = 'forward' | 'backward' | 'update';
 export interface SubStep {
   readonly label: string;
   run(): void;
+  /** Its results are constants to the backward pass (the time steps before a truncated BPTT
+   *  window): the gradient check leaves them at their unperturbed values instead of re-running it. */
+  readonly constant?: boolean;
 }
 
 export interface Phase {

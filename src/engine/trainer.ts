@@ -3,6 +3,7 @@
 // `runEpoch` run a whole iteration as the model's fused iteration, on one thread or two
 // (config.threads), which gives the numbers of the sub-steps to the bit — so stepping one phase at
 // a time matches a full step. A model without a fused iteration runs its phases.
+import { clipGradNorm } from './clipping';
 import { TrainConfig } from './config';
 import { Dataset } from './data/dataset';
 import { Evaluator } from './evaluate';
@@ -73,6 +74,8 @@ export class Trainer {
   private helper: HelperThread | undefined;
   private readonly startHelper: (() => HelperThread) | undefined;
   private readonly chooser = new ThreadChooser();
+  /** Set once a phase is replaced: whole iterations then run the phases, not the fused iteration. */
+  private replaced = false;
   private epochLoss = 0;
   private epochCorrect = 0;
   private epochExamples = 0;
@@ -85,7 +88,7 @@ export class Trainer {
     readonly config: TrainConfig,
     readonly kernels: Kernels = jsKernels,
     initial?: Params,
-    readonly definition: ModelDefinition = modelDefinition('mlp'),
+    readonly definition: ModelDefinition = modelDefinition(config.model, 'the setting "model"'),
   ) {
     if (dataset.train.n === 0) throw new Error(`${dataset.source}: the training split is empty`);
     this.shape = definition.shapeFor(config, { vocabSize: dataset.vocab.length, context: dataset.context });
@@ -99,15 +102,18 @@ export class Trainer {
       this.specs.map(({ name, decay }) => ({ param: this.params[name], grad: this.model.grads[name], decay })),
       kernels,
     );
+    const clip = config.clip;
+    const grads = this.specs.map((p) => this.model.grads[p.name].data);
+    const clipStep = { label: `clip ‖dθ‖ ≤ ${clip}`, run: () => void clipGradNorm(grads, clip) };
     this.phases = [
       ...this.model.phases,
       {
         name: 'update',
         direction: 'update',
-        math: this.optimizer.math,
+        math: clip > 0 ? `dθ ← dθ·min(1, ${clip}/‖dθ‖) ; ${this.optimizer.math}` : this.optimizer.math,
         reads: this.specs.map((p) => `d${p.name}`),
-        writes: this.specs.map((p) => p.name),
-        subSteps: this.optimizer.subSteps(),
+        writes: [...(clip > 0 ? this.specs.map((p) => `d${p.name}`) : []), ...this.specs.map((p) => p.name)],
+        subSteps: [...(clip > 0 ? [clipStep] : []), ...this.optimizer.subSteps()],
       },
     ];
     this.batchesPerEpoch = Math.ceil(dataset.train.n / capacity);
@@ -118,8 +124,10 @@ export class Trainer {
     this.shuffleRng.shuffle(this.order);
     this.batchInputs = kernels.allocInt32(capacity * dataset.context);
     this.batchTargets = kernels.allocInt32(capacity);
-    // Without a fused iteration, whole iterations run the phases, on this thread.
-    const fused = definition.fused;
+    // Without a fused iteration, whole iterations run the phases, on this thread. A fused
+    // iteration updates each gradient block as soon as it is computed, before the total norm that
+    // clipping needs is known, so clipping runs the phases too.
+    const fused = clip > 0 ? undefined : definition.fused;
     if (!fused) return;
     const data = (tensors: Params) => Object.fromEntries(this.specs.map(({ name }) => [name, tensors[name].data]));
     const tensors: IterationTensors = {
@@ -180,10 +188,23 @@ export class Trainer {
 
   /** Runs the rest of the current iteration (one mini-batch); a whole one as the fused iteration. */
   step(): Progress {
-    if (this.atIterationStart && this.fused) return this.runIteration(this.fused);
+    if (this.atIterationStart && this.fused && !this.replaced) return this.runIteration(this.fused);
     let p = this.stepSub();
     while (!p.iteration) p = this.stepSub();
     return p;
+  }
+
+  /** Replaces what a phase of the model computes by `run`, which writes the phase's tensors (exercise
+   *  mode trains on a student's gradients). The phase becomes one sub-step; whole iterations then
+   *  run phase by phase. Only between iterations. */
+  replacePhase(name: string, run: () => void): void {
+    if (!this.atIterationStart) throw new Error('a phase can be replaced only between iterations');
+    const k = this.model.phases.findIndex((p) => p.name === name);
+    if (k < 0) throw new Error(`the model has no phase ${name}`);
+    const phase = this.phases[k];
+    // The list is this trainer's own (built in the constructor), so replacing an entry is safe.
+    (this.phases as Phase[])[k] = { ...phase, subSteps: [{ label: `${phase.name} (replaced)`, run }] };
+    this.replaced = true;
   }
 
   /** Runs the rest of the current epoch. */
@@ -319,17 +340,36 @@ export class Trainer {
     return progress;
   }
 
+  /** The mini-batch of the current iteration, copied: the model's once the iteration is under
+   *  way, else the one it will load. Nothing changes (exercise mode checks on it). */
+  currentBatch(): { inputs: Int32Array; targets: Int32Array; n: number } {
+    if (!this.atIterationStart) {
+      const { inputs, targets, n } = this.model;
+      return { inputs: inputs.slice(0, n * this.dataset.context), targets: targets.slice(0, n), n };
+    }
+    const inputs = new Int32Array(this.batchInputs.length);
+    const targets = new Int32Array(this.batchTargets.length);
+    const n = this.fillBatch(inputs, targets);
+    return { inputs: inputs.subarray(0, n * this.dataset.context), targets: targets.subarray(0, n), n };
+  }
+
   private loadBatch(): void {
+    const n = this.fillBatch(this.batchInputs, this.batchTargets);
+    this.model.setBatch(this.batchInputs, this.batchTargets, n);
+  }
+
+  /** Writes the current batch's examples into `inputs` and `targets`; returns how many there are. */
+  private fillBatch(inputs: Int32Array, targets: Int32Array): number {
     const { train, context: C } = { train: this.dataset.train, context: this.dataset.context };
     const capacity = this.batchTargets.length;
     const start = this.batch * capacity;
     const n = Math.min(capacity, train.n - start);
     for (let r = 0; r < n; r++) {
       const ex = this.order[start + r];
-      this.batchTargets[r] = train.targets[ex];
-      for (let k = 0; k < C; k++) this.batchInputs[r * C + k] = train.inputs[ex * C + k];
+      targets[r] = train.targets[ex];
+      for (let k = 0; k < C; k++) inputs[r * C + k] = train.inputs[ex * C + k];
     }
-    this.model.setBatch(this.batchInputs, this.batchTargets, n);
+    return n;
   }
 
   private finishIteration(): StepRecord {

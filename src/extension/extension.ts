@@ -15,6 +15,7 @@ import { registerRunsCommands } from './commands/runsCommands';
 import { registerTrainingCommands } from './commands/trainingCommands';
 import { RunContextKeys } from './contextKeys';
 import { registerDebugging } from './debug/register';
+import { registerExercises } from './exercise/register';
 import { Problems } from './problems';
 import { logRun } from './runLog';
 import { recordTargetOf } from './runsFolder';
@@ -77,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): NlmApi {
   registerGenerateText(ctx, documents);
   registerEvaluateDataset(ctx, documents);
   registerRunsCommands(ctx, runs, runsView);
+  registerExercises(ctx, documents);
   registerCommand(ctx, 'nlm.showLog', () => output.show());
   registerDebugging(context, run);
   logRun(run, output, problems);

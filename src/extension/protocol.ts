@@ -13,6 +13,7 @@ import type { NotComputed } from '../engine/iterationProgress';
 import type { EvaluationReport } from '../engine/report';
 import type { EpochRecord, StepRecord } from '../engine/trainRecords';
 import type { TimeTravelStatus } from '../engine/timeTravel/status';
+import type { LineVerdict } from '../engine/exercise/verdict';
 import type { Bucket } from './bucketSeries';
 import type { Completion } from './expression';
 import type { HistoryData } from './runHistory';
@@ -20,7 +21,14 @@ import type { ComparedRun, Comparison } from './comparison';
 import type { RunStatus } from '../engine/runs/runFiles';
 
 export type { Comparison, ComparedRun };
-export type { TrainConfig, EvalResult, EvaluationReport, HiddenStats, TensorStats, EpochRecord, StepRecord, NotComputed, Bucket, HistoryData, TimeTravelStatus };
+export type { TrainConfig, EvalResult, EvaluationReport, HiddenStats, TensorStats, EpochRecord, StepRecord, NotComputed, Bucket, HistoryData, TimeTravelStatus, LineVerdict };
+
+/** An exercise file checked: one verdict per line, and where in which run it was checked. */
+export interface ExerciseReport {
+  verdicts: LineVerdict[];
+  /** "iteration 37 (epoch 1, batch 37), before phase dW3 of the loaded run". */
+  at: string;
+}
 
 /** What the worker tells about a loaded run; views and the debugger discover the model here. */
 export interface RunInfo {
@@ -221,7 +229,13 @@ export type Request =
    *  the `load` or `evaluateDataset` that names it next; the picker shows what the options make of
    *  a corpus, and the host sends it before a `load` so reading a large corpus can be followed and
    *  cancelled. */
-  | { kind: 'previewDataset'; dataset: DatasetSpec };
+  | { kind: 'previewDataset'; dataset: DatasetSpec }
+  /** Checks an exercise file (.nlmx) on the loaded run's current iteration, which it leaves as it
+   *  is; with no run loaded, on a fresh run of `fresh` after a few warm-up iterations. */
+  | { kind: 'checkExercise'; text: string; fresh: { dataset: DatasetSpec; config: Partial<TrainConfig> } }
+  /** Train with my backward: the loaded run's backward phases compute the exercise file's lines
+   *  from now on (between iterations only); the reply names the phases replaced. */
+  | { kind: 'trainWithExercise'; text: string };
 
 export type ReplyResult = {
   load: RunInfo;
@@ -249,6 +263,8 @@ export type ReplyResult = {
   evaluateDataset: EvaluationReport;
   cancel: null;
   previewDataset: DatasetSummary;
+  checkExercise: ExerciseReport;
+  trainWithExercise: { replaced: string[] };
 };
 
 export interface RequestEnvelope {

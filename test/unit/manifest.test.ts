@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { test } from 'node:test';
 import { ACTIVATIONS } from '../../src/engine/activations';
-import { DEFAULT_CONFIG, INITS, NUMBER_RULES, OPTIMIZERS, TrainConfig } from '../../src/engine/config';
+import { DEFAULT_CONFIG, INITS, MODEL_KINDS, NUMBER_RULES, OPTIMIZERS, TrainConfig } from '../../src/engine/config';
 import { SCHEDULES } from '../../src/engine/schedules';
 import { DEFAULT_RUNS_DIR } from '../../src/cli/cliArgs';
 import { CORPUS_SETTINGS } from '../../src/engine/data/text';
@@ -25,7 +25,7 @@ interface Setting {
 
 test('every hyper-parameter is an nlm.* setting with the engine default, type, bounds and description', () => {
   const props = manifest.contributes.configuration.properties as Record<string, Setting>;
-  const choices: Partial<Record<keyof TrainConfig, readonly string[]>> = { activation: ACTIVATIONS, init: INITS, optimizer: OPTIMIZERS, schedule: SCHEDULES };
+  const choices: Partial<Record<keyof TrainConfig, readonly string[]>> = { activation: ACTIVATIONS, init: INITS, optimizer: OPTIMIZERS, schedule: SCHEDULES, model: MODEL_KINDS };
   for (const key of Object.keys(DEFAULT_CONFIG) as (keyof TrainConfig)[]) {
     const p = props[`nlm.${key}`];
     assert.ok(p, `nlm.${key} is declared`);

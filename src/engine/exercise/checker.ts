@@ -1,13 +1,16 @@
-// Checks an exercise file on a real training run: the trainer is stepped phase by phase through
-// one iteration (after a few warm-up iterations, so that biases are no longer zero); each line is
-// evaluated on the tensors as they were before the phase that writes its tensor, and compared
-// with what the engine wrote. Names the student defines (helper lines) are evaluated in file order.
+// Checks an exercise file on a real training run: one iteration's phases are run on a copy of the
+// run's parameters and mini-batch (a fresh run after a few warm-up iterations, so that biases are
+// no longer zero, or a loaded run at its current iteration, left as it is); each line is evaluated
+// on the tensors as they were before the phase that writes its tensor, and compared with what the
+// engine wrote. Names the student defines (helper lines) are evaluated in file order.
 import { TrainConfig } from '../config';
 import { Dataset } from '../data/dataset';
 import { jsKernels } from '../kernels';
 import { modelDefinition } from '../models';
+import { ModelDefinition, ModelShape, Params } from '../models/model';
 import { Trainer } from '../trainer';
-import { close, compare, shapeHint, valueHint } from './compare';
+import { close, compare, differenceGrid, shapeHint, valueHint } from './compare';
+import type { LineVerdict, Verdict } from './verdict';
 import { constantsOf, tensorsOf } from './engineTensors';
 import { evaluate } from './evaluator';
 import { ExerciseError } from './exerciseError';
@@ -15,20 +18,7 @@ import { exerciseTarget, readExercise } from './exerciseFile';
 import { Matrix, shapeText } from './matrix';
 import { parseExpression } from './parser';
 
-export type Verdict = 'correct' | 'wrong' | 'error' | 'helper';
-
-export interface LineVerdict {
-  /** 1-based line in the file; null for a tensor the file has no line for. */
-  readonly line: number | null;
-  readonly column?: number;
-  readonly name: string;
-  readonly verdict: Verdict;
-  /** What is wrong, or for a helper line its shape. */
-  readonly message: string;
-  readonly maxAbsDiff?: number;
-  readonly relDiff?: number;
-  readonly hint?: string;
-}
+export type { LineVerdict, Verdict };
 
 export interface CheckOptions {
   /** Settings of the run (the file's header sets the model's activation). */
@@ -40,38 +30,55 @@ export interface CheckOptions {
 export function checkExercise(text: string, dataset: Dataset, options: CheckOptions): LineVerdict[] {
   const target = exerciseTarget(text);
   const definition = modelDefinition(target.model, 'exercise');
-  const exercise = definition.exercise;
-  if (!exercise) throw new Error(`the model ${target.model} has no exercises`);
   const config: TrainConfig = { ...options.config, activation: target.activation, threads: 1 };
   const trainer = new Trainer(dataset, config, jsKernels, undefined, definition);
-  const model = trainer.model;
-  const modelPhases = model.phases;
   for (let i = 0; i < (options.warmup ?? 3) && !trainer.finished; i++) trainer.step();
   if (trainer.finished) throw new Error('the run finished during its warm-up; train for more epochs');
+  return checkAt(text, definition, trainer.shape, trainer.params, trainer.currentBatch());
+}
+
+/** Checks on a loaded run's current iteration: its parameters and mini-batch as they are now
+ *  (the trainer is not changed). Within the update phase, the parameters are partly updated. */
+export function checkOnTrainer(text: string, trainer: Trainer): LineVerdict[] {
+  const target = exerciseTarget(text);
+  if (target.model !== trainer.shape.kind) throw new Error(`the exercise is for the model ${target.model}, but the run's model is ${trainer.shape.kind}`);
+  const definition = modelDefinition(target.model, 'exercise');
+  // The file's activation wins: the parameters are the same whatever the activation.
+  const shape = definition.shapeFor({ ...trainer.config, activation: target.activation }, { vocabSize: trainer.shape.vocabSize, context: trainer.shape.context });
+  return checkAt(text, definition, shape, trainer.params, trainer.currentBatch());
+}
+
+/** Runs the model's phases on copies of `params` and the batch, then judges every line. */
+function checkAt(text: string, definition: ModelDefinition, shape: ModelShape, params: Params, batch: { inputs: Int32Array; targets: Int32Array; n: number }): LineVerdict[] {
+  const exercise = definition.exercise;
+  if (!exercise) throw new Error(`the model ${shape.kind} has no exercises`);
+  if (batch.n === 0) throw new Error('the mini-batch is empty');
+  const copies: Params = {};
+  for (const [name, t] of Object.entries(params)) copies[name] = { name: t.name, shape: t.shape, data: Float32Array.from(t.data) };
+  const model = definition.create(shape, copies, batch.n, jsKernels);
+  model.setBatch(batch.inputs, batch.targets, batch.n);
+  const modelPhases = model.phases;
 
   // Before phase k: what no phase writes (parameters, the batch), plus what the phases before k
   // wrote; a tensor of this iteration that is not computed yet is not there. What each phase wrote is kept, so lines may come in any order.
   const phaseOf = new Map<string, number>();
   modelPhases.forEach((p, k) => p.writes.forEach((name) => phaseOf.set(name, k)));
-  // A phase writes only its `writes`, so what no phase writes is the same after the first phase
-  // (which loads the batch) as before it.
-  let start = new Map<string, Matrix>();
+  const start = tensorsOf(model);
   const written: Map<string, Matrix>[] = [];
-  for (let k = 0; k < modelPhases.length; k++) {
-    trainer.stepPhase();
+  for (const phase of modelPhases) {
+    for (const sub of phase.subSteps) sub.run();
     const now = tensorsOf(model);
-    if (k === 0) start = now;
-    written.push(new Map(modelPhases[k].writes.map((name) => [name, now.get(name)!])));
+    written.push(new Map(phase.writes.map((name) => [name, now.get(name)!])));
   }
-  const constants = constantsOf(model, exercise.sizes(trainer.shape));
+  const constants = constantsOf(model, exercise.sizes(shape));
   const before = (k: number): Map<string, Matrix> => {
     const env = new Map(constants);
     for (const [name, value] of start) if ((phaseOf.get(name) ?? -1) < 0) env.set(name, value);
     for (let j = 0; j < k; j++) for (const [name, value] of written[j]) env.set(name, value);
     return env;
   };
-  const answers = exercise.answers(trainer.shape);
-  const mistakes = exercise.mistakes(trainer.shape);
+  const answers = exercise.answers(shape);
+  const mistakes = exercise.mistakes(shape);
 
   const verdicts: LineVerdict[] = [];
   const helpers = new Map<string, Matrix>();
@@ -137,7 +144,7 @@ export function checkExercise(text: string, dataset: Dataset, options: CheckOpti
     });
     const hint = known?.hint ?? valueHint(value, expected, model.n);
     const message = `differs by up to ${c.maxAbsDiff.toPrecision(3)} (relative ${c.relDiff.toPrecision(3)}) in ${c.where}`;
-    verdicts.push({ line, column: rightPos.column, name, verdict: 'wrong', message, maxAbsDiff: c.maxAbsDiff, relDiff: c.relDiff, hint });
+    verdicts.push({ line, column: rightPos.column, name, verdict: 'wrong', message, maxAbsDiff: c.maxAbsDiff, relDiff: c.relDiff, hint, difference: differenceGrid(value, expected) });
   }
   for (const phase of modelPhases) {
     for (const name of phase.writes) {

@@ -82,3 +82,32 @@ export function shapeHint(got: Matrix, expected: Matrix): string {
   }
   return base;
 }
+
+/** The absolute difference of two same-shaped values, reduced to at most maxRows × maxCols cells
+ *  (each the largest difference of the block it covers): small enough for a heatmap in a view. */
+export interface DifferenceGrid {
+  readonly rows: number;
+  readonly cols: number;
+  /** Rows and columns of the value each cell covers. */
+  readonly rowsPerCell: number;
+  readonly colsPerCell: number;
+  /** Row-major, rows × cols. */
+  readonly values: number[];
+}
+
+export function differenceGrid(got: Matrix, expected: Matrix, maxRows = 20, maxCols = 40): DifferenceGrid {
+  const rowsPerCell = Math.ceil(got.rows / maxRows);
+  const colsPerCell = Math.ceil(got.cols / maxCols);
+  const rows = Math.ceil(got.rows / rowsPerCell);
+  const cols = Math.ceil(got.cols / colsPerCell);
+  const values = new Array<number>(rows * cols).fill(0);
+  for (let i = 0; i < got.rows; i++) {
+    for (let j = 0; j < got.cols; j++) {
+      const d = Math.abs(got.data[i * got.cols + j] - expected.data[i * got.cols + j]);
+      const cell = Math.floor(i / rowsPerCell) * cols + Math.floor(j / colsPerCell);
+      // A NaN difference stays NaN in its cell: it is the worst there is.
+      if (Number.isNaN(d) || d > values[cell]) values[cell] = Number.isNaN(values[cell]) ? NaN : d;
+    }
+  }
+  return { rows, cols, rowsPerCell, colsPerCell, values };
+}

@@ -41,3 +41,17 @@ export function constantsOf(model: Model, sizes: Readonly<Record<string, number>
   for (const [name, size] of Object.entries(sizes)) env.set(name, scalar(size));
   return env;
 }
+
+/** Writes `value` into the model's tensor `name` (a gradient, an activation or the loss), as
+ *  float32: what a replaced phase does with a student's value. */
+export function writeTensor(model: Model, name: string, value: Matrix): void {
+  if (name === 'loss') {
+    model.loss = value.data[0];
+    return;
+  }
+  const spec = model.specs.find((s) => `d${s.name}` === name);
+  const target = spec ? model.grads[spec.name] : model.activations().find((a) => a.name === name);
+  if (!target) throw new Error(`${name} is not a tensor the model's phases write`);
+  if (target.data.length !== value.data.length) throw new Error(`${name}: got ${value.rows}×${value.cols} values, the tensor holds ${target.data.length}`);
+  target.data.set(value.data);
+}

@@ -129,6 +129,12 @@ export function checkVocabMatches(
   }
 }
 
+/** Throws unless the model file holds the kind of model the run is set to train. */
+export function checkKindMatches(fileKind: string, runKind: string, modelFile: string): void {
+  if (fileKind === runKind) return;
+  throw new InputError(modelFile, `holds an ${fileKind.toUpperCase()} model but this run trains an ${runKind.toUpperCase()} (the setting "model" is ${JSON.stringify(runKind)}); set it to ${JSON.stringify(fileKind)} to load this file`);
+}
+
 function shapeProblem(spec: ParamSpec, actual: readonly number[]): string | undefined {
   const expected = spec.shape;
   if (actual.length === expected.length && actual.every((d, i) => d === expected[i])) return undefined;

@@ -5,8 +5,10 @@ import { Kernels } from '../kernels';
 import { DType } from '../tensor';
 import { Model, ModelDefinition, ModelShape, Params } from './model';
 import { mlp } from './mlp';
+import { rnn } from './rnn';
+import { lstm } from './lstm';
 
-const MODELS: Readonly<Record<string, ModelDefinition>> = { mlp };
+const MODELS: Readonly<Record<string, ModelDefinition>> = { mlp, rnn, lstm };
 
 export const MODEL_KINDS: readonly string[] = Object.keys(MODELS);
 

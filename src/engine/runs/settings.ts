@@ -27,6 +27,9 @@ export const SETTING_LABELS: Record<SettingKey, string> = {
   seed: 'seed',
   patience: 'patience',
   threads: 'threads',
+  model: 'model',
+  bptt: 'bptt',
+  clip: 'clip',
 };
 
 const KEYS = Object.keys(DEFAULT_CONFIG) as SettingKey[];

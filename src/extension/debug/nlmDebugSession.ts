@@ -17,12 +17,15 @@ import {
   TerminatedEvent,
   Thread,
 } from '@vscode/debugadapter';
+import * as fs from 'fs';
+import * as path from 'path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Breakpoint, Cursor, ExceptionFilters, RunInfo, RunState, StoppedEvent as WorkerStop } from '../protocol';
 import type { RunController } from '../session/runController';
 import { DapProgress } from './dapProgress';
 import { EXCEPTION_FILTERS, exceptionFilters, loadRequest, NlmAttachArguments, NlmLaunchArguments } from './debugConfig';
 import { DebugVariables } from './debugVariables';
+import { exerciseLines, ExerciseLines, isExerciseSource } from './exerciseSource';
 import { ITERATION_NAME, ITERATION_SCHEME, ITERATION_URI, IterationDocument, renderIteration } from './iterationDocument';
 
 /** Training is one thread of execution. */
@@ -74,8 +77,11 @@ export class NlmDebugSession extends LoggingDebugSession {
   private ended = false;
   private lastException = '';
   private nextBreakpointId = 1;
-  /** Breakpoints as the worker has them, re-sent after a restart reloads the run. */
-  private workerBreakpoints: Breakpoint[] = [];
+  /** Breakpoints by source (the iteration document, exercise files); the worker has them all,
+   *  re-sent after a restart reloads the run. */
+  private readonly sourceBreakpoints = new Map<string, Breakpoint[]>();
+  /** Exercise files with breakpoints, by path: a stop in a phase they have a line for shows it. */
+  private readonly exerciseFiles = new Map<string, ExerciseLines>();
   /** Exception filters as the worker has them, re-sent after a restart. */
   private filters: ExceptionFilters = {};
   /** Stops the worker reports while a request moving back in time is answered: sent after its
@@ -192,12 +198,17 @@ export class NlmDebugSession extends LoggingDebugSession {
   protected override async setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): Promise<void> {
     await this.respond(response, async () => {
       const requested = args.breakpoints ?? [];
+      if (isExerciseSource(args.source)) {
+        response.body = { breakpoints: await this.installExerciseBreakpoints(args.source, requested) };
+        return;
+      }
       if (!isIterationSource(args.source)) {
-        const msg = 'NLM breakpoints go in the iteration document (NLM: Open Iteration)';
+        const msg = 'NLM breakpoints go in the iteration document (NLM: Open Iteration) or an exercise file (.nlmx)';
         response.body = { breakpoints: requested.map((b) => ({ verified: false, line: b.line, message: msg })) };
         return;
       }
-      response.body = { breakpoints: await this.installBreakpoints(requested) };
+      const { doc } = this.require();
+      response.body = { breakpoints: await this.installBreakpoints(ITERATION_URI, doc, this.source(), requested) };
     });
   }
 
@@ -395,18 +406,43 @@ export class NlmDebugSession extends LoggingDebugSession {
     this.sendEvent(new StoppedEvent('entry', THREAD_ID));
   }
 
-  private async installBreakpoints(requested: DebugProtocol.SourceBreakpoint[]): Promise<DebugProtocol.Breakpoint[]> {
-    const { doc } = this.require();
+  /** Every source's breakpoints, as the worker has them. */
+  private get workerBreakpoints(): Breakpoint[] {
+    return [...this.sourceBreakpoints.values()].flat();
+  }
+
+  /** Breakpoints on the lines of an exercise file, read from disk as it was saved. */
+  private async installExerciseBreakpoints(source: DebugProtocol.Source, requested: DebugProtocol.SourceBreakpoint[]): Promise<DebugProtocol.Breakpoint[]> {
+    const file = source.path!;
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      return requested.map((b) => ({ verified: false, line: b.line, message: `cannot read ${file}: ${(e as Error).message}` }));
+    }
+    const lines = exerciseLines(text, this.require().info.phases);
+    if (requested.length > 0) this.exerciseFiles.set(file, lines);
+    else this.exerciseFiles.delete(file);
+    return this.installBreakpoints(file, lines, new Source(path.basename(file), file), requested);
+  }
+
+  private async installBreakpoints(
+    key: string,
+    doc: Pick<ExerciseLines, 'phaseAt' | 'phaseLineFrom'>,
+    source: Source,
+    requested: DebugProtocol.SourceBreakpoint[],
+  ): Promise<DebugProtocol.Breakpoint[]> {
     const placed = requested.map((b) => {
       // A breakpoint on a comment or blank line moves down to the next phase, like a debugger moves it to code.
       const line = doc.phaseLineFrom(this.convertClientLineToDebugger(b.line));
       return { id: this.nextBreakpointId++, line, phase: line === undefined ? undefined : doc.phaseAt(line), source: b };
     });
-    this.workerBreakpoints = placed.flatMap((p) =>
+    const mine = placed.flatMap((p) =>
       p.phase === undefined
         ? []
         : [{ id: p.id, phase: p.phase, condition: p.source.condition, hitCondition: p.source.hitCondition, logMessage: p.source.logMessage }],
     );
+    this.sourceBreakpoints.set(key, mine);
     const replies = new Map((await this.run.request({ kind: 'setBreakpoints', breakpoints: this.workerBreakpoints })).map((r) => [r.id, r]));
     return placed.map((p) => {
       const reply = replies.get(p.id);
@@ -415,7 +451,7 @@ export class NlmDebugSession extends LoggingDebugSession {
         verified: reply?.verified ?? false,
         message: reply ? reply.message : 'no phase on or after this line',
         line: p.line === undefined ? p.source.line : this.convertDebuggerLineToClient(p.line),
-        source: this.source(),
+        source,
       };
     });
   }
@@ -428,8 +464,11 @@ export class NlmDebugSession extends LoggingDebugSession {
     const line = (n: number) => this.convertDebuggerLineToClient(n);
     const first = doc.phaseLines.get(info.phases[0].name)!;
     const name = c.sub > 0 ? `${phase.name} › ${phase.subSteps[c.sub]}` : phase.name;
+    // A phase that an exercise file with breakpoints has a line for shows that line.
+    const exercise = [...this.exerciseFiles].map(([file, lines]) => ({ file, line: lines.lineOf(phase.name) })).find((e) => e.line !== undefined);
+    const top = exercise ? new StackFrame(1, name, new Source(path.basename(exercise.file), exercise.file), line(exercise.line!), 1) : new StackFrame(1, name, src, line(doc.phaseLines.get(phase.name)!), 1);
     return [
-      new StackFrame(1, name, src, line(doc.phaseLines.get(phase.name)!), 1),
+      top,
       new StackFrame(2, `batch ${c.batch + 1} of ${info.batchesPerEpoch}`, src, line(first), 1),
       new StackFrame(3, `epoch ${c.epoch + 1} of ${info.config.epochs}`, src, line(1), 1),
     ];

@@ -4,7 +4,7 @@ import { resolveConfig, TrainConfig } from '../../engine/config';
 import { Dataset } from '../../engine/data/dataset';
 import { Predictor } from '../../engine/inference';
 import { Kernels } from '../../engine/kernels';
-import { checkVocabMatches, loadModel, savedShape } from '../../engine/modelfile/modelFile';
+import { checkKindMatches, checkVocabMatches, loadModel, savedShape } from '../../engine/modelfile/modelFile';
 import { modelDefinition } from '../../engine/models';
 import { Tensor } from '../../engine/tensor';
 import { DEFAULT_TIME_TRAVEL, TimeTravel } from '../../engine/timeTravel/timeTravel';
@@ -52,6 +52,8 @@ export function openRun(
     const saved = loadModel(modelFile);
     checkVocabMatches(saved.meta.vocab, dataset.vocab, modelFile, path);
     const shape = savedShape(saved.meta, modelFile);
+    // A run set to train one kind of model does not silently become another.
+    if (partial.model !== undefined) checkKindMatches(shape.kind, config.model, modelFile);
     definition = modelDefinition(shape.kind, modelFile);
     Object.assign(config, definition.configOf(shape));
     initial = saved.params;

@@ -8,9 +8,11 @@ import { checkVocabMatches, loadModel, savedShape } from '../../engine/modelfile
 import { runModelFile, writeModelFile } from '../../engine/modelfile/runModelFile';
 import type { ModelShape, Params } from '../../engine/models/model';
 import { evaluationReportSteps } from '../../engine/report';
+import { trainWithStudentBackward } from '../../engine/exercise/studentBackward';
 import * as fs from 'fs';
 import { completionsAt } from '../expression';
 import type { BatchExample, DatasetSpec, ReplyResult, Request, RunInfo, TensorData } from '../protocol';
+import { checkExerciseFile } from './exerciseCheck';
 import { datasetSummary, LoadedRun } from './loadedRun';
 import { cursorOf, RunLoop } from './runLoop';
 import type { PreparedDataset } from './preparedDataset';
@@ -38,6 +40,8 @@ export interface Session {
   readonly datasets: PreparedDataset;
   /** The loaded run; throws when none is. */
   current(): LoadedRun;
+  /** The loaded run, if any. */
+  loaded(): LoadedRun | undefined;
   /** Loads the run a `load` request describes (dataset, settings, model file, time travel, record). */
   load(request: RequestOf<'load'>): RunInfo;
   /** A fresh backend (evaluations get their own). */
@@ -106,6 +110,8 @@ export function requestHandlers(s: Session): RequestHandlers {
       return null;
     },
     previewDataset: (r, id) => s.sliced.runTask(id, (progress, signal) => s.datasets.prepare(r.dataset, progress, signal)).then(datasetSummary),
+    checkExercise: (r) => checkExerciseFile(r.text, s.loaded(), r.fresh),
+    trainWithExercise: (r) => ({ replaced: trainWithStudentBackward(s.current().trainer, r.text) }),
   };
 }
 

@@ -32,6 +32,7 @@ export class SessionCore {
       sliced: new SlicedRequests(emit, schedule),
       datasets: this.datasets,
       current: () => this.requireRun(),
+      loaded: () => this.run,
       load: (request) => this.load(request),
       makeKernels: () => this.makeKernels(),
     });

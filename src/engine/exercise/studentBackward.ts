@@ -1,0 +1,65 @@
+// "Train with my backward": the backward phases of a run compute the student's lines instead of
+// the engine's, so training runs on the student's gradients (a wrong one visibly fails to learn).
+// Each backward phase whose every tensor has a line is replaced (Trainer.replacePhase): its lines
+// are evaluated on the model's tensors as they are then, helper lines above them first, and the
+// values written into the model's tensors. The file is checked first on the run's current
+// iteration: a line that cannot be evaluated (syntax, shape, a tensor not computed yet) is refused.
+import { modelDefinition } from '../models';
+import { Trainer } from '../trainer';
+import { checkOnTrainer } from './checker';
+import { constantsOf, tensorsOf, writeTensor } from './engineTensors';
+import { evaluate } from './evaluator';
+import { exerciseTarget, readExercise } from './exerciseFile';
+import { Expr } from './parser';
+
+interface Line {
+  readonly line: number;
+  readonly name: string;
+  readonly expr: Expr;
+}
+
+/** Replaces the run's backward phases by the file's lines; returns the names of those replaced. */
+export function trainWithStudentBackward(trainer: Trainer, text: string): string[] {
+  const target = exerciseTarget(text);
+  if (target.model !== trainer.shape.kind || target.activation !== trainer.config.activation) {
+    throw new Error(`the exercise is for ${target.model} with ${target.activation}; the run is ${trainer.shape.kind} with ${trainer.config.activation}`);
+  }
+  const exercise = modelDefinition(target.model).exercise;
+  if (!exercise) throw new Error(`the model ${target.model} has no exercises`);
+  const model = trainer.model;
+  const backward = model.phases.filter((p) => p.direction === 'backward');
+  const written = new Set(model.phases.flatMap((p) => p.writes));
+
+  const lines = new Map<string, Line>();
+  const helpers: Line[] = [];
+  for (const entry of readExercise(text)) {
+    if (!('assignment' in entry) || !entry.assignment.expr) continue;
+    const line = { line: entry.line, name: entry.assignment.name, expr: entry.assignment.expr };
+    if (written.has(line.name)) lines.set(line.name, line);
+    else helpers.push(line);
+  }
+  const replaced = backward.filter((p) => p.writes.every((name) => lines.has(name)));
+  if (replaced.length === 0) throw new Error('the file has no backward phase with all its lines written: nothing to train with');
+
+  // What would break during training breaks now, with the line.
+  const usedNames = new Set([...replaced.flatMap((p) => p.writes), ...helpers.map((h) => h.name)]);
+  const broken = checkOnTrainer(text, trainer).filter((v) => v.verdict === 'error' && usedNames.has(v.name));
+  if (broken.length > 0) throw new Error(broken.map((v) => `line ${v.line}: ${v.name}: ${v.message}`).join('; '));
+
+  const sizes = exercise.sizes(trainer.shape);
+  for (const phase of replaced) {
+    const own = phase.writes.map((name) => lines.get(name)!);
+    const first = Math.min(...own.map((l) => l.line));
+    const before = helpers.filter((h) => h.line < first);
+    trainer.replacePhase(phase.name, () => {
+      const env = new Map([...tensorsOf(model), ...constantsOf(model, sizes)]);
+      for (const h of before) env.set(h.name, evaluate(h.expr, env));
+      for (const l of own) {
+        const value = evaluate(l.expr, env);
+        writeTensor(model, l.name, value);
+        env.set(l.name, value);
+      }
+    });
+  }
+  return replaced.map((p) => p.name);
+}

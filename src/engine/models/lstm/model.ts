@@ -1,0 +1,164 @@
+// The LSTM on a context read in order: X_t = W1[x_t]; the gates' pre-activations
+// A_t = X_t·Wxh + H_{t−1}·Whh + bh in blocks i|f|g|o; I_t = σ(A_i), F_t = σ(A_f), G_t = tanh(A_g),
+// O_t = σ(A_o); C_t = F_t ⊙ C_{t−1} + I_t ⊙ G_t; H_t = O_t ⊙ tanh(C_t) (H_0 = C_0 = 0); the next
+// word from H_T. One forward phase per time step, one backward phase per step of the BPTT window.
+// The gates are element-wise loops here; the products are kernel calls.
+import { Kernels } from '../../kernels';
+import { Phase } from '../../phase';
+import { DType, FloatArray } from '../../tensor';
+import { Params } from '../model';
+import { RecurrentShape, timeSteps } from '../recurrent';
+import { RecurrentModel } from '../recurrentModel';
+import { paramSpecs } from './params';
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+export class LstmModel extends RecurrentModel {
+  readonly kind = 'lstm';
+
+  constructor(shape: RecurrentShape, params: Params, capacity: number, kernels: Kernels, dtype: DType = 'f32') {
+    const { all, backward } = timeSteps(shape);
+    const P = shape.hiddenUnits;
+    const spec = (name: string, width = P) => ({ name, width, wordAxes: [] });
+    super(shape, paramSpecs(shape), params, capacity, kernels, dtype, [
+      ...all.flatMap((t) => [spec(`A${t}`, 4 * P), spec(`I${t}`), spec(`F${t}`), spec(`G${t}`), spec(`O${t}`), spec(`C${t}`)]),
+      ...backward.flatMap((t) => [spec(`dC${t}`), spec(`dA${t}`, 4 * P)]),
+    ]);
+  }
+
+  protected forwardPhase(t: number): Phase {
+    const k = this.kernels;
+    const { embeddingDim: D, hiddenUnits: P } = this.shape;
+    const { Wxh, Whh, bh } = this.params;
+    const b = this.buffers;
+    const [X, A, I, F, G, O, C, H] = [b[`X${t}`], b[`A${t}`], b[`I${t}`], b[`F${t}`], b[`G${t}`], b[`O${t}`], b[`C${t}`], b[`H${t}`]];
+    const first = t === 1;
+    const [Hp, Cp] = first ? [undefined, undefined] : [b[`H${t - 1}`], b[`C${t - 1}`]];
+    const recurrence = first ? '' : ` + H${t - 1}·Whh`;
+    const constant = this.outsideWindow(t);
+    return {
+      name: `step${t}`,
+      direction: 'forward',
+      math: `X${t} = W1[x${t}] ; A${t} = X${t}·Wxh${recurrence} + bh ; I${t} F${t} G${t} O${t} = σ σ tanh σ (A${t}) ; C${t} = ${first ? '' : `F${t}⊙C${t - 1} + `}I${t}⊙G${t} ; H${t} = O${t}⊙tanh(C${t})${this.windowNote(t)}`,
+      reads: ['W1', 'Wxh', ...(first ? [] : [`H${t - 1}`, `C${t - 1}`, 'Whh']), 'bh'],
+      writes: [`X${t}`, `A${t}`, `I${t}`, `F${t}`, `G${t}`, `O${t}`, `C${t}`, `H${t}`],
+      subSteps: [
+        { ...this.embedStep(t), constant },
+        {
+          label: `A${t} = X${t}·Wxh${recurrence} + bh`,
+          constant,
+          run: () => {
+            k.matmul(X, Wxh.data, A, this.n, D, 4 * P, false);
+            if (Hp) k.matmul(Hp, Whh.data, A, this.n, P, 4 * P, true);
+            k.addBias(A, bh.data, this.n, 4 * P);
+          },
+        },
+        {
+          label: `I${t} F${t} G${t} O${t} (gates)`,
+          constant,
+          run: () => {
+            for (let r = 0; r < this.n; r++) {
+              const [a, o] = [r * 4 * P, r * P];
+              for (let j = 0; j < P; j++) {
+                I[o + j] = sigmoid(A[a + j]);
+                F[o + j] = sigmoid(A[a + P + j]);
+                G[o + j] = Math.tanh(A[a + 2 * P + j]);
+                O[o + j] = sigmoid(A[a + 3 * P + j]);
+              }
+            }
+          },
+        },
+        {
+          label: `C${t} = ${first ? '' : `F${t}⊙C${t - 1} + `}I${t}⊙G${t}`,
+          constant,
+          run: () => {
+            for (let i = 0; i < this.n * P; i++) C[i] = (Cp ? F[i] * Cp[i] : 0) + I[i] * G[i];
+          },
+        },
+        {
+          label: `H${t} = O${t}⊙tanh(C${t})`,
+          constant,
+          run: () => {
+            for (let i = 0; i < this.n * P; i++) H[i] = O[i] * Math.tanh(C[i]);
+          },
+        },
+      ],
+    };
+  }
+
+  protected backwardPhase(t: number): Phase {
+    const k = this.kernels;
+    const { embeddingDim: D, hiddenUnits: P, context: T } = this.shape;
+    const { Wxh, Whh } = this.params;
+    const g = this.grads;
+    const b = this.buffers;
+    const [X, I, F, G, O, C, dH, dC, dA, dX] = [b[`X${t}`], b[`I${t}`], b[`F${t}`], b[`G${t}`], b[`O${t}`], b[`C${t}`], b[`dH${t}`], b[`dC${t}`], b[`dA${t}`], b[`dX${t}`]];
+    const [Hp, Cp]: (FloatArray | undefined)[] = t > 1 ? [b[`H${t - 1}`], b[`C${t - 1}`]] : [undefined, undefined];
+    // The last time step starts the sums over time and dC; the others add to them.
+    const last = t === T;
+    const op = last ? '=' : '+=';
+    const carries = t > this.window;
+    const tail = carries ? ` ; dH${t - 1} = dA${t}·Whhᵀ ; dC${t - 1} = dC${t}⊙F${t}` : Hp ? ` ; H${t - 1}, C${t - 1} held constant (truncated BPTT)` : '';
+    return {
+      name: `bptt${t}`,
+      direction: 'backward',
+      math: `dC${t} ${op} dH${t}⊙O${t}⊙(1 − tanh²C${t}) ; dA${t} = gates' derivatives ; dWxh ${op} X${t}ᵀ·dA${t}${Hp ? ` ; dWhh ${op} H${t - 1}ᵀ·dA${t}` : ''} ; dbh ${op} Σ dA${t} ; dX${t} = dA${t}·Wxhᵀ${tail}`,
+      reads: [`dH${t}`, `I${t}`, `F${t}`, `G${t}`, `O${t}`, `C${t}`, `X${t}`, ...(Hp ? [`H${t - 1}`, `C${t - 1}`] : []), 'Wxh', 'Whh'],
+      writes: [`dC${t}`, `dA${t}`, 'dWxh', 'dWhh', 'dbh', `dX${t}`, ...(carries ? [`dH${t - 1}`, `dC${t - 1}`] : [])],
+      subSteps: [
+        {
+          label: `dC${t} ${op} dH${t}⊙O${t}⊙(1 − tanh²C${t})`,
+          run: () => {
+            for (let i = 0; i < this.n * P; i++) {
+              const tc = Math.tanh(C[i]);
+              const fromH = dH[i] * O[i] * (1 - tc * tc);
+              dC[i] = last ? fromH : dC[i] + fromH;
+            }
+          },
+        },
+        {
+          label: `dA${t} = dI${t} dF${t} dG${t} dO${t} through σ' and tanh'`,
+          run: () => {
+            for (let r = 0; r < this.n; r++) {
+              const [a, o] = [r * 4 * P, r * P];
+              for (let j = 0; j < P; j++) {
+                const [i, f, gg, og, dc] = [I[o + j], F[o + j], G[o + j], O[o + j], dC[o + j]];
+                const tc = Math.tanh(C[o + j]);
+                dA[a + j] = dc * gg * i * (1 - i);
+                dA[a + P + j] = Cp ? dc * Cp[o + j] * f * (1 - f) : 0;
+                dA[a + 2 * P + j] = dc * i * (1 - gg * gg);
+                dA[a + 3 * P + j] = dH[o + j] * tc * og * (1 - og);
+              }
+            }
+          },
+        },
+        {
+          label: `dWxh, dWhh, dbh ${op} (time step ${t})`,
+          run: () => {
+            k.matmulTN(X, dA, g.Wxh.data, D, this.n, 4 * P, !last);
+            if (Hp) k.matmulTN(Hp, dA, g.Whh.data, P, this.n, 4 * P, !last);
+            else if (last) g.Whh.data.fill(0); // one time step: no recurrence to learn from
+            if (last) k.sumRows(dA, g.bh.data, this.n, 4 * P);
+            else {
+              k.sumRows(dA, this.biasScratch, this.n, 4 * P);
+              this.addInto(g.bh.data, this.biasScratch, 4 * P);
+            }
+          },
+        },
+        { label: `dX${t} = dA${t}·Wxhᵀ`, run: () => k.matmulNT(dA, Wxh.data, dX, this.n, 4 * P, D, false) },
+        ...(carries
+          ? [
+              {
+                label: `dH${t - 1} = dA${t}·Whhᵀ ; dC${t - 1} = dC${t}⊙F${t}`,
+                run: () => {
+                  k.matmulNT(dA, Whh.data, b[`dH${t - 1}`], this.n, 4 * P, P, false);
+                  const dCp = b[`dC${t - 1}`];
+                  for (let i = 0; i < this.n * P; i++) dCp[i] = dC[i] * F[i];
+                },
+              },
+            ]
+          : []),
+      ],
+    };
+  }
+}

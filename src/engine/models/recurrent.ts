@@ -1,0 +1,99 @@
+// What the recurrent models (rnn/, lstm/) share: their architecture, how it is read from settings
+// and model files, the truncation window of backpropagation through time, and the context ids
+// regrouped by time step. Each model names its own tensors in its own folder.
+import { TrainConfig } from '../config';
+import { Kernels } from '../kernels';
+import { DType } from '../tensor';
+import { Model, ModelDefinition, ModelShape, Params, ParamSpec } from './model';
+
+export interface RecurrentShape extends ModelShape {
+  readonly kind: 'rnn' | 'lstm';
+  readonly vocabSize: number;
+  /** Time steps: the context words, read in order. */
+  readonly context: number;
+  readonly embeddingDim: number;
+  readonly hiddenUnits: number;
+  /** Backpropagate through the last this many time steps (0: all). A training setting the
+   *  phases depend on, so it travels with the architecture; model files do not record it. */
+  readonly bptt: number;
+}
+
+/** The first time step (1-based) backpropagated through: 1 for full BPTT. */
+export function windowStart(s: RecurrentShape): number {
+  return s.bptt > 0 ? Math.max(1, s.context - s.bptt + 1) : 1;
+}
+
+/** The time steps 1…T, and those of the BPTT window, last first (the order of the backward pass). */
+export function timeSteps(s: RecurrentShape): { all: number[]; backward: number[] } {
+  const all = Array.from({ length: s.context }, (_, i) => i + 1);
+  return { all, backward: all.filter((t) => t >= windowStart(s)).reverse() };
+}
+
+/**
+ * The batch's context ids regrouped by time step: ids[t − 1] holds x_t of every example, so one
+ * time step's embeddings are a contiguous n×D block for the matrix products.
+ */
+export class TimeMajorIds {
+  readonly ids: Int32Array[];
+
+  constructor(
+    private readonly steps: number,
+    capacity: number,
+    kernels: Kernels,
+  ) {
+    this.ids = Array.from({ length: steps }, () => kernels.allocInt32(capacity));
+  }
+
+  /** Copies the row-major n×T ids of a batch. */
+  fill(inputs: Int32Array, n: number): void {
+    const T = this.steps;
+    for (let t = 0; t < T; t++) {
+      const column = this.ids[t];
+      for (let r = 0; r < n; r++) column[r] = inputs[r * T + t];
+    }
+  }
+}
+
+/** A recurrent model's definition from its parameters and its instances. */
+export function recurrentDefinition(
+  kind: RecurrentShape['kind'],
+  paramSpecs: (shape: RecurrentShape) => ParamSpec[],
+  make: (shape: RecurrentShape, params: Params, capacity: number, kernels: Kernels, dtype?: DType) => Model,
+): ModelDefinition<RecurrentShape> {
+  return {
+    kind,
+
+    shapeFor(config: TrainConfig, data) {
+      const { embeddingDim, hiddenUnits, bptt } = config;
+      return { kind, vocabSize: data.vocabSize, context: data.context, embeddingDim, hiddenUnits, bptt };
+    },
+
+    paramSpecs,
+
+    create(shape, params, capacity, kernels, dtype) {
+      const missing = paramSpecs(shape).filter(({ name }) => !params[name]);
+      if (missing.length > 0) throw new Error(`an ${kind.toUpperCase()} needs the parameters ${missing.map((p) => p.name).join(', ')}`);
+      return make(shape, params, capacity, kernels, dtype);
+    },
+
+    metaFields({ context, embeddingDim, hiddenUnits }) {
+      return { kind, context, embeddingDim, hiddenUnits };
+    },
+
+    shapeFromMeta(meta, vocabSize, bad) {
+      const { context, embeddingDim, hiddenUnits } = meta;
+      for (const [field, v] of Object.entries({ context, embeddingDim, hiddenUnits })) {
+        if (!Number.isSafeInteger(v) || (v as number) <= 0) throw bad(field, 'a positive integer', v);
+      }
+      return { kind, vocabSize, context: context as number, embeddingDim: embeddingDim as number, hiddenUnits: hiddenUnits as number, bptt: 0 };
+    },
+
+    configOf({ embeddingDim, hiddenUnits }) {
+      return { model: kind, embeddingDim, hiddenUnits };
+    },
+
+    gradcheckShape(config) {
+      return { kind, vocabSize: 11, context: 4, embeddingDim: 3, hiddenUnits: 5, bptt: config.bptt ?? 0 };
+    },
+  };
+}
