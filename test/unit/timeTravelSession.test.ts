@@ -149,6 +149,11 @@ test('rewinding beyond the present or to a bad step is a clear error', () => {
   drain();
   assert.throws(() => core.handle({ kind: 'rewind', steps: 5 }), /beyond the present \(step 1\)/);
   assert.throws(() => core.handle({ kind: 'rewind', steps: -1 }), /whole number/);
+  // Refused while training runs: the run stops where it is instead of hanging in "running".
+  core.handle({ kind: 'run' });
+  assert.equal(core.runState, 'running');
+  assert.throws(() => core.handle({ kind: 'rewind', steps: 99999 }), /beyond the present/);
+  assert.equal(core.runState, 'paused');
 });
 
 test('a changed learning rate at a rewound moment branches the run: its future and history after it go, training goes on from there', () => {

@@ -292,6 +292,11 @@ export class RunLoop {
     this.pauseRequested = false;
     try {
       move();
+    } catch (e) {
+      // A move refused (too far back, beyond the present) leaves the run where it was: a running
+      // one, its goal dropped, stops there.
+      if (this.state === 'running') this.stopped('pause', 'Paused');
+      throw e;
     } finally {
       this.snapshots.rewound(travel.lossesBetween(t.steps - DIVERGENCE_WINDOW, t.steps));
     }
