@@ -2,7 +2,8 @@
 // the keyboard, the dashboard drawing its curves next to the NLM view; then Pause, the palette
 // offering only what fits a paused run, Step Mini-batch advancing one iteration, Inspect Weights
 // opening W1's heatmap, and Resume; then F5 on the iteration document stopping at a breakpoint on
-// dW3 in Run and Debug, and dW3's debug hover. Screenshots go to the harness's --out folder.
+// dW3 in Run and Debug, dW3's debug hover, and the toolbar's Step Back. Screenshots go to the
+// harness's --out folder.
 // Run it with --settings test/ui/settings.json, so training lasts long enough to be paused.
 // Screenshot names start with NLM_UI_SHOTS (default "ui-"; the .vsix run uses "vsix-").
 
@@ -30,6 +31,8 @@ async function paletteLabels(page, query) {
   await page.waitForTimeout(500);
   const labels = await page.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
   await page.keyboard.press('Escape');
+  // Closed before the next F1, which would otherwise land on the closing widget.
+  await input.waitFor({ state: 'hidden' });
   return labels.map((l) => l.trim());
 }
 
@@ -167,6 +170,12 @@ export default async function (ctx) {
   }
   console.log('screenshot:', await screenshot('debug-hover-dW3'));
   await page.keyboard.press('Escape');
+  // Time travel: the debug toolbar's Step Back goes to the phase before dW3, as it was.
+  await page.locator('.debug-toolbar .action-item a[aria-label^="Step Back"]').click();
+  await page.locator('.debug-call-stack .monaco-list-row', { hasText: 'dZ2' }).first().waitFor({ timeout: 30000 });
+  // The Call Stack's header says why the thread stopped: the step back's stop, not a running thread.
+  await page.getByText('Paused on step').first().waitFor({ timeout: 10000 });
+  console.log('screenshot:', await screenshot('debug-step-back-dZ2'));
   // Stop debugging (the run stays loaded) and take the breakpoint away again.
   await page.keyboard.press('Shift+F5');
   await waitFor(page, 'the debug session to end', async () => !(await page.locator('.debug-toolbar').isVisible()));

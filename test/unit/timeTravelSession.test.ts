@@ -149,6 +149,11 @@ test('rewinding beyond the present or to a bad step is a clear error', () => {
   drain();
   assert.throws(() => core.handle({ kind: 'rewind', steps: 5 }), /beyond the present \(step 1\)/);
   assert.throws(() => core.handle({ kind: 'rewind', steps: -1 }), /whole number/);
+  // Refused while training runs: the run stops where it is instead of hanging in "running".
+  core.handle({ kind: 'run' });
+  assert.equal(core.runState, 'running');
+  assert.throws(() => core.handle({ kind: 'rewind', steps: 99999 }), /beyond the present/);
+  assert.equal(core.runState, 'paused');
 });
 
 test('a changed learning rate at a rewound moment branches the run: its future and history after it go, training goes on from there', () => {
@@ -186,4 +191,42 @@ test('a changed learning rate at a rewound moment branches the run: its future a
   // The branch is what time travel goes back through now.
   core.handle({ kind: 'rewind', steps: 13 });
   assert.equal(t.optimizer.lr, 0.001);
+  const atPresent = (core.handle({ kind: 'rewind', steps: 'present' }), core.handle({ kind: 'tensor', name: 'W3' }).values);
+  // Training forward from before the branch point (not a seek) takes the branch there too.
+  core.handle({ kind: 'rewind', steps: 5 });
+  assert.equal(t.optimizer.lr, 0.005);
+  iterations(10);
+  assert.equal(t.optimizer.lr, 0.001);
+  assert.deepEqual(core.handle({ kind: 'tensor', name: 'W3' }).values, atPresent, 'the branch’s W3 at step 15');
+});
+
+test('a branch point inside an iteration: training forward through it runs that iteration sub-step by sub-step and takes it', () => {
+  const { core, drain } = harness();
+  core.handle({ kind: 'load', dataset: { path: 'demo' }, config });
+  const t = core.currentTrainer!;
+  for (let i = 0; i < 8; i++) {
+    core.handle({ kind: 'step', unit: 'iteration' });
+    drain();
+  }
+  core.handle({ kind: 'rewind', steps: 4 });
+  for (let i = 0; i < 5; i++) {
+    core.handle({ kind: 'step', unit: 'phase' });
+    drain();
+  }
+  core.handle({ kind: 'setLearningRate', lr: 0.002 });
+  core.handle({ kind: 'step', unit: 'iteration' });
+  drain();
+  core.handle({ kind: 'step', unit: 'iteration' });
+  drain();
+  const branched = core.handle({ kind: 'tensor', name: 'W1' }).values;
+  assert.equal(t.steps, 6);
+  core.handle({ kind: 'rewind', steps: 2 });
+  // Whole iterations, which run fused unless a branch point lies inside one.
+  for (let i = 0; i < 4; i++) {
+    core.handle({ kind: 'step', unit: 'iteration' });
+    drain();
+  }
+  assert.equal(t.steps, 6);
+  assert.equal(t.optimizer.lr, 0.002);
+  assert.deepEqual(core.handle({ kind: 'tensor', name: 'W1' }).values, branched);
 });

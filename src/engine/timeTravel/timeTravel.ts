@@ -58,6 +58,11 @@ export class TimeTravel {
    */
   observe(t: Trainer, stepLoss: number | undefined, detailed: boolean): void {
     if (this.off) return;
+    // Training forward again through a branch point takes the branch (its changed setting).
+    for (const b of this.branches) {
+      const at = b.position;
+      if (at.steps === t.steps && at.phase === t.phaseIndex && at.sub === t.subIndex) t.restoreState(b);
+    }
     if (stepLoss !== undefined) this.recordLoss(t.steps, stepLoss);
     // In place: this runs every iteration, which allocates nothing.
     const p = this.present;
@@ -82,6 +87,12 @@ export class TimeTravel {
   /** Where training stood before going back (the furthest position it reached). */
   get presentPosition(): Position {
     return { ...this.present };
+  }
+
+  /** Whether a branch point lies inside the iteration the trainer is about to run (after its
+   *  start): that iteration must run sub-step by sub-step, so that observe() sees the point. */
+  branchInside(t: Trainer): boolean {
+    return this.branches.length > 0 && this.branches.some((b) => b.position.steps === t.steps && comparePositions(b.position, positionOf(t)) > 0);
   }
 
   /** Whether the trainer stands before the present (the run went back in time). */

@@ -152,7 +152,8 @@ export class RunLoop {
   private canRunWholeIteration(): boolean {
     const goal = this.goal!;
     const wholeGoal = goal.kind === 'run' || goal.unit === 'iteration' || goal.unit === 'epoch';
-    return this.run!.trainer.atIterationStart && wholeGoal && this.breakpoints.empty && !watchesEveryPhase(this.filters);
+    const { trainer, travel } = this.run!;
+    return trainer.atIterationStart && wholeGoal && this.breakpoints.empty && !watchesEveryPhase(this.filters) && !travel.branchInside(trainer);
   }
 
   /** Before a phase starts: pause requests and breakpoints. Returns true when stopped. */
@@ -191,7 +192,10 @@ export class RunLoop {
     const { trainer: t, expressions, travel } = this.run!;
     // After going back in time, training forward replays steps the history holds already.
     const replayed = !!p.iteration && p.iteration.step <= travel.presentSteps;
-    travel.observe(t, p.iteration?.loss, !whole);
+    // Iteration starts are kept while someone steps phase by phase (an instant step back), not
+    // while running phase by phase to a breakpoint, where each copy would slow training down.
+    const stepping = this.goal?.kind === 'step' && (this.goal.unit === 'sub' || this.goal.unit === 'phase');
+    travel.observe(t, p.iteration?.loss, stepping && !whole);
     if (p.iteration) this.snapshots.addIteration(p.iteration, t.model.n, replayed);
     // The record has the replayed steps and epochs already.
     if (!replayed) this.run!.recording?.progress(this.run!, p);
@@ -292,6 +296,11 @@ export class RunLoop {
     this.pauseRequested = false;
     try {
       move();
+    } catch (e) {
+      // A move refused (too far back, beyond the present) leaves the run where it was: a running
+      // one, its goal dropped, stops there.
+      if (this.state === 'running') this.stopped('pause', 'Paused');
+      throw e;
     } finally {
       this.snapshots.rewound(travel.lossesBetween(t.steps - DIVERGENCE_WINDOW, t.steps));
     }
