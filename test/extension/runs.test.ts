@@ -10,8 +10,8 @@ import type { RunEntry } from '../../src/engine/runs/listRuns';
 import { loadModel } from '../../src/engine/modelfile/modelFile';
 import { readMetrics } from '../../src/engine/runs/readMetrics';
 import type { EpochLine, RunConfig } from '../../src/engine/runs/runFiles';
-import type { RunInfo } from '../../src/extension/protocol';
-import { api, SMALL, train, waitFor } from './helpers';
+import type { Comparison, RunInfo } from '../../src/extension/protocol';
+import { api, harness, SMALL, train, waitFor } from './helpers';
 
 const CONFIG = { ...SMALL, embeddingDim: 8, seed: 5 };
 
@@ -96,5 +96,29 @@ suite('NLM runs', () => {
     await vscode.commands.executeCommand('nlm.runs.delete', renamed, [renamed], true);
     assert.ok(!fs.existsSync(first.dir), 'the folder is gone');
     assert.equal(runs.getChildren().length, listed - 1, 'loading a model recorded no run; deleting removed one');
+  });
+
+  test('Compare Runs overlays the selected runs with a legend of what differs and their results table (screenshots)', async () => {
+    const { runs } = await api();
+    const small = await trainedRun({ dataset: 'demo', config: { ...CONFIG, hiddenUnits: 16, epochs: 3 } });
+    const large = await trainedRun({ dataset: 'demo', config: { ...CONFIG, hiddenUnits: 48, epochs: 3 } });
+    const comparison = await vscode.commands.executeCommand<Comparison>('nlm.runs.compare', large, [small, large]);
+    assert.deepEqual(comparison.runs.map((r) => r.label), ['hidden=16', 'hidden=48']);
+    assert.deepEqual(comparison.table.columns[0].label, 'hidden');
+    assert.deepEqual(comparison.table.rows.map((r) => r[0]), [16, 48]);
+    assert.equal(comparison.runs[1].epochs.length, 3);
+    await waitFor('the compare panel', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'NLM: Compare Runs'));
+    if (process.env.VSCODE_HARNESS_URL) {
+      const r = (await harness('/webviews', { waitForText: 'hidden=48', timeoutMs: 30000 })) as { frames: { text: string }[] };
+      const text = r.frames.map((f) => f.text).join('\n');
+      for (const want of ['Training loss', 'Validation accuracy', 'Results', 'best valid acc', 'hidden=16']) assert.ok(text.includes(want), `the page shows "${want}"`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      console.log('      screenshot:', ((await harness('/screenshot', { name: 'compare-runs' })) as { path: string }).path);
+      await vscode.commands.executeCommand('workbench.view.extension.nlm');
+      await vscode.commands.executeCommand('nlm.runs.focus');
+      await waitFor('the runs listed', () => runs.getChildren().length >= 2);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      console.log('      screenshot:', ((await harness('/screenshot', { name: 'runs-view' })) as { path: string }).path);
+    }
   });
 });

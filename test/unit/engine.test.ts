@@ -105,7 +105,7 @@ for (const optimizer of ['sgd', 'momentum', 'adam'] as const) {
 }
 
 test('learning rate decays per epoch; early stopping stops on a rising validation loss', () => {
-  const t = new Trainer(toyDataset(), { ...small, lrDecay: 0.5, lr: 0.1, optimizer: 'sgd', epochs: 3 });
+  const t = new Trainer(toyDataset(), { ...small, schedule: 'exponential', lrDecay: 0.5, lr: 0.1, optimizer: 'sgd', epochs: 3 });
   const epochs = t.run();
   assert.deepEqual(
     epochs.map((e) => e.lr),
