@@ -140,7 +140,7 @@ test('every schedule replays to the bit, reduce-on-plateau and a changed learnin
   }
   // A rate changed mid-run holds from then on (the schedule goes on from it), and a state saved
   // before the change brings the old one back.
-  const trainer = new Trainer(toyDataset(), { ...small, lr: 0.5 }, jsKernels);
+  const trainer = new Trainer(toyDataset(), { ...small, schedule: 'exponential', lr: 0.5 }, jsKernels);
   for (let i = 0; i < 3; i++) trainer.step();
   const before = trainer.saveState();
   trainer.setLearningRate(0.05);
