@@ -9,6 +9,7 @@ import { LineChart, LineChartSpec } from './charts/lineChart';
 import { lossCaption, lossChartSpec } from './charts/lossChart';
 import { gradNormChartSpec, normCaption, weightNormChartSpec } from './charts/normCharts';
 import { saturationCaption, saturationChartSpec } from './charts/saturationChart';
+import { throughTimeCaption, throughTimeChartSpec } from './charts/throughTimeChart';
 import { EmbeddingMap } from './embeddingMap';
 import { standaloneSvg } from './export';
 import { Header } from './header';
@@ -67,6 +68,8 @@ export class Dashboard {
   private readonly histogramCaption: HTMLElement;
   /** Titles and captions that name the model's tensors, set when its run arrives. */
   private readonly histogramTitle: HTMLElement;
+  /** The "gradient through time" card, hidden unless the run is recurrent. */
+  private readonly throughTimeCard: HTMLElement;
   private readonly mapCaption: HTMLElement;
   private readonly weights: WeightsPanel;
   private readonly tabs: HTMLElement;
@@ -134,6 +137,9 @@ export class Dashboard {
     this.histogramCaption = histogramCard.caption;
     this.histogramTitle = histogramCard.root.querySelector('.card-title')!;
     this.addChart(grid, 'Hidden saturation', 'hidden-saturation', 'hidden', saturationChartSpec, saturationCaption);
+    // Recurrent models only: shown while the run has time steps.
+    this.throughTimeCard = this.addChart(grid, 'Gradient through time', 'gradient-through-time', 'norms', throughTimeChartSpec, throughTimeCaption);
+    this.throughTimeCard.hidden = !state.info?.timeSteps;
 
     this.weights = new WeightsPanel(
       panels[1],
@@ -177,6 +183,7 @@ export class Dashboard {
       this.tensors.clear();
       this.mapWeights = undefined;
       this.nameTensors(msg.info);
+      this.throughTimeCard.hidden = !msg.info.timeSteps;
       this.map.setVocabulary(msg.info.vocab, msg.info.wordClasses);
       const tensors = heatmapTensors(msg.info);
       if (!tensors.some((t) => t.name === this.state.ui.tensor)) this.state.ui.tensor = tensors[0]?.name ?? '';
@@ -207,7 +214,7 @@ export class Dashboard {
     part: Part,
     spec: (s: DashboardState) => LineChartSpec,
     caption: (s: DashboardState) => string,
-  ): void {
+  ): HTMLElement {
     // The export callbacks run on click, after `chart` exists.
     const exports: CardExports = { svg: () => standaloneSvg(chart.svg), csv: () => chart.csv() };
     const card = createCard(grid, title, fileName, exports);
@@ -216,6 +223,7 @@ export class Dashboard {
     this.charts.push(entry);
     this.viewport.observe(card.root);
     this.cardOf.set(card.root, entry);
+    return card.root;
   }
 
   /** The hidden tensor and the embedding by the names the model gives them. */

@@ -45,6 +45,8 @@ export interface DashboardState {
   history: RunHistory;
   epochs: EpochRecord[];
   hidden?: HiddenStats;
+  /** Recurrent models: ‖∂L/∂H_t‖ per time step of info.timeSteps, from the last snapshot. */
+  throughTime?: number[];
   ui: UiState;
   /** Last embedding map layout (n×2), to restart the map where it was. */
   layout?: number[];
@@ -115,6 +117,7 @@ function applyRun(state: DashboardState, runId: string, info: RunInfo, epochs: E
   state.stopped = undefined;
   if (!sameRun) {
     state.hidden = undefined;
+    state.throughTime = undefined;
     state.cursor = undefined;
     state.layout = undefined;
     state.divergence = undefined;
@@ -129,6 +132,7 @@ function applySnapshot(state: DashboardState, s: Snapshot): void {
   state.divergence = s.divergence;
   state.history.addSnapshot(s);
   if (s.hidden) state.hidden = s.hidden;
+  if (s.throughTime) state.throughTime = s.throughTime;
 }
 
 /** Global step at the end of an epoch, where its validation point is drawn. */

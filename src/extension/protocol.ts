@@ -37,6 +37,8 @@ export interface RunInfo {
   embedding?: string;
   /** The hidden activation whose saturation the dashboard shows, if any. */
   hiddenTensor?: string;
+  /** Recurrent models: the time steps whose ∂L/∂H_t snapshots report (Snapshot.throughTime). */
+  timeSteps?: number[];
   batchesPerEpoch: number;
   kernels: string;
 }
@@ -86,6 +88,8 @@ export interface Snapshot {
   params: TensorStats[];
   grads: TensorStats[];
   hidden?: HiddenStats;
+  /** Recurrent models: ‖∂L/∂H_t‖ of the last backward pass, per time step of RunInfo.timeSteps. */
+  throughTime?: number[];
   examplesPerSecond: number;
   /** Set while the run's recent losses say it diverged (engine/divergence.ts). */
   divergence?: Divergence;

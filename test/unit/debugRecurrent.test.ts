@@ -74,3 +74,25 @@ test('the saturation filter watches H_T and stops after the time step that write
   assert.match(s.description, /hidden layer saturation/);
   assert.equal(core.currentTrainer!.phases[core.currentTrainer!.phaseIndex - 1].name, 'step3', 'stopped after the step that writes H3');
 });
+
+test('snapshots carry ‖∂L/∂H_t‖ for each time step of the window, for the "gradient through time" chart', () => {
+  const events: WorkerEvent[] = [];
+  const queue: (() => void)[] = [];
+  const core = new SessionCore((e) => events.push(e), () => jsKernels, (fn) => queue.push(fn));
+  const info = core.handle({ kind: 'load', dataset: { path: 'demo' }, config: { ...config, bptt: 0 } });
+  assert.deepEqual(info.timeSteps, [1, 2, 3]);
+  core.handle({ kind: 'step', unit: 'iteration' });
+  for (let i = 0; i < 100000 && queue.length; i++) queue.shift()!();
+  const snapshot = events.filter((e) => e.kind === 'snapshot').at(-1);
+  assert.ok(snapshot && snapshot.kind === 'snapshot');
+  const norms = snapshot.snapshot.throughTime!;
+  assert.equal(norms.length, 3);
+  const t = core.currentTrainer!;
+  norms.forEach((norm, i) => {
+    const expected = Math.hypot(...t.model.activations().find((a) => a.name === `dH${i + 1}`)!.data);
+    assert.ok(norm > 0 && Math.abs(norm - expected) < 1e-12 * expected, `‖dH${i + 1}‖ ${norm} vs ${expected}`);
+  });
+  // The MLP has no time steps.
+  const mlp = new SessionCore(() => undefined, () => jsKernels, () => undefined).handle({ kind: 'load', dataset: { path: 'demo' }, config: { epochs: 1, hiddenUnits: 8 } });
+  assert.equal(mlp.timeSteps, undefined);
+});
