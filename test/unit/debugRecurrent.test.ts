@@ -1,12 +1,18 @@
 // Debugging a recurrent model through the worker's requests, as the debug adapter sends them: the
 // run describes one phase per time step, a breakpoint stops before a BPTT step, a condition reads
-// the hidden state of a time step, Variables' tensors say which steps have not run yet, and the
-// filters watch the hidden state of the last step.
+// the hidden state of a time step, Variables' tensors say which steps have not run yet, the
+// saturation filter watches the last step's hidden state and the gradient-norm filters every step's.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { resolveConfig } from '../../src/engine/config';
+import { demoDataset } from '../../src/engine/data/demo';
+import { Predictor } from '../../src/engine/inference';
 import { jsKernels } from '../../src/engine/kernels';
+import { Trainer } from '../../src/engine/trainer';
 import type { StoppedEvent, WorkerEvent } from '../../src/extension/protocol';
 import { SessionCore } from '../../src/extension/worker/sessionCore';
+import { exceptionAfter } from '../../src/extension/worker/stopPolicy';
+import { TrainerExpressions } from '../../src/extension/worker/trainerExpressions';
 
 function harness() {
   const events: WorkerEvent[] = [];
@@ -95,4 +101,18 @@ test('snapshots carry ‖∂L/∂H_t‖ for each time step of the window, for th
   // The MLP has no time steps.
   const mlp = new SessionCore(() => undefined, () => jsKernels, () => undefined).handle({ kind: 'load', dataset: { path: 'demo' }, config: { epochs: 1, hiddenUnits: 8 } });
   assert.equal(mlp.timeSteps, undefined);
+});
+
+test('the exploding- and vanishing-gradient filters fire per time step, naming it', () => {
+  const dataset = demoDataset();
+  const t = new Trainer(dataset, resolveConfig({ ...config, bptt: 0 }), jsKernels);
+  const expressions = new TrainerExpressions(t, new Predictor(t.shape, t.params, dataset.vocab, jsKernels));
+  const tensor = (name: string) => expressions.tensor(name);
+  const p = t.step();
+  assert.equal(exceptionAfter({ explodingNorm: 1e5, vanishingNorm: 1e-12 }, p, t, tensor), undefined, 'a healthy iteration');
+  const dH1 = tensor('dH1')!.data;
+  dH1[0] = 1e6;
+  assert.match(exceptionAfter({ explodingNorm: 1e5 }, p, t, tensor)!, /^exploding gradient at time step 1: ‖dH1‖ = 1\.000e\+6 > 100000$/);
+  dH1.fill(0);
+  assert.match(exceptionAfter({ vanishingNorm: 1e-12 }, p, t, tensor)!, /^vanishing gradient at time step 1: ‖dH1‖ = 0\.000e\+0 < 1e-12$/);
 });
