@@ -14,7 +14,7 @@ import { EmbeddingMap } from './embeddingMap';
 import { standaloneSvg } from './export';
 import { Header } from './header';
 import { FrameResult, FrameScheduler } from './scheduler';
-import { applyMessage, DashboardState, TabId, toPersisted } from './state';
+import { applyMessage, DashboardState, hiddenActivation, TabId, toPersisted } from './state';
 import { heatmapTensors } from './tensorLabels';
 import { TensorFeed } from './tensorFeed';
 import { onThemeChange } from './theme';
@@ -316,7 +316,7 @@ export class Dashboard {
       c.captionElement.textContent = c.caption(this.state);
     }
     if (due.has('hidden')) {
-      this.histogram.render({ stats: this.state.hidden, activation: this.state.info?.config.activation ?? 'activation' });
+      this.histogram.render({ stats: this.state.hidden, activation: hiddenActivation(this.state) ?? 'activation' });
       this.histogramCaption.textContent = histogramCaption(this.state);
     }
     if (due.has('heatmap')) this.weights.render(this.state.ui.tensor, this.tensors.get(this.state.ui.tensor), this.state.info);

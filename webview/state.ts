@@ -135,6 +135,11 @@ function applySnapshot(state: DashboardState, s: Snapshot): void {
   if (s.throughTime) state.throughTime = s.throughTime;
 }
 
+/** The hidden layer's activation: the model's (a recurrent model's tanh), else the setting. */
+export function hiddenActivation(state: DashboardState): string | undefined {
+  return state.info?.hiddenActivation ?? state.info?.config.activation;
+}
+
 /** Global step at the end of an epoch, where its validation point is drawn. */
 export function epochStep(state: DashboardState, epoch: number): number {
   return epoch * (state.info?.batchesPerEpoch ?? 0);

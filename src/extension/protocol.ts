@@ -1,6 +1,7 @@
 // The one message contract between the extension host, the training worker, the debug adapter
 // and the dashboard webview. Types only (plus tiny guards): no vscode import, so every side can
 // share it.
+import type { ActivationName } from '../engine/activations';
 import type { TrainConfig } from '../engine/config';
 import type { CorpusStats } from '../engine/data/dataset';
 import type { CorpusOptions } from '../engine/data/text';
@@ -37,6 +38,8 @@ export interface RunInfo {
   embedding?: string;
   /** The hidden activation whose saturation the dashboard shows, if any. */
   hiddenTensor?: string;
+  /** The hidden layer's activation (the MLP's setting; tanh for the recurrent models). */
+  hiddenActivation?: ActivationName;
   /** Recurrent models: the time steps whose ∂L/∂H_t snapshots report (Snapshot.throughTime). */
   timeSteps?: number[];
   batchesPerEpoch: number;

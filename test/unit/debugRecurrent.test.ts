@@ -10,6 +10,7 @@ import { Predictor } from '../../src/engine/inference';
 import { jsKernels } from '../../src/engine/kernels';
 import { Trainer } from '../../src/engine/trainer';
 import type { StoppedEvent, WorkerEvent } from '../../src/extension/protocol';
+import { renderIteration } from '../../src/extension/debug/iterationDocument';
 import { SessionCore } from '../../src/extension/worker/sessionCore';
 import { exceptionAfter } from '../../src/extension/worker/stopPolicy';
 import { TrainerExpressions } from '../../src/extension/worker/trainerExpressions';
@@ -38,6 +39,8 @@ test('an RNN run describes its unrolled iteration: a phase per time step, the wi
   assert.deepEqual(info.params.map((p) => p.name), ['W1', 'Wxh', 'Whh', 'bh', 'Why', 'by']);
   assert.equal(info.embedding, 'W1');
   assert.equal(info.hiddenTensor, 'H3');
+  assert.equal(info.hiddenActivation, 'tanh', 'whatever the MLP setting "activation" says');
+  assert.match(renderIteration(info).text, /^# model {2}rnn · D=8 · P=16 · tanh · /m);
   assert.deepEqual(info.wordAxes.Why, [1]);
   assert.deepEqual(info.phases.find((p) => p.name === 'step2')!.subSteps, ['X2 ← W1[x2]', 'A2 = X2·Wxh + H1·Whh + bh', 'H2 = tanh(A2)']);
 });
