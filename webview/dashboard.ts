@@ -9,11 +9,12 @@ import { LineChart, LineChartSpec } from './charts/lineChart';
 import { lossCaption, lossChartSpec } from './charts/lossChart';
 import { gradNormChartSpec, normCaption, weightNormChartSpec } from './charts/normCharts';
 import { saturationCaption, saturationChartSpec } from './charts/saturationChart';
+import { throughTimeCaption, throughTimeChartSpec } from './charts/throughTimeChart';
 import { EmbeddingMap } from './embeddingMap';
 import { standaloneSvg } from './export';
 import { Header } from './header';
 import { FrameResult, FrameScheduler } from './scheduler';
-import { applyMessage, DashboardState, TabId, toPersisted } from './state';
+import { applyMessage, DashboardState, hiddenActivation, TabId, toPersisted } from './state';
 import { heatmapTensors } from './tensorLabels';
 import { TensorFeed } from './tensorFeed';
 import { onThemeChange } from './theme';
@@ -67,6 +68,8 @@ export class Dashboard {
   private readonly histogramCaption: HTMLElement;
   /** Titles and captions that name the model's tensors, set when its run arrives. */
   private readonly histogramTitle: HTMLElement;
+  /** The "gradient through time" card, hidden unless the run is recurrent. */
+  private readonly throughTimeCard: HTMLElement;
   private readonly mapCaption: HTMLElement;
   private readonly weights: WeightsPanel;
   private readonly tabs: HTMLElement;
@@ -127,8 +130,8 @@ export class Dashboard {
       const tt = this.state.timeTravel;
       if (tt?.earliest !== undefined) post({ type: 'rewind', steps: Math.min(tt.present.steps, Math.max(tt.earliest, step)) });
     };
-    this.addChart(grid, 'Loss', 'loss', 'curves', lossChartSpec, lossCaption).onPick = rewind;
-    this.addChart(grid, 'Accuracy', 'accuracy', 'curves', accuracyChartSpec, accuracyCaption).onPick = rewind;
+    this.addChart(grid, 'Loss', 'loss', 'curves', lossChartSpec, lossCaption).chart.onPick = rewind;
+    this.addChart(grid, 'Accuracy', 'accuracy', 'curves', accuracyChartSpec, accuracyCaption).chart.onPick = rewind;
     this.addChart(grid, 'Gradient norms', 'gradient-norms', 'norms', gradNormChartSpec, (s) => normCaption(s.history.gradNames, s.history.grads));
     this.addChart(grid, 'Parameter norms', 'parameter-norms', 'norms', weightNormChartSpec, (s) => normCaption(s.history.paramNames, s.history.params));
     const histogramCard = createCard(grid, 'Hidden activations', 'hidden-histogram', {
@@ -139,6 +142,9 @@ export class Dashboard {
     this.histogramCaption = histogramCard.caption;
     this.histogramTitle = histogramCard.root.querySelector('.card-title')!;
     this.addChart(grid, 'Hidden saturation', 'hidden-saturation', 'hidden', saturationChartSpec, saturationCaption);
+    // Recurrent models only: shown while the run has time steps.
+    this.throughTimeCard = this.addChart(grid, 'Gradient through time', 'gradient-through-time', 'norms', throughTimeChartSpec, throughTimeCaption).root;
+    this.throughTimeCard.hidden = !state.info?.timeSteps;
 
     this.weights = new WeightsPanel(
       panels[1],
@@ -182,6 +188,7 @@ export class Dashboard {
       this.tensors.clear();
       this.mapWeights = undefined;
       this.nameTensors(msg.info);
+      this.throughTimeCard.hidden = !msg.info.timeSteps;
       this.map.setVocabulary(msg.info.vocab, msg.info.wordClasses);
       const tensors = heatmapTensors(msg.info);
       if (!tensors.some((t) => t.name === this.state.ui.tensor)) this.state.ui.tensor = tensors[0]?.name ?? '';
@@ -212,7 +219,7 @@ export class Dashboard {
     part: Part,
     spec: (s: DashboardState) => LineChartSpec,
     caption: (s: DashboardState) => string,
-  ): LineChart {
+  ): { chart: LineChart; root: HTMLElement } {
     // The export callbacks run on click, after `chart` exists.
     const exports: CardExports = { svg: () => standaloneSvg(chart.svg), csv: () => chart.csv() };
     const card = createCard(grid, title, fileName, exports);
@@ -221,7 +228,7 @@ export class Dashboard {
     this.charts.push(entry);
     this.viewport.observe(card.root);
     this.cardOf.set(card.root, entry);
-    return chart;
+    return { chart, root: card.root };
   }
 
   /** The hidden tensor and the embedding by the names the model gives them. */
@@ -314,7 +321,7 @@ export class Dashboard {
       c.captionElement.textContent = c.caption(this.state);
     }
     if (due.has('hidden')) {
-      this.histogram.render({ stats: this.state.hidden, activation: this.state.info?.config.activation ?? 'activation' });
+      this.histogram.render({ stats: this.state.hidden, activation: hiddenActivation(this.state) ?? 'activation' });
       this.histogramCaption.textContent = histogramCaption(this.state);
     }
     if (due.has('heatmap')) this.weights.render(this.state.ui.tensor, this.tensors.get(this.state.ui.tensor), this.state.info);

@@ -80,7 +80,7 @@ export class Header {
       const optimizer = c.optimizer === 'sgd' ? 'SGD' : c.optimizer === 'adam' ? 'Adam' : 'momentum';
       this.run.textContent =
         `${info.dataset.name} · V=${info.dataset.vocabSize} · ${formatCount(info.dataset.train)} training examples · ` +
-        `D=${c.embeddingDim} · P=${c.hiddenUnits} · ${c.activation} · ${optimizer} lr ${c.lr} · batch ${c.batchSize}`;
+        `D=${c.embeddingDim} · P=${c.hiddenUnits} · ${info.hiddenActivation ?? c.activation} · ${optimizer} lr ${c.lr} · batch ${c.batchSize}`;
     } else {
       this.run.textContent = 'No training run loaded. Start one with “Train…”.';
     }

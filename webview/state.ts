@@ -49,6 +49,8 @@ export interface DashboardState {
   history: RunHistory;
   epochs: EpochRecord[];
   hidden?: HiddenStats;
+  /** Recurrent models: ‖∂L/∂H_t‖ per time step of info.timeSteps, from the last snapshot. */
+  throughTime?: number[];
   ui: UiState;
   /** Last embedding map layout (n×2), to restart the map where it was. */
   layout?: number[];
@@ -122,6 +124,7 @@ function applyRun(state: DashboardState, runId: string, info: RunInfo, epochs: E
   state.stopped = undefined;
   if (!sameRun) {
     state.hidden = undefined;
+    state.throughTime = undefined;
     state.cursor = undefined;
     state.layout = undefined;
     state.divergence = undefined;
@@ -138,6 +141,12 @@ function applySnapshot(state: DashboardState, s: Snapshot): void {
   state.timeTravel = s.timeTravel;
   state.history.addSnapshot(s);
   if (s.hidden) state.hidden = s.hidden;
+  if (s.throughTime) state.throughTime = s.throughTime;
+}
+
+/** The hidden layer's activation: the model's (a recurrent model's tanh), else the setting. */
+export function hiddenActivation(state: DashboardState): string | undefined {
+  return state.info?.hiddenActivation ?? state.info?.config.activation;
 }
 
 /** The step the run was rewound to (the curves mark it), or undefined at the present. */

@@ -1,6 +1,7 @@
 // The one message contract between the extension host, the training worker, the debug adapter
 // and the dashboard webview. Types only (plus tiny guards): no vscode import, so every side can
 // share it.
+import type { ActivationName } from '../engine/activations';
 import type { TrainConfig } from '../engine/config';
 import type { CorpusStats } from '../engine/data/dataset';
 import type { CorpusOptions } from '../engine/data/corpusOptions';
@@ -49,6 +50,10 @@ export interface RunInfo {
   embedding?: string;
   /** The hidden activation whose saturation the dashboard shows, if any. */
   hiddenTensor?: string;
+  /** The hidden layer's activation (the MLP's setting; tanh for the recurrent models). */
+  hiddenActivation?: ActivationName;
+  /** Recurrent models: the time steps whose ∂L/∂H_t snapshots report (Snapshot.throughTime). */
+  timeSteps?: number[];
   batchesPerEpoch: number;
   kernels: string;
 }
@@ -98,6 +103,8 @@ export interface Snapshot {
   params: TensorStats[];
   grads: TensorStats[];
   hidden?: HiddenStats;
+  /** Recurrent models: ‖∂L/∂H_t‖ of the last backward pass, per time step of RunInfo.timeSteps. */
+  throughTime?: number[];
   examplesPerSecond: number;
   /** Set while the run's recent losses say it diverged (engine/divergence.ts). */
   divergence?: Divergence;

@@ -4,7 +4,7 @@ import type { HiddenStats } from '../../src/extension/protocol';
 import type { CsvTable } from '../card';
 import type { ElementSize } from '../elementSize';
 import { createChartSvg } from './chartSvg';
-import type { DashboardState } from '../state';
+import { type DashboardState, hiddenActivation } from '../state';
 import { hideTooltip, showTooltip } from '../tooltip';
 import { formatPercent, formatValue } from './format';
 import { saturates } from './saturationChart';
@@ -106,6 +106,6 @@ export function histogramCaption(state: DashboardState): string {
   if (!h) return '';
   const parts = [`${h.units} units, latest mini-batch`];
   if (saturates(state)) parts.push(`${formatPercent(h.saturated)} saturated`);
-  if (state.info?.config.activation === 'relu') parts.push(`${h.deadUnits} dead units`);
+  if (hiddenActivation(state) === 'relu') parts.push(`${h.deadUnits} dead units`);
   return parts.join(' · ');
 }

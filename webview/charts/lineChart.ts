@@ -39,6 +39,10 @@ export interface ReferenceLine {
 
 export interface LineChartSpec {
   xLabel: string;
+  /** What the hover read-out calls an x value (default "step"). */
+  xName?: string;
+  /** The x values to label (time steps), instead of ticks the scale chooses. */
+  xTicks?: readonly number[];
   yLabel: string;
   log?: boolean;
   /** Steps on a log axis from step 1. */
@@ -205,7 +209,8 @@ export class LineChart {
     plot.append('g').attr('class', 'axis').call(yAxis);
     const xAxis = axisBottom(this.x).tickFormat((v) => formatAxisStep(Number(v))).tickSizeOuter(0);
     // A log step axis is labelled at the powers of ten (1, 10, 100, 1k, …).
-    if (spec.logX) xAxis.tickValues(this.x.ticks().filter((v) => logTick(v) !== ''));
+    if (spec.xTicks) xAxis.tickValues(spec.xTicks);
+    else if (spec.logX) xAxis.tickValues(this.x.ticks().filter((v) => logTick(v) !== ''));
     else xAxis.ticks(Math.max(2, Math.floor(innerW / 70)));
     plot.append('g').attr('class', 'axis').attr('transform', `translate(0,${innerH})`).call(xAxis);
     svg
@@ -249,7 +254,7 @@ export class LineChart {
     const step = Math.max(0, Math.round(this.x.invert(this.hoverPx)));
     const format = this.spec.yFormat;
     const hint = this.spec.pickHint ? [this.spec.pickHint] : [];
-    showTooltip(e.pageX, e.pageY, [`step ${formatStep(step)}`, ...points.map((p) => `${p.series.label}: ${format(p.y)}`), ...hint]);
+    showTooltip(e.pageX, e.pageY, [`${this.spec.xName ?? 'step'} ${formatStep(step)}`, ...points.map((p) => `${p.series.label}: ${format(p.y)}`), ...hint]);
   }
 
   /** The step under the pointer, when it is over the plot. */

@@ -76,6 +76,9 @@ export interface Model {
   readonly buffers: Readonly<Record<string, FloatArray>>;
   /** The hidden layer whose saturation the dashboard shows and the saturation filter watches. */
   readonly hidden?: { readonly tensor: string; readonly units: number; readonly activation: Activation };
+  /** Recurrent models: the time steps backpropagated through and, for each, the tensor holding
+   *  ∂L/∂H_t (the dashboard's "gradient through time" draws their norms). */
+  readonly throughTime?: { readonly steps: readonly number[]; readonly gradients: readonly string[] };
 
   /** The current batch (set by setBatch) and the results of its loss. */
   readonly n: number;

@@ -18,6 +18,7 @@ export abstract class RecurrentModel implements Model {
   readonly buffers: Readonly<Record<string, FloatArray>>;
   readonly phases: readonly Phase[];
   readonly hidden: Model['hidden'];
+  readonly throughTime: Model['throughTime'];
 
   n = 0;
   inputs: Int32Array = new Int32Array(0);
@@ -64,6 +65,8 @@ export abstract class RecurrentModel implements Model {
     this.x = new TimeMajorIds(T, capacity, kernels);
     this.biasScratch = store(dtype, kernels, 4 * P);
     this.hidden = { tensor: `H${T}`, units: P, activation: this.tanh };
+    const window = [...backward].reverse();
+    this.throughTime = { steps: window, gradients: window.map((t) => `dH${t}`) };
     this.phases = [
       ...all.map((t) => this.forwardPhase(t)),
       ...this.headPhases(),

@@ -61,7 +61,7 @@ const FILTERS: FilterDef[] = [
     dap: {
       filter: 'explodingGradient',
       label: 'Exploding gradient',
-      description: 'Stop after an iteration in which a gradient’s L2 norm exceeds the threshold.',
+      description: 'Stop after an iteration in which a gradient’s L2 norm (or a recurrent model’s ‖∂L/∂H_t‖ at a time step) exceeds the threshold.',
       supportsCondition: true,
       conditionDescription: 'Gradient norm threshold, e.g. 100 (default 100)',
     },
@@ -71,7 +71,7 @@ const FILTERS: FilterDef[] = [
     dap: {
       filter: 'vanishingGradient',
       label: 'Vanishing gradient',
-      description: 'Stop after an iteration in which ‖dW1‖ or ‖dW2‖ falls below the threshold.',
+      description: 'Stop after an iteration in which the gradient of an early layer (the MLP’s ‖dW1‖ or ‖dW2‖; a recurrent model’s ‖∂L/∂H_t‖ at a time step) falls below the threshold.',
       supportsCondition: true,
       conditionDescription: 'Gradient norm threshold, e.g. 1e-6 (default 1e-6)',
     },

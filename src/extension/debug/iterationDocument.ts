@@ -12,7 +12,7 @@ export const ITERATION_NAME = 'iteration.nlm';
 export const ITERATION_URI = `${ITERATION_SCHEME}:/${ITERATION_NAME}`;
 
 /** What the document shows: a loaded run, or a preview without `dataset`. */
-export type IterationInput = Pick<RunInfo, 'phases' | 'config'> & Partial<Pick<RunInfo, 'dataset' | 'modelKind'>>;
+export type IterationInput = Pick<RunInfo, 'phases' | 'config'> & Partial<Pick<RunInfo, 'dataset' | 'modelKind' | 'hiddenActivation'>>;
 
 export interface IterationDocument {
   readonly text: string;
@@ -41,7 +41,7 @@ export function renderIteration(input: IterationInput): IterationDocument {
     input.dataset
       ? `# data   ${input.dataset.name}: ${input.dataset.vocabSize} words, ${input.dataset.train} training examples`
       : '# data   none loaded yet (preview of the configured model)',
-    `# model  ${input.modelKind ?? 'mlp'} · D=${c.embeddingDim} · P=${c.hiddenUnits} · ${c.activation} · ${c.optimizer} lr=${c.lr} · batch ${c.batchSize} · ${c.epochs} epochs · seed ${c.seed}`,
+    `# model  ${input.modelKind ?? 'mlp'} · D=${c.embeddingDim} · P=${c.hiddenUnits} · ${input.hiddenActivation ?? c.activation} · ${c.optimizer} lr=${c.lr} · batch ${c.batchSize} · ${c.epochs} epochs · seed ${c.seed}`,
   ];
   // Phase names line up in a column; a very long line (Adam's update) just gets its name after it.
   const width = Math.min(COMMENT_COLUMN, Math.max(...input.phases.map((p) => p.math.length)));

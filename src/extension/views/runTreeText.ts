@@ -43,6 +43,7 @@ export function paramText(s: TensorStats): ItemText {
 export function runFactTexts(info: RunInfo, state: RunState, snapshot: Snapshot | undefined, lastLoss: number | undefined): ItemText[] {
   const d = info.dataset;
   const c = info.config;
+  const activation = info.hiddenActivation ?? c.activation;
   const fact = (label: string, description: string, tooltip = `${label}: ${description}`): ItemText => ({ label, description, tooltip });
   return [
     fact('dataset', `${d.name} · V=${d.vocabSize}`, `${d.source}\nvocabulary ${d.vocabSize} words\n${d.train} train / ${d.valid} valid / ${d.test} test examples`),
@@ -56,7 +57,7 @@ export function runFactTexts(info: RunInfo, state: RunState, snapshot: Snapshot 
       : []),
     ...(lastLoss !== undefined ? [fact('last batch loss', lastLoss.toFixed(4))] : []),
     ...(snapshot?.timeTravel ? [timeTravelText(snapshot)] : []),
-    fact('model', `D=${c.embeddingDim} P=${c.hiddenUnits} ${c.activation}`, `D=${c.embeddingDim} P=${c.hiddenUnits} ${c.activation}\nkernels: ${info.kernels}`),
+    fact('model', `D=${c.embeddingDim} P=${c.hiddenUnits} ${activation}`, `D=${c.embeddingDim} P=${c.hiddenUnits} ${activation}\nkernels: ${info.kernels}`),
   ];
 }
 

@@ -99,6 +99,8 @@ export function runInfo({ trainer: t, dataset: ds, kernels }: LoadedRun): RunInf
     context: t.shape.context,
     embedding: t.specs.find((p) => p.role === 'embedding')?.name,
     hiddenTensor: t.model.hidden?.tensor,
+    hiddenActivation: t.model.hidden?.activation.name,
+    ...(t.model.throughTime && { timeSteps: [...t.model.throughTime.steps] }),
     batchesPerEpoch: t.batchesPerEpoch,
     kernels: kernels.name,
   };

@@ -72,6 +72,7 @@ export class Snapshots {
         params: t.specs.map(({ name }) => tensorStats(t.params[name])),
         grads: t.specs.map(({ name }) => tensorStats(t.model.grads[name])),
         hidden: hidden && H && t.model.n > 0 ? hiddenStats(H.data, t.model.n, hidden.units, hidden.activation) : undefined,
+        throughTime: t.model.throughTime && t.steps > 0 ? t.model.throughTime.gradients.map((name) => tensorStats(expressions.tensor(name)!).norm) : undefined,
         examplesPerSecond: seconds > 0 ? this.examplesSinceSnapshot / seconds : 0,
         divergence: this.divergence?.current,
         timeTravel,

@@ -34,6 +34,16 @@ export function exceptionAfter(f: ExceptionFilters, p: Progress, t: Trainer, ten
         return `vanishing gradient: ‖d${name}‖ = ${norm.toExponential(3)} < ${f.vanishingNorm}`;
       }
     }
+    // A recurrent model's gradient can vanish or explode on its way back through time.
+    const { steps = [], gradients = [] } = t.model.throughTime ?? {};
+    for (const [i, name] of gradients.entries()) {
+      const written = tensor(name);
+      if (!written) continue;
+      const norm = tensorStats(written).norm;
+      const step = steps[i];
+      if (f.explodingNorm !== undefined && norm > f.explodingNorm) return `exploding gradient at time step ${step}: ‖${name}‖ = ${norm.toPrecision(4)} > ${f.explodingNorm}`;
+      if (f.vanishingNorm !== undefined && norm < f.vanishingNorm) return `vanishing gradient at time step ${step}: ‖${name}‖ = ${norm.toExponential(3)} < ${f.vanishingNorm}`;
+    }
   }
   const hidden = t.model.hidden;
   if (f.saturation !== undefined && hidden?.activation.saturated && p.phase.writes.includes(hidden.tensor)) {

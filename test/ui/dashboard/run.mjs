@@ -562,6 +562,29 @@ async function rewoundDashboard(context, base) {
   return file;
 }
 
+/** A recurrent run: the "Gradient through time" card shows ‖∂L/∂H_t‖ per time step; an MLP run hides it. */
+async function throughTimeDashboard(context, base) {
+  const { page, errors } = await openPage(context, base, 'vscode-dark');
+  const messages = trainingMessages(300, 10);
+  const info = { ...messages[0].info, modelKind: 'rnn', timeSteps: [1, 2, 3] };
+  const last = messages.filter((m) => m.type === 'snapshot').pop().snapshot;
+  await send(page, [{ ...messages[0], info }, ...messages.slice(1), { type: 'snapshot', snapshot: { ...last, steps: [], throughTime: [2.1e-4, 3.5e-3, 6.2e-2] } }]);
+  await sleep(2500);
+  const card = page.locator('section.card').filter({ has: page.locator('h2.card-title', { hasText: /^Gradient through time$/ }) });
+  assert.ok(await card.isVisible(), 'the card shows for a recurrent run');
+  await card.scrollIntoViewIfNeeded();
+  await sleep(2500);
+  assert.ok((await card.locator('svg.chart circle.marker').count()) >= 3, 'a marker per time step');
+  assert.match(await card.locator('.card-caption').textContent(), /‖dH1‖ \/ ‖dH3‖ = 0\.00339/);
+  const file = await cardScreenshot(page, 'Gradient through time', 'gradient-through-time');
+  await send(page, [{ ...messages[0], runId: 'mlp-run' }]);
+  await sleep(300);
+  assert.ok(!(await card.isVisible()), 'an MLP run hides it');
+  assert.deepEqual(errors, [], 'page errors');
+  await page.close();
+  return file;
+}
+
 /** Frame times with 4000 steps in the series while snapshots keep arriving. */
 async function measureFrames(context, base) {
   const { page } = await openPage(context, base, 'vscode-dark');
@@ -654,6 +677,7 @@ async function main() {
     results.screenshots.push(await emptyDashboard(context, base));
     results.screenshots.push(await divergedDashboard(context, base));
     results.screenshots.push(await rewoundDashboard(context, base));
+    results.screenshots.push(await throughTimeDashboard(context, base));
     results.screenshots.push(...(await longRun(context, base)));
     results.frames = await measureFrames(context, base);
     results.tsne = await measureTsne(context);
