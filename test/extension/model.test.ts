@@ -38,6 +38,15 @@ suite('NLM model', () => {
     assert.equal(fs.readFileSync(npz.path).subarray(0, 2).toString(), 'PK', 'a zip archive');
   });
 
+  test('Load Model takes the model kind from the file: an RNN file loads with nlm.model left at mlp', async () => {
+    await train({ dataset: 'demo', config: { ...SMALL, model: 'rnn', hiddenUnits: 8 }, paused: true });
+    const file = path.join(dir, 'rnn.safetensors');
+    await vscode.commands.executeCommand<ReplyResult['save']>('nlm.saveModel', file);
+    assert.equal(vscode.workspace.getConfiguration('nlm').get('model'), 'mlp', 'the setting is the default');
+    const info = await vscode.commands.executeCommand<RunInfo>('nlm.loadModel', { model: file, dataset: 'demo' });
+    assert.equal(info.modelKind, 'rnn');
+  });
+
   test('Predict Next Word gives the ten most likely words; an unknown word is a clear error', async () => {
     await train({ dataset: 'demo', config: SMALL, paused: true });
     const top = await vscode.commands.executeCommand<ReplyResult['predict']>('nlm.predictNextWord', 'we went to');

@@ -21,7 +21,11 @@ export interface LoadArgs {
 
 /** The loaded run, or undefined when the user stopped waiting. */
 export async function loadRun(ctx: CommandContext, args: LoadArgs): Promise<RunInfo | undefined> {
-  const config = { ...configuredHyperParameters(), ...args.config };
+  const configured = configuredHyperParameters();
+  // A model file says which model it is: the nlm.model setting is for runs from scratch, so loading
+  // an RNN file does not fail for a setting left at mlp. An explicit argument still asks.
+  if (args.modelFile) delete configured.model;
+  const config = { ...configured, ...args.config };
   const name = args.dataset === 'demo' ? 'the demo corpus' : path.basename(args.dataset);
   const info = await withCancellableProgress(`NLM: loading ${name}${args.modelFile ? ` with ${path.basename(args.modelFile)}` : ''}`, (onProgress, signal) =>
     ctx.run.load({ kind: 'load', dataset: { path: args.dataset, corpus: { ...configuredCorpusOptions(), ...args.corpus } }, config, modelFile: args.modelFile }, { onProgress, signal }),
