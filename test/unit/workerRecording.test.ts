@@ -125,3 +125,35 @@ test('a record left running (the worker died) is marked failed by the host, once
   assert.equal(summary.error, 'the training worker stopped: out of memory');
   assert.equal(markRunEnded(run.dir, 'stopped', 'again'), false, 'an ended record is left alone');
 });
+
+test('a run rewound and changed (time travel) keeps its record as it was; the branch is a new record naming it', () => {
+  const h = harness();
+  h.load();
+  const iterations = (n: number) => {
+    for (let i = 0; i < n; i++) {
+      h.core.handle({ kind: 'step', unit: 'iteration' });
+      h.drain();
+    }
+  };
+  iterations(40);
+  h.core.handle({ kind: 'rewind', steps: 25 });
+  h.drain();
+  // Forward again over recorded steps: nothing is recorded twice.
+  iterations(5);
+  h.core.handle({ kind: 'setLearningRate', lr: 0.0007 });
+  iterations(10);
+  h.core.handle({ kind: 'stop' });
+  h.drain();
+  const runs = listRuns(h.runsDir);
+  assert.equal(runs.length, 2, 'the original and its branch');
+  const [branch, original] = [...runs].sort((a, b) => (h.read(a.dir).config.branchedFrom ? -1 : 1) - (h.read(b.dir).config.branchedFrom ? -1 : 1));
+  const o = h.read(original.dir);
+  const b = h.read(branch.dir);
+  assert.equal(o.summary.status, 'stopped');
+  assert.equal(o.summary.steps, 40, 'the original keeps its 40 steps, none replayed twice');
+  assert.deepEqual(b.config.branchedFrom, { run: o.config.id, step: 30, lr: 0.0007 });
+  assert.equal(b.summary.steps, 40, 'the branch counts its steps from the start of the run: 30 + 10');
+  const stepLines = readMetrics(branch.dir).flatMap((m) => (m.type === 'steps' ? [[m.firstStep, m.lastStep]] : []));
+  assert.equal(stepLines[0][0], 31, 'the branch records the steps after the branch point');
+  assert.equal(stepLines.at(-1)![1], 40);
+});

@@ -34,6 +34,9 @@ export interface RunConfig {
   modelFile?: string;
   /** A name the user gave the run (the Runs view's Rename). */
   name?: string;
+  /** The run this one branched from with a changed learning rate (time travel): its steps up to
+   *  `step` are that run's, and this record holds the steps after it. */
+  branchedFrom?: { run: string; step: number; lr: number };
 }
 
 /** "running" stays in summary.json when the process died without a word (crash, SIGKILL). */

@@ -21,6 +21,7 @@ export interface RunStart {
   sweep?: RunConfig['sweep'];
   /** The model file the run started from, when it did not start from fresh weights. */
   modelFile?: string;
+  branchedFrom?: RunConfig['branchedFrom'];
 }
 
 export class RunRecorder {
@@ -52,6 +53,7 @@ export class RunRecorder {
       kernels: start.kernels,
       ...(start.sweep ? { sweep: start.sweep } : {}),
       ...(start.modelFile !== undefined ? { modelFile: start.modelFile } : {}),
+      ...(start.branchedFrom ? { branchedFrom: start.branchedFrom } : {}),
     };
     this.writeJson(CONFIG_FILE, config);
     fs.writeFileSync(path.join(this.dir, METRICS_FILE), '');

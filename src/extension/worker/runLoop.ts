@@ -273,7 +273,8 @@ export class RunLoop {
    * present the run becomes a new branch: the states, losses and history after it are dropped.
    */
   setLearningRate(lr: number): void {
-    const { trainer: t, travel } = this.requireRun();
+    const run = this.requireRun();
+    const { trainer: t, travel } = run;
     if (!(lr > 0 && lr <= 10)) throw new Error(`a learning rate is a number above 0, at most 10 (got ${lr})`);
     if (this.state === 'running') throw new Error('pause the run before changing its learning rate');
     const previous = t.optimizer.lr;
@@ -282,6 +283,7 @@ export class RunLoop {
     // Kept as a branch point even at the present: replays after it must start from it.
     travel.branch(t);
     if (rewound) {
+      run.recording?.branch(run, t.steps, lr);
       this.snapshots.branched(t.steps);
       this.emit({ kind: 'branched', steps: t.steps });
       this.emit({ kind: 'log', level: 'info', message: `the run goes on from step ${t.steps} with learning rate ${lr} (was ${previous}) as a new branch: what it trained after step ${t.steps} is dropped` });

@@ -5,7 +5,7 @@
 // is reopened. Every write of summary.json is told to the host as a `record` event.
 import { encodeModel } from '../../engine/modelfile/modelFile';
 import { runModelFile } from '../../engine/modelfile/runModelFile';
-import { RunStatus } from '../../engine/runs/runFiles';
+import { RunConfig, RunStatus } from '../../engine/runs/runFiles';
 import { RunRecorder } from '../../engine/runs/runRecorder';
 import type { Progress } from '../../engine/trainer';
 import type { DatasetSpec, RecordTarget, WorkerEvent } from '../protocol';
@@ -14,6 +14,8 @@ import type { LoadedRun } from './loadedRun';
 export class RunRecording {
   private recorder: RunRecorder | undefined;
   private status: RunStatus = 'running';
+  /** Set when the run branched: the next record names the one it branched from. */
+  private branchedFrom: RunConfig['branchedFrom'];
 
   constructor(
     private readonly target: RecordTarget,
@@ -46,6 +48,25 @@ export class RunRecording {
     this.told();
   }
 
+  /**
+   * The run went on from an earlier step with another learning rate (time travel): the record so
+   * far keeps the original timeline and ends as stopped; the steps from here on go into a new
+   * record that names it and the step it branched at.
+   */
+  branch(run: LoadedRun, step: number, lr: number): void {
+    if (!this.recorder) return;
+    const parent = this.recorder.id;
+    if (this.status === 'running') {
+      this.status = 'stopped';
+      // Its model stays the one of its last epoch: the trainer now holds the branch point's.
+      this.recorder.finish('stopped', { stoppedEarly: false });
+      this.told();
+    }
+    this.recorder = undefined;
+    this.status = 'running';
+    this.branchedFrom = { run: parent, step, lr };
+  }
+
   private begin(run: LoadedRun): RunRecorder {
     this.recorder = new RunRecorder(this.target.runsDir, {
       config: run.trainer.config,
@@ -54,6 +75,7 @@ export class RunRecording {
       datasetOptions: this.dataset.corpus ?? {},
       kernels: run.kernels.name,
       ...(run.startedFrom !== undefined && { modelFile: run.startedFrom }),
+      ...(this.branchedFrom && { branchedFrom: this.branchedFrom }),
     });
     this.told();
     return this.recorder;
