@@ -19,7 +19,7 @@ test('train --model rnn --bptt 2 --clip 1 trains an RNN, says so, and writes an 
   const file = path.join(tmp, 'rnn.safetensors');
   const r = nlm('train', '--model', 'rnn', '--bptt', '2', '--clip', '1', '--embed', '8', '--hidden', '16', '--epochs', '1', '--no-record', '--out', file);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^rnn D=8 P=16, BPTT last 2 steps, adam lr 0\.005 \(×0\.75\/epoch\), clip 1, batch 100/m);
+  assert.match(r.stdout, /^rnn D=8 P=16, BPTT last 2 steps, adam lr 0\.005 \(cosine to 0\), clip 1, batch 100/m);
   const epoch = /valid CE (\d+\.\d+)/.exec(r.stdout);
   assert.ok(epoch && Number(epoch[1]) < Math.log(249), r.stdout);
   const e = nlm('eval', '--model', file, '--data', 'demo', '--split', 'valid', '--json');

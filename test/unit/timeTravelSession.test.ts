@@ -21,7 +21,8 @@ function harness() {
   return { core, events, drain, stops, snapshots };
 }
 
-const config = { epochs: 2, hiddenUnits: 32, batchSize: 100, seed: 7, threads: 1 };
+// Exponential decay: within an epoch a changed learning rate holds exactly (cosine moves it every step).
+const config = { epochs: 2, hiddenUnits: 32, batchSize: 100, seed: 7, threads: 1, schedule: 'exponential' as const };
 
 /** What the debugger shows at a stop: the cursor, the gradient's norm and W3's statistics. */
 function look(core: SessionCore) {
