@@ -11,6 +11,7 @@ import { DType, FloatArray, sizeOf, Tensor } from '../tensor';
 import { store } from './init';
 import { ActivationSpec, Model, NextWord, Params, ParamSpec } from './model';
 import { RecurrentShape, TimeMajorIds, timeSteps, windowStart } from './recurrent';
+import { declaredWordAxes } from './wordAxes';
 
 export abstract class RecurrentModel implements Model {
   abstract readonly kind: string;
@@ -102,14 +103,7 @@ export abstract class RecurrentModel implements Model {
   }
 
   wordAxes(): Record<string, number[]> {
-    const axes: Record<string, number[]> = {};
-    for (const spec of this.specs) {
-      if (spec.wordAxes.length === 0) continue;
-      axes[spec.name] = [...spec.wordAxes];
-      axes[`d${spec.name}`] = [...spec.wordAxes];
-    }
-    for (const a of this.activationSpecs) if (a.wordAxes.length > 0) axes[a.name] = [...a.wordAxes];
-    return axes;
+    return declaredWordAxes(this.specs, this.activationSpecs);
   }
 
   setBatch(inputs: Int32Array, targets: Int32Array, n: number): void {

@@ -3,29 +3,17 @@
 // input | forget | cell | output, as PyTorch's nn.LSTM orders them), Why and by (last hidden
 // state → next-word scores), declared for init, the optimizer, model files and views.
 import { ParamSpec } from '../model';
+import { embeddingSpec, outputSpecs } from '../recurrentParams';
 import { RecurrentShape } from '../recurrent';
 
 const GATE_UNITS = { title: 'gate (i f g o) · hidden unit', unit: 'column' };
-const HIDDEN = { title: 'hidden unit', unit: 'hidden unit' };
-const NEXT_WORD = { title: 'next word', unit: 'column' };
 
 export function paramSpecs(s: RecurrentShape): ParamSpec[] {
   const { vocabSize: V, embeddingDim: D, hiddenUnits: P } = s;
   const weight = (rows: number, cols: number) => ({ shape: [rows, cols], decay: true, init: { fanIn: rows, fanOut: cols } });
   const gates = 'columns: the input, forget, cell and output gates’ hidden units, P each';
   return [
-    {
-      name: 'W1',
-      ...weight(V, D),
-      role: 'embedding',
-      wordAxes: [0],
-      dimensions: 'vocabulary size, embeddingDim',
-      axes: [{ title: 'word', unit: 'row' }, { title: 'embedding dimension', unit: 'dimension' }],
-      watchVanishing: true,
-      title: 'word embeddings',
-      description: 'Row i is the learned vector of word i, read at every time step.',
-      gradientDescription: 'Last mini-batch only: rows of words absent from the BPTT window are zero.',
-    },
+    embeddingSpec(V, D),
     {
       name: 'Wxh',
       ...weight(D, 4 * P),
@@ -64,31 +52,6 @@ export function paramSpecs(s: RecurrentShape): ParamSpec[] {
       description: 'One bias per gate and hidden unit (input, forget, cell, output), at every time step.',
       gradientDescription: 'Last mini-batch’s ∂L/∂bh = Σ_t Σ dA_t.',
     },
-    {
-      name: 'Why',
-      ...weight(P, V),
-      role: 'weight',
-      wordAxes: [1],
-      dimensions: 'hiddenUnits, vocabulary size',
-      axes: [HIDDEN, NEXT_WORD],
-      watchVanishing: false,
-      title: 'hidden → output',
-      description: 'Row per hidden unit of the last time step; column j feeds the score of next word j.',
-      gradientDescription: 'Last mini-batch’s ∂L/∂Why = H_Tᵀ·dZ.',
-    },
-    {
-      name: 'by',
-      shape: [V],
-      role: 'bias',
-      decay: false,
-      init: 'zeros',
-      wordAxes: [0],
-      dimensions: 'vocabulary size',
-      axes: [NEXT_WORD],
-      watchVanishing: false,
-      title: 'output bias',
-      description: 'One bias per next word.',
-      gradientDescription: 'Last mini-batch’s ∂L/∂by = Σ dZ.',
-    },
+    ...outputSpecs(P, V),
   ];
 }

@@ -9,6 +9,7 @@ import { DType, FloatArray, sizeOf, Tensor } from '../../tensor';
 import { store } from '../init';
 import { ActivationSpec, Model, NextWord, ParamSpec } from '../model';
 import { MlpShape, ParamName, paramSpecs } from './params';
+import { declaredWordAxes } from '../wordAxes';
 
 export type MlpParams = Record<ParamName, Tensor>;
 
@@ -68,14 +69,7 @@ export class MlpModel implements Model {
   }
 
   wordAxes(): Record<string, number[]> {
-    const axes: Record<string, number[]> = {};
-    for (const spec of this.specs) {
-      if (spec.wordAxes.length === 0) continue;
-      axes[spec.name] = [...spec.wordAxes];
-      axes[`d${spec.name}`] = [...spec.wordAxes];
-    }
-    for (const a of this.activationSpecs) if (a.wordAxes.length > 0) axes[a.name] = [...a.wordAxes];
-    return axes;
+    return declaredWordAxes(this.specs, this.activationSpecs);
   }
 
   /** Points the model at a batch; the arrays are read, never copied or changed. */
