@@ -159,7 +159,7 @@ export class Dashboard {
     );
     if (state.info) {
       this.nameTensors(state.info);
-      this.map.setVocabulary(state.info.vocab, state.info.wordClasses);
+      this.map.setVocabulary(state.info.vocab, state.info.wordClasses, state.info.dataset.corpus !== undefined);
       this.map.restore(state.layout, state.ui.word);
       this.weights.setTensors(heatmapTensors(state.info), state.ui.tensor);
     }
@@ -177,7 +177,7 @@ export class Dashboard {
       this.tensors.clear();
       this.mapWeights = undefined;
       this.nameTensors(msg.info);
-      this.map.setVocabulary(msg.info.vocab, msg.info.wordClasses);
+      this.map.setVocabulary(msg.info.vocab, msg.info.wordClasses, msg.info.dataset.corpus !== undefined);
       const tensors = heatmapTensors(msg.info);
       if (!tensors.some((t) => t.name === this.state.ui.tensor)) this.state.ui.tensor = tensors[0]?.name ?? '';
       this.weights.setTensors(tensors, this.state.ui.tensor);

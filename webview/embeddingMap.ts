@@ -36,7 +36,8 @@ const FOCUS_PX = 14;
 const FIT_QUANTILE = 0.01;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const MAX_ZOOM = 16;
-/** Exact t-SNE costs O(n²) per iteration and memory: larger vocabularies show their first words. */
+/** Exact t-SNE costs O(n²) per iteration and memory: larger vocabularies show their first words —
+ *  a text corpus's 1,000 most frequent, the words CMU 10-707 looks for neighbours among. */
 const MAX_WORDS = 1000;
 
 export class EmbeddingMap {
@@ -51,6 +52,8 @@ export class EmbeddingMap {
   private readonly status: HTMLElement;
   private words: string[] = [];
   private vocabularySize = 0;
+  /** Whether the vocabulary lists its words most frequent first (a text corpus's does). */
+  private byFrequency = false;
   private wordClasses: string[] | undefined;
   private classNames: string[] = [];
   private nodes: SVGGElement[] = [];
@@ -115,8 +118,9 @@ export class EmbeddingMap {
   /** The parameter whose rows are mapped, as the model names it (RunInfo.embedding). */
   embeddingName = 'the embeddings';
 
-  setVocabulary(words: string[], wordClasses: string[] | undefined): void {
+  setVocabulary(words: string[], wordClasses: string[] | undefined, byFrequency = false): void {
     this.vocabularySize = words.length;
+    this.byFrequency = byFrequency;
     this.words = words.slice(0, MAX_WORDS);
     this.wordClasses = wordClasses?.length === words.length ? wordClasses.slice(0, MAX_WORDS) : undefined;
     this.classNames = this.wordClasses ? [...new Set(this.wordClasses)].sort() : [];
@@ -344,7 +348,8 @@ export class EmbeddingMap {
       hint.textContent = this.tsne ? 'Hover over a word, or click it to pin it, to list the words whose embeddings point the same way.' : '';
       this.neighbourList.replaceChildren(hint);
     } else {
-      this.heading.textContent = `Nearest to “${this.words[focus]}”`;
+      const among = this.words.length < this.vocabularySize && this.byFrequency ? ` among the ${formatCount(this.words.length)} most frequent` : '';
+      this.heading.textContent = `Nearest to “${this.words[focus]}”${among}`;
       const similarities = formatSimilarities(neighbours.map((nb) => nb.similarity));
       this.neighbourList.replaceChildren(
         ...neighbours.map((nb, k) => {
@@ -365,9 +370,15 @@ export class EmbeddingMap {
     const tsne = this.tsne;
     if (!tsne) return '';
     const n = this.words.length;
-    const rows = n < this.vocabularySize ? `the first ${n} of the ${this.vocabularySize}` : `the ${n}`;
+    const emb = this.embeddingName;
+    const rows =
+      n >= this.vocabularySize
+        ? `the ${n} rows of ${emb}`
+        : this.byFrequency
+          ? `the rows of ${emb} of the ${formatCount(n)} most frequent of its ${formatCount(this.vocabularySize)} words`
+          : `the first ${n} of the ${this.vocabularySize} rows of ${emb}`;
     return (
-      `t-SNE of ${rows} rows of ${this.embeddingName} (cosine, perplexity ${Math.round(tsne.perplexity)}), iteration ${formatCount(tsne.iteration)}, ` +
+      `t-SNE of ${rows} (cosine, perplexity ${Math.round(tsne.perplexity)}), iteration ${formatCount(tsne.iteration)}, ` +
       `${this.embeddingName} of step ${formatCount(this.weightsStep)}. Distances between clusters mean little; neighbourhoods do. ` +
       'Scroll to zoom, drag to pan, double-click to reset.'
     );

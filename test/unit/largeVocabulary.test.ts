@@ -7,6 +7,7 @@ import { allowRelaxedSimd } from '../../src/engine/backend';
 import { DEFAULT_CONFIG } from '../../src/engine/config';
 import { Dataset } from '../../src/engine/data/dataset';
 import { loadDataset } from '../../src/engine/data/load';
+import { Predictor } from '../../src/engine/inference';
 import { PARAM_NAMES } from '../../src/engine/models/mlp/params';
 import { Trainer } from '../../src/engine/trainer';
 import { createWasmKernels } from '../../src/engine/wasmKernels';
@@ -40,6 +41,14 @@ test('KJV at V = 8000: 150 iterations of the defaults bring the loss from ln 800
   const losses: number[] = [];
   for (let i = 0; i < 150; i++) losses.push(trainer.step().iteration?.loss ?? NaN);
   trainer.close();
+  // Neighbours among the 1,000 most frequent words (a text corpus lists them first), as CMU 10-707
+  // shows them: the whole vocabulary's ranking without the rarer words.
+  const vocab = kjv8000().vocab;
+  const predictor = new Predictor(trainer.shape, trainer.params, vocab);
+  const frequent = predictor.nearest('lord', 10, 1000);
+  assert.equal(frequent.length, 10);
+  const all = predictor.nearest('lord', 8000).filter(({ word }) => vocab.indexOf(word) < 1000);
+  assert.deepEqual(frequent, all.slice(0, 10));
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
   assert.ok(Math.abs(losses[0] - Math.log(8000)) < 0.05, `first loss ${losses[0]}, expected ≈ ln 8000 = ${Math.log(8000)}`);
   const last = mean(losses.slice(-50));
