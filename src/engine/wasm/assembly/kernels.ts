@@ -157,6 +157,20 @@ function packPanel(b: usize, ldb: usize, j0: i32, strips: i32, k: i32, pack: usi
 
 function gemm(a: usize, ars: usize, aps: usize, b: usize, c: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
   const ld = <usize>n << 2; // row stride of both B and C
+  if (n <= PANEL_COLUMNS) {
+    // One panel: the loop the panels reduce to, without their bookkeeping (V = 250's products).
+    for (let i = 0; i < m; i += 4) {
+      const rows = min(4, m - i);
+      const ai = a + <usize>i * ars;
+      const ci = c + <usize>i * ld;
+      let j = 0;
+      if (rows == 4) {
+        for (; j + 8 <= n; j += 8) tile4x8(ai, ars, aps, b + (<usize>j << 2), ld, ci + (<usize>j << 2), ld, k, accumulate);
+      }
+      for (; j < n; j += 4) tileEdge(ai, ars, aps, rows, b + (<usize>j << 2), min(4, n - j), ci + (<usize>j << 2), ld, k, accumulate);
+    }
+    return;
+  }
   const m4 = m & ~3;
   // Packing pays when several row blocks share the panel.
   const pack = m4 >= 8 && <usize>k * (PANEL_COLUMNS << 2) <= packBytes;
