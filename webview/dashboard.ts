@@ -222,7 +222,10 @@ export class Dashboard {
   private nameTensors(info: RunInfo): void {
     this.histogramTitle.textContent = info.hiddenTensor ? `Hidden activations ${info.hiddenTensor}` : 'Hidden activations';
     this.map.embeddingName = info.embedding ?? 'the embeddings';
-    this.mapCaption.textContent = `Each word is a row of ${this.map.embeddingName}, placed by t-SNE so that words with similar embeddings sit together.`;
+    const twoDimensional = info.params.find((p) => p.name === info.embedding)?.shape[1] === 2;
+    this.mapCaption.textContent = twoDimensional
+      ? `Each word is a row of ${this.map.embeddingName}, drawn at its own two coordinates (D = 2: no t-SNE needed).`
+      : `Each word is a row of ${this.map.embeddingName}, placed by t-SNE so that words with similar embeddings sit together.`;
   }
 
   private receiveTensor(data: TensorData): void {

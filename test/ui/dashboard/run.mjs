@@ -17,7 +17,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { EMPTY_HISTORY, historyOf, largeRunInfo, largeTensor, largeValue, largeVocabulary, LARGE_V, longHistory, random, snapshot, tensor, trainingMessages } from './fixtures.mjs';
+import { EMPTY_HISTORY, historyOf, largeRunInfo, runInfo, largeTensor, largeValue, largeVocabulary, LARGE_V, longHistory, random, snapshot, tensor, trainingMessages } from './fixtures.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const outDir = path.join(root, '.vscode-test-out');
@@ -602,6 +602,45 @@ async function largeVocabularyHeatmaps(context, base) {
   return shots;
 }
 
+/** D = 2: the map draws W1's rows themselves (CMU 10-707 §3.5), no t-SNE: each word's marker is
+ *  where its two coordinates put it. */
+async function twoDimensionalMap(context, base) {
+  const info = runInfo();
+  info.config = { ...info.config, embeddingDim: 2 };
+  info.params = info.params.map((p) => (p.name === 'W1' ? { ...p, shape: [p.shape[0], 2] } : p));
+  const words = info.vocab.length;
+  const rng = random(5);
+  const values = Array.from({ length: words * 2 }, () => Math.round(rng.normal() * 1e4) / 1e4);
+  const answer = (page, name, seed) => {
+    if (name !== 'W1') return send(page, [tensor(name, seed)]);
+    const reply = tensor('W1', seed);
+    return send(page, [{ ...reply, data: { ...reply.data, shape: [words, 2], rows: words, values } }]);
+  };
+  const { page, errors } = await openPage(context, base, 'vscode-light', answer);
+  await send(page, [{ type: 'run', runId: 'two-d', info, epochs: [], history: EMPTY_HISTORY }, { type: 'state', state: 'paused' }]);
+  await sleep(300);
+  await selectTab(page, 2);
+  await page.waitForFunction(() => /itself/.test(document.querySelector('.aside-status')?.textContent ?? ''), null, { timeout: 10000 });
+  await sleep(300);
+  // The word furthest right and the one furthest up in W1 are the ones drawn there.
+  const drawn = await page.evaluate(() =>
+    [...document.querySelectorAll('svg.embedding-map g.word')].map((g) => {
+      const m = /translate\(([-\d.]+)px, ([-\d.]+)px\)/.exec(g.style.transform);
+      return { index: Number(g.dataset.index), x: Number(m[1]), y: Number(m[2]) };
+    }),
+  );
+  assert.equal(drawn.length, words);
+  const argmax = (f) => drawn.reduce((best, d) => (f(d) > f(best) ? d : best)).index;
+  const order = (k) => [...Array(words).keys()].sort((a, b) => values[2 * a + k] - values[2 * b + k]);
+  // Beyond the 1st/99th percentiles points are drawn at the edge: the rightmost is among the top few.
+  assert.ok(order(0).slice(-4).includes(argmax((d) => d.x)), 'the rightmost marker has one of the largest first coordinates');
+  assert.ok(order(1).slice(-4).includes(argmax((d) => -d.y)), 'the topmost marker has one of the largest second coordinates');
+  const file = await screenshot(page, 'vscode-light-embeddings-2d');
+  assert.deepEqual(errors, []);
+  await page.close();
+  return file;
+}
+
 /** Frame times with 4000 steps in the series while snapshots keep arriving. */
 async function measureFrames(context, base) {
   const { page } = await openPage(context, base, 'vscode-dark');
@@ -695,6 +734,7 @@ async function main() {
     results.screenshots.push(await divergedDashboard(context, base));
     results.screenshots.push(...(await longRun(context, base)));
     results.screenshots.push(...(await largeVocabularyHeatmaps(context, base)));
+    results.screenshots.push(await twoDimensionalMap(context, base));
     results.frames = await measureFrames(context, base);
     results.tsne = await measureTsne(context);
     results.bundle = { bytes: bundle.length, gzipBytes: gzipSync(bundle).length };
