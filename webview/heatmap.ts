@@ -232,12 +232,25 @@ export class Heatmap {
     this.canvas.style.top = `${layout.top}px`;
     const ctx = this.canvas.getContext('2d');
     if (!ctx) return;
-    // More cells than pixels: averaged (an overview where no row is silently skipped); fewer:
-    // each cell a sharp block.
-    const overview = w.rows > this.canvas.height || w.cols > this.canvas.width;
-    ctx.imageSmoothingEnabled = overview;
-    ctx.imageSmoothingQuality = 'high';
-    ctx.drawImage(this.pixels, w.col0, w.row0, w.cols, w.rows, 0, 0, this.canvas.width, this.canvas.height);
+    // Along an axis with more cells than pixels the cells are averaged (an overview where no row
+    // is silently skipped), along the other each cell stays a sharp block: the window is first
+    // shrunk, smoothly, to at most a pixel per cell, then enlarged without smoothing.
+    const { width, height } = this.canvas;
+    if (w.rows <= height && w.cols <= width) {
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(this.pixels, w.col0, w.row0, w.cols, w.rows, 0, 0, width, height);
+      return;
+    }
+    const shrunk = document.createElement('canvas');
+    shrunk.width = w.cols > width ? width : Math.max(1, Math.round(w.cols));
+    shrunk.height = w.rows > height ? height : Math.max(1, Math.round(w.rows));
+    const small = shrunk.getContext('2d');
+    if (!small) return;
+    small.imageSmoothingEnabled = true;
+    small.imageSmoothingQuality = 'high';
+    small.drawImage(this.pixels, w.col0, w.row0, w.cols, w.rows, 0, 0, shrunk.width, shrunk.height);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(shrunk, 0, 0, width, height);
   }
 
   private drawAxes(layout: Layout, axes: TensorAxes, w: Window): void {
