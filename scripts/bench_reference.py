@@ -4,8 +4,10 @@ Same shapes as NLM Lab's engine (3 context words, D=16, P=128, sigmoid, softmax 
 batch size, one epoch of Adam updates over the training split. Prints one JSON object per
 framework: {"name", "seconds", "examples", "loss"}.
 
-usage: bench_reference.py DATA_FOLDER THREADS   (run with OPENBLAS_NUM_THREADS=THREADS, so the
-BLAS under numpy and torch uses exactly that many threads; NumPy is timed only for 1 thread)
+usage: bench_reference.py DATA_FOLDER THREADS [vocab=V] [torch-only]   (run with
+OPENBLAS_NUM_THREADS=THREADS, so the BLAS under numpy and torch uses exactly that many threads;
+NumPy is timed only for 1 thread, and not with torch-only). vocab=V gives the vocabulary size of a
+folder without vocab.npy (the V = 8000 rows: the KJV text's examples, written by bench.mjs).
 
 The threads go to the BLAS, where the work is: torch's own intra-op pool stays at one thread. At
 batch 100 its elementwise ops gain nothing from threads, and its OpenMP threads spinning beside
@@ -20,10 +22,10 @@ import numpy as np
 D, P, BATCH = 16, 128, 100
 
 
-def load(folder):
+def load(folder, vocab_size=None):
     x = np.load(f"{folder}/train_inputs.npy").astype(np.int64)
     y = np.load(f"{folder}/train_targets.npy").astype(np.int64)
-    return x, y, len(np.load(f"{folder}/vocab.npy"))
+    return x, y, vocab_size or len(np.load(f"{folder}/vocab.npy"))
 
 
 def torch_epoch(x, y, v):
@@ -96,7 +98,9 @@ def numpy_epoch(x, y, v):
 
 
 def main():
-    x, y, v = load(sys.argv[1])
+    options = sys.argv[3:]
+    vocab = [int(o.split("=", 1)[1]) for o in options if o.startswith("vocab=")]
+    x, y, v = load(sys.argv[1], vocab[0] if vocab else None)
     threads = int(sys.argv[2])
     plural = "s" if threads > 1 else ""
     try:
@@ -104,7 +108,7 @@ def main():
         print(json.dumps({"name": f"PyTorch ({threads} thread{plural})", "seconds": seconds, "examples": len(y), "loss": loss}), flush=True)
     except ImportError:
         print(json.dumps({"name": "PyTorch", "skipped": "python3-torch is not installed"}), flush=True)
-    if threads == 1:
+    if threads == 1 and "torch-only" not in options:
         seconds, loss = numpy_epoch(x, y, v)
         print(json.dumps({"name": "NumPy (gather/scatter)", "seconds": seconds, "examples": len(y), "loss": loss}), flush=True)
 

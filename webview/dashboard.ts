@@ -170,7 +170,7 @@ export class Dashboard {
     );
     if (state.info) {
       this.nameTensors(state.info);
-      this.map.setVocabulary(state.info.vocab, state.info.wordClasses);
+      this.map.setVocabulary(state.info.vocab, state.info.wordClasses, state.info.dataset.corpus !== undefined);
       this.map.restore(state.layout, state.ui.word);
       this.weights.setTensors(heatmapTensors(state.info), state.ui.tensor);
     }
@@ -189,7 +189,7 @@ export class Dashboard {
       this.mapWeights = undefined;
       this.nameTensors(msg.info);
       this.throughTimeCard.hidden = !msg.info.timeSteps;
-      this.map.setVocabulary(msg.info.vocab, msg.info.wordClasses);
+      this.map.setVocabulary(msg.info.vocab, msg.info.wordClasses, msg.info.dataset.corpus !== undefined);
       const tensors = heatmapTensors(msg.info);
       if (!tensors.some((t) => t.name === this.state.ui.tensor)) this.state.ui.tensor = tensors[0]?.name ?? '';
       this.weights.setTensors(tensors, this.state.ui.tensor);
@@ -235,7 +235,10 @@ export class Dashboard {
   private nameTensors(info: RunInfo): void {
     this.histogramTitle.textContent = info.hiddenTensor ? `Hidden activations ${info.hiddenTensor}` : 'Hidden activations';
     this.map.embeddingName = info.embedding ?? 'the embeddings';
-    this.mapCaption.textContent = `Each word is a row of ${this.map.embeddingName}, placed by t-SNE so that words with similar embeddings sit together.`;
+    const twoDimensional = info.params.find((p) => p.name === info.embedding)?.shape[1] === 2;
+    this.mapCaption.textContent = twoDimensional
+      ? `Each word is a row of ${this.map.embeddingName}, drawn at its own two coordinates (D = 2: no t-SNE needed).`
+      : `Each word is a row of ${this.map.embeddingName}, placed by t-SNE so that words with similar embeddings sit together.`;
   }
 
   private receiveTensor(data: TensorData): void {

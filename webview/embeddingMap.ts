@@ -36,7 +36,8 @@ const FOCUS_PX = 14;
 const FIT_QUANTILE = 0.01;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const MAX_ZOOM = 16;
-/** Exact t-SNE costs O(n²) per iteration and memory: larger vocabularies show their first words. */
+/** Exact t-SNE costs O(n²) per iteration and memory: larger vocabularies show their first words —
+ *  a text corpus's 1,000 most frequent, the words CMU 10-707 looks for neighbours among. */
 const MAX_WORDS = 1000;
 
 export class EmbeddingMap {
@@ -51,10 +52,14 @@ export class EmbeddingMap {
   private readonly status: HTMLElement;
   private words: string[] = [];
   private vocabularySize = 0;
+  /** Whether the vocabulary lists its words most frequent first (a text corpus's does). */
+  private byFrequency = false;
   private wordClasses: string[] | undefined;
   private classNames: string[] = [];
   private nodes: SVGGElement[] = [];
   private tsne: Tsne | undefined;
+  /** With D = 2 the embedding is its own map: W1's rows as they are (CMU 10-707 §3.5), no t-SNE. */
+  private raw: Float64Array | undefined;
   private weights: Float64Array | undefined;
   private dim = 0;
   private pendingIterations = 0;
@@ -115,12 +120,14 @@ export class EmbeddingMap {
   /** The parameter whose rows are mapped, as the model names it (RunInfo.embedding). */
   embeddingName = 'the embeddings';
 
-  setVocabulary(words: string[], wordClasses: string[] | undefined): void {
+  setVocabulary(words: string[], wordClasses: string[] | undefined, byFrequency = false): void {
     this.vocabularySize = words.length;
+    this.byFrequency = byFrequency;
     this.words = words.slice(0, MAX_WORDS);
     this.wordClasses = wordClasses?.length === words.length ? wordClasses.slice(0, MAX_WORDS) : undefined;
     this.classNames = this.wordClasses ? [...new Set(this.wordClasses)].sort() : [];
     this.tsne = undefined;
+    this.raw = undefined;
     this.weights = undefined;
     this.pendingIterations = 0;
     this.pinned = undefined;
@@ -140,6 +147,13 @@ export class EmbeddingMap {
     this.weights = Float64Array.from(values.slice(0, this.words.length * dim));
     this.dim = dim;
     this.weightsStep = step;
+    if (dim === 2) {
+      this.raw = this.weights;
+      this.tsne = undefined;
+      this.pendingIterations = 0;
+      return;
+    }
+    this.raw = undefined;
     if (this.tsne && this.tsne.dim === dim) {
       this.tsne.setData(this.weights);
       this.pendingIterations = REFRESH_ITERATIONS;
@@ -166,8 +180,14 @@ export class EmbeddingMap {
     return this.tsne !== undefined && this.pendingIterations > 0;
   }
 
+  /** The t-SNE layout, to keep for a later view (W1 itself at D = 2 needs no keeping). */
   get layout(): number[] | undefined {
     return this.tsne ? Array.from(this.tsne.layout) : undefined;
+  }
+
+  /** The positions drawn: t-SNE's, or W1's own rows at D = 2. */
+  private get positions(): Float64Array | undefined {
+    return this.raw ?? this.tsne?.layout;
   }
 
   private pin(index: number | undefined): void {
@@ -187,7 +207,8 @@ export class EmbeddingMap {
   render(): void {
     const { width, height } = this.size;
     select(this.svg).selectAll('text.empty').remove();
-    if (!this.tsne) {
+    const y = this.positions;
+    if (!y) {
       this.links.replaceChildren();
       this.nodes.forEach((n) => n.remove());
       this.nodes = [];
@@ -197,7 +218,6 @@ export class EmbeddingMap {
     }
     if (this.nodes.length !== this.words.length) this.createNodes();
     if (this.colours !== classColours()) this.styleNodes();
-    const y = this.tsne.layout;
     const mapWidth = width - (this.classNames.length ? LEGEND_WIDTH : 0);
     this.clip.setAttribute('width', String(Math.max(0, mapWidth)));
     this.clip.setAttribute('height', String(height));
@@ -226,11 +246,11 @@ export class EmbeddingMap {
   }
 
   exportSvg(): SVGSVGElement | undefined {
-    return this.tsne ? standaloneSvg(this.svg) : undefined;
+    return this.positions ? standaloneSvg(this.svg) : undefined;
   }
 
   csv(): CsvTable | undefined {
-    const y = this.tsne?.layout;
+    const y = this.positions;
     if (!y) return undefined;
     return {
       header: ['word', 'class', 'x', 'y'],
@@ -341,10 +361,11 @@ export class EmbeddingMap {
     if (focus === undefined) {
       this.heading.textContent = 'Nearest neighbours';
       const hint = element('li', 'hint');
-      hint.textContent = this.tsne ? 'Hover over a word, or click it to pin it, to list the words whose embeddings point the same way.' : '';
+      hint.textContent = this.positions ? 'Hover over a word, or click it to pin it, to list the words whose embeddings point the same way.' : '';
       this.neighbourList.replaceChildren(hint);
     } else {
-      this.heading.textContent = `Nearest to “${this.words[focus]}”`;
+      const among = this.words.length < this.vocabularySize && this.byFrequency ? ` among the ${formatCount(this.words.length)} most frequent` : '';
+      this.heading.textContent = `Nearest to “${this.words[focus]}”${among}`;
       const similarities = formatSimilarities(neighbours.map((nb) => nb.similarity));
       this.neighbourList.replaceChildren(
         ...neighbours.map((nb, k) => {
@@ -363,11 +384,24 @@ export class EmbeddingMap {
 
   private statusText(): string {
     const tsne = this.tsne;
-    if (!tsne) return '';
     const n = this.words.length;
-    const rows = n < this.vocabularySize ? `the first ${n} of the ${this.vocabularySize}` : `the ${n}`;
+    if (this.raw) {
+      const shown = n < this.vocabularySize ? `the first ${formatCount(n)} of ${formatCount(this.vocabularySize)} words` : `all ${formatCount(n)} words`;
+      return (
+        `${this.embeddingName} itself: with D = 2 each word sits at its two embedding coordinates (axes stretched to fill the area), ${shown}, ` +
+        `${this.embeddingName} of step ${formatCount(this.weightsStep)}. Scroll to zoom, drag to pan, double-click to reset.`
+      );
+    }
+    if (!tsne) return '';
+    const emb = this.embeddingName;
+    const rows =
+      n >= this.vocabularySize
+        ? `the ${n} rows of ${emb}`
+        : this.byFrequency
+          ? `the rows of ${emb} of the ${formatCount(n)} most frequent of its ${formatCount(this.vocabularySize)} words`
+          : `the first ${n} of the ${this.vocabularySize} rows of ${emb}`;
     return (
-      `t-SNE of ${rows} rows of ${this.embeddingName} (cosine, perplexity ${Math.round(tsne.perplexity)}), iteration ${formatCount(tsne.iteration)}, ` +
+      `t-SNE of ${rows} (cosine, perplexity ${Math.round(tsne.perplexity)}), iteration ${formatCount(tsne.iteration)}, ` +
       `${this.embeddingName} of step ${formatCount(this.weightsStep)}. Distances between clusters mean little; neighbourhoods do. ` +
       'Scroll to zoom, drag to pan, double-click to reset.'
     );

@@ -1,5 +1,7 @@
-// A weight matrix as a heatmap: one cell per entry on a canvas (tens of thousands of cells), axes
-// and colour legend in an SVG overlay, and a tooltip naming the cell's row and column.
+// A weight matrix as a heatmap: one cell per entry on a canvas (up to millions of cells: W3 is
+// 128×8000 at V = 8000), axes and colour legend in an SVG overlay, and a tooltip naming the cell's
+// row and column. The whole matrix shows first (an overview, averaged where cells are smaller than
+// a pixel); the wheel zooms into a window of it, dragging pans, a double-click shows it all again.
 import { axisBottom, axisLeft, axisRight, pointer, range, scaleLinear, select } from 'd3';
 import type { RunInfo, TensorData } from '../src/extension/protocol';
 import type { CsvTable } from './card';
@@ -19,6 +21,17 @@ const MAX_CELL_ASPECT = 8;
 /** The colour scale ends at this quantile of |value|, so one outlier does not wash out the rest. */
 const SCALE_QUANTILE = 0.99;
 const LUT_STEPS = 256;
+/** Wheel zoom factor per 100 px of scrolling, and the fewest cells a zoomed window keeps per axis. */
+const ZOOM_PER_100PX = 1.5;
+const MIN_WINDOW_CELLS = 8;
+
+/** The part of the matrix on screen, in cells (fractional while zooming). */
+interface Window {
+  row0: number;
+  rows: number;
+  col0: number;
+  cols: number;
+}
 
 interface Layout {
   rows: number;
@@ -41,6 +54,10 @@ export class Heatmap {
   private axes: TensorAxes | undefined;
   private layout: Layout | undefined;
   private scaleMax = 1;
+  private window: Window | undefined;
+  /** The matrix the window belongs to (name and shape): another one starts from the whole. */
+  private windowOf = '';
+  private drag: { x: number; y: number; window: Window } | undefined;
 
   constructor(container: HTMLElement, onResize: () => void) {
     container.classList.add('heatmap');
@@ -54,11 +71,24 @@ export class Heatmap {
     this.pixels = document.createElement('canvas');
     // The overlay lies on top (axes, hovered cell) but lets the pointer through to the canvas.
     container.append(this.canvas, this.overlay);
-    this.canvas.addEventListener('mousemove', (e) => this.onHover(e));
+    this.canvas.addEventListener('mousemove', (e) => (this.drag ? this.onDrag(e) : this.onHover(e)));
     this.canvas.addEventListener('mouseleave', () => {
       this.hoverCell.remove();
       hideTooltip();
+      this.drag = undefined;
     });
+    this.canvas.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
+    this.canvas.addEventListener('mousedown', (e) => {
+      if (this.window) this.drag = { x: e.clientX, y: e.clientY, window: { ...this.window } };
+    });
+    this.canvas.addEventListener('mouseup', () => (this.drag = undefined));
+    this.canvas.addEventListener('dblclick', () => this.setWindow(undefined));
+  }
+
+  /** Whether a window smaller than the whole matrix is shown. */
+  get zoomed(): boolean {
+    const { window: w, layout } = this;
+    return !!w && !!layout && (w.rows < layout.rows || w.cols < layout.cols);
   }
 
   /** The largest |value| the colours distinguish (cells beyond it get the end colours). */
@@ -79,15 +109,71 @@ export class Heatmap {
     }
     const rows = data.shape.length > 1 ? data.rows : 1;
     const cols = data.values.length / rows;
+    const of = `${data.name} ${rows}×${cols}`;
+    if (of !== this.windowOf) this.window = undefined;
+    this.windowOf = of;
+    this.window ??= { row0: 0, rows, col0: 0, cols };
     this.axes = tensorAxes(data.name, data.shape, info);
     this.scaleMax = colourLimit(data.values);
     this.paintPixels(data.values, rows, cols);
     const left = MARGIN.left + (this.axes.rows.words ? WORD_ROWS_EXTRA : 0);
     const bottom = MARGIN.bottom + (this.axes.columns.words ? WORD_COLUMNS_EXTRA : 0);
     this.layout = { rows, cols, left, top: MARGIN.top, ...fitCells(rows, cols, width - left - MARGIN.right, height - MARGIN.top - bottom) };
-    this.paintCanvas(this.layout);
-    this.drawAxes(this.layout, this.axes);
-    this.drawLegend(this.layout);
+    this.draw();
+  }
+
+  /** Canvas and axes for the current window (no new pixels: zooming and panning only redraw). */
+  private draw(): void {
+    const { layout, axes, window: w } = this;
+    if (!layout || !axes || !w) return;
+    select(this.overlay).selectAll('*').remove();
+    this.hoverCell.remove();
+    this.paintCanvas(layout, w);
+    this.drawAxes(layout, axes, w);
+    this.drawLegend(layout);
+  }
+
+  /** Shows `w` (clamped to the matrix), or the whole matrix. */
+  private setWindow(w: Window | undefined): void {
+    const { layout } = this;
+    if (!layout) return;
+    const whole = { row0: 0, rows: layout.rows, col0: 0, cols: layout.cols };
+    if (!w) {
+      this.window = whole;
+    } else {
+      const rows = Math.min(layout.rows, Math.max(Math.min(layout.rows, MIN_WINDOW_CELLS), w.rows));
+      const cols = Math.min(layout.cols, Math.max(Math.min(layout.cols, MIN_WINDOW_CELLS), w.cols));
+      this.window = {
+        rows,
+        cols,
+        row0: Math.max(0, Math.min(layout.rows - rows, w.row0)),
+        col0: Math.max(0, Math.min(layout.cols - cols, w.col0)),
+      };
+    }
+    this.draw();
+  }
+
+  /** Zooms both axes around the cell under the pointer. */
+  private onWheel(e: WheelEvent): void {
+    const { layout, window: w } = this;
+    if (!layout || !w) return;
+    e.preventDefault();
+    const factor = Math.pow(ZOOM_PER_100PX, e.deltaY / 100);
+    const [px, py] = pointer(e, this.canvas);
+    const fx = px / layout.width;
+    const fy = py / layout.height;
+    const rows = Math.min(layout.rows, Math.max(Math.min(layout.rows, MIN_WINDOW_CELLS), w.rows * factor));
+    const cols = Math.min(layout.cols, Math.max(Math.min(layout.cols, MIN_WINDOW_CELLS), w.cols * factor));
+    this.setWindow({ row0: w.row0 + fy * (w.rows - rows), rows, col0: w.col0 + fx * (w.cols - cols), cols });
+  }
+
+  private onDrag(e: MouseEvent): void {
+    const { layout, drag } = this;
+    if (!layout || !drag) return;
+    const w = drag.window;
+    const dRows = ((e.clientY - drag.y) / layout.height) * w.rows;
+    const dCols = ((e.clientX - drag.x) / layout.width) * w.cols;
+    this.setWindow({ ...w, row0: w.row0 - dRows, col0: w.col0 - dCols });
   }
 
   /** The overlay with the cells embedded as an image. */
@@ -135,7 +221,7 @@ export class Heatmap {
     ctx.putImageData(image, 0, 0);
   }
 
-  private paintCanvas(layout: Layout): void {
+  private paintCanvas(layout: Layout, w: Window): void {
     const dpr = window.devicePixelRatio || 1;
     this.canvas.hidden = false;
     this.canvas.width = Math.round(layout.width * dpr);
@@ -146,30 +232,47 @@ export class Heatmap {
     this.canvas.style.top = `${layout.top}px`;
     const ctx = this.canvas.getContext('2d');
     if (!ctx) return;
+    // Along an axis with more cells than pixels the cells are averaged (an overview where no row
+    // is silently skipped), along the other each cell stays a sharp block: the window is first
+    // shrunk, smoothly, to at most a pixel per cell, then enlarged without smoothing.
+    const { width, height } = this.canvas;
+    if (w.rows <= height && w.cols <= width) {
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(this.pixels, w.col0, w.row0, w.cols, w.rows, 0, 0, width, height);
+      return;
+    }
+    const shrunk = document.createElement('canvas');
+    shrunk.width = w.cols > width ? width : Math.max(1, Math.round(w.cols));
+    shrunk.height = w.rows > height ? height : Math.max(1, Math.round(w.rows));
+    const small = shrunk.getContext('2d');
+    if (!small) return;
+    small.imageSmoothingEnabled = true;
+    small.imageSmoothingQuality = 'high';
+    small.drawImage(this.pixels, w.col0, w.row0, w.cols, w.rows, 0, 0, shrunk.width, shrunk.height);
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(this.pixels, 0, 0, this.canvas.width, this.canvas.height);
+    ctx.drawImage(shrunk, 0, 0, width, height);
   }
 
-  private drawAxes(layout: Layout, axes: TensorAxes): void {
+  private drawAxes(layout: Layout, axes: TensorAxes, w: Window): void {
     const svg = select(this.overlay);
     const plot = svg.append('g').attr('transform', `translate(${layout.left},${layout.top})`);
-    const y = scaleLinear().domain([0, layout.rows]).range([0, layout.height]);
-    const x = scaleLinear().domain([0, layout.cols]).range([0, layout.width]);
+    const y = scaleLinear().domain([w.row0, w.row0 + w.rows]).range([0, layout.height]);
+    const x = scaleLinear().domain([w.col0, w.col0 + w.cols]).range([0, layout.width]);
     const rowAxis = axisLeft(y).tickSizeOuter(0);
-    if (axes.rows.blocks.length) {
+    if (axes.rows.blocks.length && w.rows === layout.rows) {
       rowAxis.tickValues(axes.rows.blocks.map((b) => b.start + b.size / 2)).tickFormat((_, i) => axes.rows.blocks[i].label);
       for (const b of axes.rows.blocks.slice(1)) {
         plot.append('line').attr('class', 'separator').attr('x1', 0).attr('x2', layout.width).attr('y1', y(b.start)).attr('y2', y(b.start));
       }
     } else {
-      rowAxis.tickValues(cellTicks(layout.rows, layout.height / 22)).tickFormat((v) => axes.rows.tick(Math.floor(Number(v))));
+      rowAxis.tickValues(cellTicks(w.row0, w.row0 + w.rows, layout.height / 22)).tickFormat((v) => axes.rows.tick(Math.floor(Number(v))));
     }
     plot.append('g').attr('class', 'axis').call(rowAxis);
     const columnAxis = plot
       .append('g')
       .attr('class', 'axis')
       .attr('transform', `translate(0,${layout.height})`)
-      .call(axisBottom(x).tickValues(cellTicks(layout.cols, layout.width / 40)).tickFormat((v) => axes.columns.tick(Math.floor(Number(v)))).tickSizeOuter(0));
+      .call(axisBottom(x).tickValues(cellTicks(w.col0, w.col0 + w.cols, layout.width / 40)).tickFormat((v) => axes.columns.tick(Math.floor(Number(v)))).tickSizeOuter(0));
     if (axes.columns.words) columnAxis.selectAll('text').attr('text-anchor', 'end').attr('transform', 'translate(-4,0) rotate(-45)');
     const columnsExtra = axes.columns.words ? WORD_COLUMNS_EXTRA : 0;
     svg
@@ -178,13 +281,13 @@ export class Heatmap {
       .attr('x', layout.left + layout.width / 2)
       .attr('y', layout.top + layout.height + 34 + columnsExtra)
       .attr('text-anchor', 'middle')
-      .text(`${axes.columns.title} (${layout.cols})`);
+      .text(`${axes.columns.title} (${windowText(w.col0, w.cols, layout.cols)})`);
     svg
       .append('text')
       .attr('class', 'axis-title')
       .attr('transform', `translate(14,${layout.top + layout.height / 2}) rotate(-90)`)
       .attr('text-anchor', 'middle')
-      .text(`${axes.rows.title} (${layout.rows})`);
+      .text(`${axes.rows.title} (${windowText(w.row0, w.rows, layout.rows)})`);
   }
 
   /** A vertical colour bar from −limit (blue) through 0 to +limit (red). */
@@ -211,16 +314,16 @@ export class Heatmap {
   }
 
   private onHover(e: MouseEvent): void {
-    const { data, axes, layout } = this;
-    if (!data || !axes || !layout) return;
+    const { data, axes, layout, window: w } = this;
+    if (!data || !axes || !layout || !w) return;
     const [px, py] = pointer(e, this.canvas);
-    const col = Math.floor((px / layout.width) * layout.cols);
-    const row = Math.floor((py / layout.height) * layout.rows);
+    const col = Math.floor(w.col0 + (px / layout.width) * w.cols);
+    const row = Math.floor(w.row0 + (py / layout.height) * w.rows);
     if (row < 0 || row >= layout.rows || col < 0 || col >= layout.cols) return;
-    const cellW = layout.width / layout.cols;
-    const cellH = layout.height / layout.rows;
-    this.hoverCell.setAttribute('x', String(layout.left + col * cellW - 1));
-    this.hoverCell.setAttribute('y', String(layout.top + row * cellH - 1));
+    const cellW = layout.width / w.cols;
+    const cellH = layout.height / w.rows;
+    this.hoverCell.setAttribute('x', String(layout.left + (col - w.col0) * cellW - 1));
+    this.hoverCell.setAttribute('y', String(layout.top + (row - w.row0) * cellH - 1));
     this.hoverCell.setAttribute('width', String(cellW + 2));
     this.hoverCell.setAttribute('height', String(cellH + 2));
     this.overlay.appendChild(this.hoverCell);
@@ -234,20 +337,30 @@ export class Heatmap {
   }
 }
 
-/** Plot size that fills the area, with cells no more than MAX_CELL_ASPECT times longer one way. */
+/** Plot size that fills the area, with cells no more than MAX_CELL_ASPECT times longer one way —
+ *  unless the cells are under a pixel along one axis (W1 at 8,000 words), where the matrix is an
+ *  overview and fills the area. */
 function fitCells(rows: number, cols: number, maxWidth: number, maxHeight: number): { width: number; height: number } {
   let cellW = Math.max(1, maxWidth) / cols;
   let cellH = Math.max(1, maxHeight) / rows;
-  cellW = Math.min(cellW, cellH * MAX_CELL_ASPECT);
-  cellH = Math.min(cellH, cellW * MAX_CELL_ASPECT);
+  if (cellW >= 1 && cellH >= 1) {
+    cellW = Math.min(cellW, cellH * MAX_CELL_ASPECT);
+    cellH = Math.min(cellH, cellW * MAX_CELL_ASPECT);
+  }
   return { width: Math.floor(cellW * cols), height: Math.floor(cellH * rows) };
 }
 
-/** Tick positions at cell centres, on round index steps, at most `maxTicks` of them. */
-function cellTicks(count: number, maxTicks: number): number[] {
-  const raw = count / Math.max(1, maxTicks);
-  const step = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000].find((s) => s >= raw) ?? Math.ceil(raw);
-  return range(0, count, step).map((i) => i + 0.5);
+/** Tick positions at cell centres in [start, end), on round index steps, at most `maxTicks` of them. */
+function cellTicks(start: number, end: number, maxTicks: number): number[] {
+  const raw = (end - start) / Math.max(1, maxTicks);
+  const step = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000].find((s) => s >= raw) ?? Math.ceil(raw);
+  return range(Math.ceil((start - 0.5) / step) * step, end - 0.5, step).map((i) => i + 0.5);
+}
+
+/** "8000", or "1200–1450 of 8000" for a zoomed window. */
+function windowText(first: number, count: number, total: number): string {
+  if (count >= total) return String(total);
+  return `${Math.floor(first)}–${Math.ceil(first + count) - 1} of ${total}`;
 }
 
 function colourLimit(values: number[]): number {

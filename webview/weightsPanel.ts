@@ -68,6 +68,7 @@ export class WeightsPanel {
       (notComputed ? `⚠ ${describeNotComputed(notComputed)} · ` : '') +
       `${s.name} [${s.shape.join('×')}] at step ${formatCount(tensor.step)} · mean ${formatValue(s.mean)} · std ${formatValue(s.std)} · ` +
       `min ${formatValue(s.min)} · max ${formatValue(s.max)} · ‖·‖₂ ${formatValue(s.norm)} · colours span ±${formatValue(this.heatmap.colourLimit)}` +
-      (s.nan ? ` · ${s.nan} NaN` : '');
+      (s.nan ? ` · ${s.nan} NaN` : '') +
+      ' · scroll to zoom, drag to pan, double-click for the whole matrix';
   }
 }

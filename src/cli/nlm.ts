@@ -32,7 +32,7 @@ const USAGE = `usage:
             [--runs-dir DIR] [--no-record] (every run is recorded in DIR, default ${DEFAULT_RUNS_DIR})
   nlm eval --model FILE --data PATH [--split test|valid|train] [--json] [CORPUS OPTIONS]
   nlm predict --model FILE "city of new" [-k 10]
-  nlm neighbours --model FILE WORD [-k 10]
+  nlm neighbours --model FILE WORD [-k 10] [--among N] (among the first N words: a text corpus's N most frequent)
   nlm generate --model FILE "life in the" [--words 10] [--temperature T] [--seed S]
   nlm gradcheck [--model mlp|rnn|lstm] [--bptt K] [--activation A] [--json]
   nlm runs [--runs-dir DIR] [--json]
@@ -178,10 +178,11 @@ function predict(argv: string[]): void {
 }
 
 function neighbours(argv: string[]): void {
-  const { values, positionals } = args(argv, { model: { type: 'string' }, k: { type: 'string', short: 'k' } });
+  const { values, positionals } = args(argv, { model: { type: 'string' }, k: { type: 'string', short: 'k' }, among: { type: 'string' } });
   if (positionals.length !== 1) throw new UsageError('give exactly one WORD');
   const p = predictor(values.model);
-  for (const { word, score } of p.nearest(positionals[0], count(values.k, '-k', 10))) console.log(`${score.toFixed(4)}  ${word}`);
+  const among = values.among === undefined ? undefined : count(values.among, '--among', 1);
+  for (const { word, score } of p.nearest(positionals[0], count(values.k, '-k', 10), among)) console.log(`${score.toFixed(4)}  ${word}`);
 }
 
 function generate(argv: string[]): void {

@@ -66,15 +66,17 @@ export class Predictor {
     return out;
   }
 
-  /** Words whose embedding rows are most similar (cosine) to the given word's. */
-  nearest(word: string, k = 10): WordScore[] {
+  /** Words whose embedding rows are most similar (cosine) to the given word's, among the first
+   *  `among` words of the vocabulary (a text corpus lists its words most frequent first, so these
+   *  are its most frequent: CMU 10-707 looks among the 1,000 most frequent), every word by default. */
+  nearest(word: string, k = 10, among = this.vocab.length): WordScore[] {
     if (!this.embedding) throw new Error(`a ${this.shape.kind} model has no word embeddings`);
     const id = this.wordId(word);
     const { shape, data: w1 } = this.params[this.embedding];
     const D = shape[1];
     const norm = (i: number) => Math.sqrt(dot(w1, i * D, i * D, D)) || 1;
     const base = norm(id);
-    const scores = new Float64Array(this.vocab.length);
+    const scores = new Float64Array(Math.min(among, this.vocab.length));
     for (let i = 0; i < scores.length; i++) scores[i] = i === id ? -Infinity : dot(w1, id * D, i * D, D) / (base * norm(i));
     return this.rank(scores, k);
   }

@@ -10,6 +10,9 @@ import { FloatArray } from './tensor';
 export interface SharedKernelMemory {
   readonly module: WebAssembly.Module;
   readonly memory: WebAssembly.Memory;
+  /** Byte address of the space reserved in `memory` for the one attached instance's packed
+   *  matrix panels (each instance needs its own: see setPackBuffer in wasm/assembly/kernels.ts). */
+  readonly helperPackBuffer?: number;
 }
 
 export interface Kernels {

@@ -1,5 +1,5 @@
 // A fuller evaluation of a model on a split: the headline metrics plus what a student looks at
-// next — the most frequent confusions, accuracy per frequent word, and sample predictions.
+// next — the most frequent confusions, accuracy per word (most frequent first), and sample predictions.
 import { Dataset, SplitName } from './data/dataset';
 import { EvalResult, Evaluator, HeadlineTotals, runToEnd } from './evaluate';
 import { Kernels } from './kernels';
@@ -10,6 +10,7 @@ export interface EvaluationReport extends EvalResult {
   dataset: string;
   split: string;
   topErrors: { target: string; predicted: string; count: number }[];
+  /** Every word that is a target in the split, most frequent first. */
   perWord: { word: string; count: number; acc: number }[];
   samples: { context: string; target: string; predicted: string; p: number }[];
 }
@@ -59,7 +60,6 @@ export function* evaluationReportSteps(
   const perWord = Array.from(perTarget.keys())
     .filter((id) => perTarget[id] > 0)
     .sort((a, b) => perTarget[b] - perTarget[a] || a - b)
-    .slice(0, 20)
     .map((id) => ({ word: vocab[id], count: perTarget[id], acc: perTargetCorrect[id] / perTarget[id] }));
   return { ...headline.result(data.n), dataset: dataset.name, split, topErrors, perWord, samples };
 }

@@ -35,6 +35,9 @@ const DEFAULT_MEMORY_MIB = 256;
 const PAGE_BYTES = 65536;
 /** Keeps every allocation on a v128 boundary. */
 const ALIGN = 16;
+/** Each instance's space for packed panels of B in the matrix products: k × 256 floats for a k
+ *  of up to 256 (P, or the batch for a weight gradient); a larger k runs unpacked. */
+const PACK_BYTES = 256 * 1024;
 
 /** The module's exports: byte addresses and sizes (see the AssemblyScript source). */
 interface WasmExports {
@@ -43,6 +46,7 @@ interface WasmExports {
   RELU: WebAssembly.Global;
   LINEAR: WebAssembly.Global;
   heapBase(): number;
+  setPackBuffer(p: number, bytes: number): void;
   matmul(a: number, b: number, c: number, m: number, k: number, n: number, accumulate: number): void;
   matmulTN(a: number, b: number, c: number, m: number, k: number, n: number, accumulate: number, lda: number): void;
   matmulNT(a: number, b: number, c: number, m: number, k: number, n: number, accumulate: number): void;
@@ -117,13 +121,14 @@ export function createWasmKernels(wasmBytes?: Uint8Array, options: WasmKernelOpt
 
 /** A second instance over the memory of createWasmKernels' (for a helper thread). It allocates
  *  nothing: its callers pass arrays already in that memory, so it never writes where the first
- *  instance keeps its allocations or scratch copies. */
+ *  instance keeps its allocations or scratch copies; it packs panels into the space the first
+ *  reserved for it (one attached instance at a time). */
 export function attachWasmKernels(shared: SharedKernelMemory): Kernels {
   return wasmKernels(shared, false, 'wasm (helper)');
 }
 
-function wasmKernels(shared: SharedKernelMemory, owner: boolean, name: string): Kernels {
-  const { module, memory } = shared;
+function wasmKernels(given: SharedKernelMemory, owner: boolean, name: string): Kernels {
+  const { module, memory } = given;
   const wasm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as WasmExports;
   const buffer = memory.buffer; // the same for the memory's whole life: it cannot grow
   const activations: Record<ActivationName, number> = {
@@ -134,6 +139,16 @@ function wasmKernels(shared: SharedKernelMemory, owner: boolean, name: string): 
   };
   const align = (p: number) => Math.ceil(p / ALIGN) * ALIGN;
   let top = owner ? align(wasm.heapBase()) : buffer.byteLength;
+  // The owner's pack buffer and its helper's lie at the bottom of the heap, before any allocation;
+  // a small memory (a quarter or less for them) keeps its space for tensors and runs unpacked.
+  let shared = given;
+  if (owner && top + 2 * PACK_BYTES <= buffer.byteLength / 4) {
+    wasm.setPackBuffer(top, PACK_BYTES);
+    shared = { ...given, helperPackBuffer: top + PACK_BYTES };
+    top += 2 * PACK_BYTES;
+  } else if (!owner && given.helperPackBuffer !== undefined) {
+    wasm.setPackBuffer(given.helperPackBuffer, PACK_BYTES);
+  }
 
   /** Byte address of `bytes` fresh bytes, or -1 when the memory is full (always, when attached). */
   const reserve = (bytes: number): number => {

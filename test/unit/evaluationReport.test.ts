@@ -48,3 +48,18 @@ test('the whole report escapes every field that comes from data', () => {
   // The tables keep their shape: the "|" inside a word did not open a column.
   assert.match(html, /<td>d\|e<\/td>/);
 });
+
+test('at 8,000 words every word has its row, 500 to a folded page, the first 20 also in the frequent-word table', () => {
+  const perWord = Array.from({ length: 8000 }, (_, i) => ({ word: i === 4321 ? HOSTILE[0] : `w${i}`, count: 8000 - i, acc: (i % 10) / 10 }));
+  const report: EvaluationReport = { n: 32004000, ce: 5, acc: 0.45, top5: 0.6, perplexity: 148, dataset: 'kjv/kjv.txt', split: 'test', topErrors: [], perWord, samples: [] };
+  const markdown = renderEvaluationReport(report, 'model.safetensors');
+  const html = new MarkdownIt({ html: true }).render(markdown);
+  assert.equal((html.match(/<details>/g) ?? []).length, 16);
+  assert.match(html, /<summary>words 7501–8000<\/summary>/);
+  // 20 frequent-word rows + 8000 rows in the pages, one of them the hostile word's.
+  assert.equal((markdown.match(/^\| (\d+ \| )?w\d+ \|/gm) ?? []).length, 20 + 7999);
+  assert.ok(markdown.includes('| 8000 | w7999 | 1 | 90.00 % |'));
+  assert.doesNotMatch(html, /<img\b/, 'a word in a page is escaped too');
+  // A small vocabulary keeps the one table.
+  assert.doesNotMatch(renderEvaluationReport({ ...report, perWord: perWord.slice(0, 20) }, 'm'), /<details>/);
+});

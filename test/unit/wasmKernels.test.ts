@@ -26,6 +26,46 @@ const SIZES = [1, 3, 5, 17, 48, 100, 128, 250];
 allowRelaxedSimd();
 const MODULES: readonly Exclude<WasmInstructions, 'auto'>[] = ['simd', 'relaxed'];
 
+interface ProductCase {
+  kernel: 'matmul' | 'matmulTN' | 'matmulNT';
+  m: number;
+  k: number;
+  n: number;
+  lda: number;
+  a: Float32Array;
+  b: Float32Array;
+  expected: Float32Array;
+  /** (|A|·|B|)ᵢⱼ in f64 */
+  scale: Float64Array;
+}
+let largeCases: ProductCase[] | undefined;
+
+/** The output layer's products at V = 8000 with the JS kernels' results, computed once for both
+ *  modules (each JS product takes a while at this size). */
+function largeOutputLayerCases(): ProductCase[] {
+  if (largeCases) return largeCases;
+  const rng = new Rng(23);
+  const [N, P, V] = [100, 128, 8000];
+  const shapes: [kernel: ProductCase['kernel'], m: number, k: number, n: number, lda?: number, first?: number][] = [
+    ['matmul', N, P, V],
+    ['matmul', 25, P, V], // one row block of the fused iteration
+    ['matmulTN', P, N, V],
+    ['matmulTN', 32, N, V, P, 64], // one of the fused iteration's blocks of dW3's rows
+    ['matmulNT', N, V, P],
+  ];
+  largeCases = shapes.map(([kernel, m, k, n, lda = m, first = 0]) => {
+    const whole = kernel === 'matmulTN' ? k * lda : m * k;
+    const a = Float32Array.from({ length: whole }, () => rng.normal()).subarray(first);
+    const b = Float32Array.from({ length: k * n }, () => rng.normal());
+    const expected = new Float32Array(m * n);
+    jsKernels[kernel](a, b, expected, m, k, n, false, lda);
+    const scale = new Float64Array(m * n);
+    jsKernels[kernel](Float64Array.from(a, Math.abs), Float64Array.from(b, Math.abs), scale, m, k, n, false, lda);
+    return { kernel, m, k, n, lda, a, b, expected, scale };
+  });
+  return largeCases;
+}
+
 for (const instructions of MODULES) describe(`the ${instructions} module`, () => {
   let shared: Kernels | undefined;
   /** Loaded on first use, so a missing module fails each test with the loader's message. */
@@ -102,6 +142,11 @@ for (const instructions of MODULES) describe(`the ${instructions} module`, () =>
     [17, 250, 3],
     [3, 5, 250],
     [250, 17, 5],
+    // Across the panels of 256 columns (with a tail of whole and partial 8-column strips) and the
+    // slices of 512 of matmulNT's k.
+    [20, 100, 601],
+    [9, 1100, 7],
+    [13, 37, 530],
   ];
 
   for (const kernel of ['matmul', 'matmulTN', 'matmulNT'] as const) {
@@ -128,6 +173,14 @@ for (const instructions of MODULES) describe(`the ${instructions} module`, () =>
       }
     });
   }
+
+  test('the matrix products of an 8,000-word output layer match the JS kernels: Z2 = H·W3, dW3 = Hᵀ·dZ2 (whole and a window of rows), dH = dZ2·W3ᵀ', () => {
+    for (const { kernel, m, k, n, lda, a, b, expected, scale } of largeOutputLayerCases()) {
+      const c = place('wasm memory', new Float32Array(m * n));
+      wasm()[kernel](place('wasm memory', a), place('wasm memory', b), c, m, k, n, false, lda);
+      assertClose(c, expected, scale, `${kernel} ${m}×${k}×${n}`);
+    }
+  });
 
   test('matmulTN on a column window of A (lda > m) matches the JS kernels and the rows of the whole product, to the bit', () => {
     const rng = new Rng(21);
@@ -157,7 +210,8 @@ for (const instructions of MODULES) describe(`the ${instructions} module`, () =>
   test('row ranges of matmul and matmulNT give the rows of the whole product, to the bit', () => {
     const rng = new Rng(22);
     for (const kernel of ['matmul', 'matmulNT'] as const) {
-      for (const [m, k, n] of [[100, 48, 128], [100, 128, 250], [100, 250, 128], [100, 128, 48], [17, 5, 3]]) {
+      // 601 columns: packed panels (whole product, enough rows) against unpacked ones (1 row).
+      for (const [m, k, n] of [[100, 48, 128], [100, 128, 250], [100, 250, 128], [100, 128, 48], [17, 5, 3], [100, 128, 601], [60, 1100, 20]]) {
         const a = place('wasm memory', randn(rng, m * k));
         const b = place('wasm memory', randn(rng, k * n));
         const whole = place('wasm memory', new Float32Array(m * n));

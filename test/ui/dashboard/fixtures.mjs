@@ -291,3 +291,42 @@ export function trainingMessages(totalSteps, stepsPerSnapshot) {
   }
   return messages;
 }
+
+/** A text corpus's run at V = 8000 (issue 12): its words in order of frequency, no word classes. */
+export const LARGE_V = 8000;
+const LARGE_SHAPES = { W1: [LARGE_V, D], W2: [3 * D, P], b1: [P], W3: [P, LARGE_V], b2: [LARGE_V] };
+
+export function largeVocabulary() {
+  const { vocab } = vocabulary();
+  return [...vocab, ...Array.from({ length: LARGE_V - vocab.length }, (_, i) => `w${vocab.length + i}`)];
+}
+
+export function largeRunInfo() {
+  const info = runInfo();
+  return {
+    ...info,
+    dataset: { ...info.dataset, name: 'kjv/kjv.txt', source: 'kjv.txt', vocabSize: LARGE_V, train: 655678 },
+    vocab: largeVocabulary(),
+    wordClasses: undefined,
+    params: Object.entries(LARGE_SHAPES).map(([name, shape]) => ({ name, shape, ...DECLARED[name] })),
+  };
+}
+
+/** A reply to requestTensor at V = 8000: entry (i, j) is largeValue(i, j), a smooth function of its
+ *  indices plus a little noise, so a zoomed window shows structure and each cell's value can be
+ *  recomputed. With `withValues` false, the reply without its values (the harness makes them in the page). */
+export function largeTensor(name, seed, withValues = true) {
+  const base = name.replace(/^d/, '');
+  const shape = LARGE_SHAPES[base];
+  const rows = shape[0];
+  const width = shape.length > 1 ? shape[1] : 1;
+  const values = new Array(rows * width);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < width; j++) values[i * width + j] = largeValue(i, j);
+  const st = stats(name, shape, Math.sqrt(values.reduce((s, v) => s + v * v, 0)), random(seed));
+  const data = { name, shape, rowStart: 0, rows, stats: { ...st, min: values.reduce((a, b) => Math.min(a, b)), max: values.reduce((a, b) => Math.max(a, b)) } };
+  return { type: 'tensor', data: withValues ? { ...data, values } : data };
+}
+
+export function largeValue(i, j) {
+  return Math.round(1e4 * (0.2 * Math.sin(i / 37) * Math.cos(j / 3) + 0.05 * Math.sin(i * 12.9898 + j * 78.233))) / 1e4;
+}

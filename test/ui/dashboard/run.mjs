@@ -2,7 +2,8 @@
 // 127.0.0.1, stubs acquireVsCodeApi, streams a realistic training run into the page in headless
 // Chromium (playwright-core from the VS Code test runtime) and, for the light, dark and
 // high-contrast themes, checks the curves, the heatmap and the embedding map (colour contrast,
-// label overlaps, marker shapes, neighbour values) and writes screenshots to
+// label overlaps, marker shapes, neighbour values), the heatmaps of W1 and W3 at V = 8000 (the
+// whole matrix, zoom, pan, the word and value under the pointer) and writes screenshots to
 // .vscode-test-out/dashboard-<theme>-<tab>.png. Also measures render time per
 // frame with 4000 steps of series, t-SNE settling time and the bundle size. Downloads made by the
 // export buttons are kept as .vscode-test-out/dashboard-export-*.
@@ -16,7 +17,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { EMPTY_HISTORY, historyOf, longHistory, random, snapshot, tensor, trainingMessages } from './fixtures.mjs';
+import { EMPTY_HISTORY, historyOf, largeRunInfo, runInfo, largeTensor, largeValue, largeVocabulary, LARGE_V, longHistory, random, snapshot, tensor, trainingMessages } from './fixtures.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const outDir = path.join(root, '.vscode-test-out');
@@ -62,7 +63,7 @@ function serve() {
 }
 
 /** Opens the harness page; tensor requests are answered like the extension would, a bit later. */
-async function openPage(context, base, theme) {
+async function openPage(context, base, theme, answer = (page, name, seed) => send(page, [tensor(name, seed)])) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -70,8 +71,9 @@ async function openPage(context, base, theme) {
   let seed = 100;
   await page.exposeFunction('__onPost', (message) => {
     if (message.type !== 'requestTensor') return;
-    const reply = tensor(message.name, seed++);
-    setTimeout(() => void send(page, [reply]).catch(() => {}), 20);
+    const name = message.name;
+    const replySeed = seed++;
+    setTimeout(() => void answer(page, name, replySeed).catch(() => {}), 20);
   });
   await page.goto(`${base}/test/ui/dashboard/page.html?theme=${theme}`);
   await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
@@ -585,6 +587,124 @@ async function throughTimeDashboard(context, base) {
   return file;
 }
 
+/** The tooltip's lines, once it shows. */
+async function tooltipLines(page) {
+  await page.waitForFunction(() => document.querySelector('.tooltip:not([hidden])')?.textContent);
+  return page.evaluate(() => [...document.querySelector('.tooltip').children].map((c) => c.textContent));
+}
+
+/** A heatmap cell's tooltip: names the entry, its value (as the data has it) and the word on the word axis. */
+async function checkHeatmapCell(page, name, x, y, wordAxis) {
+  const vocab = largeVocabulary();
+  await page.locator('canvas.heatmap-canvas').hover({ position: { x, y } });
+  const lines = await tooltipLines(page);
+  const cell = new RegExp(`^${name}\\[(\\d+), (\\d+)\\] = (.+)$`).exec(lines[0]);
+  assert.ok(cell, `tooltip: ${lines.join(' | ')}`);
+  const [row, col] = [Number(cell[1]), Number(cell[2])];
+  assert.ok(Math.abs(Number(cell[3]) - largeValue(row, col)) <= 1e-3 * Math.max(1, Math.abs(largeValue(row, col))), `${lines[0]}: expected ${largeValue(row, col)}`);
+  const word = vocab[wordAxis === 'rows' ? row : col];
+  assert.ok(lines.some((l) => l === `${wordAxis === 'rows' ? 'row' : 'column'}: ${word} (word ${wordAxis === 'rows' ? row : col})`), `tooltip names ${word}: ${lines.join(' | ')}`);
+  return { row, col };
+}
+
+/** W1 (8000×16) and W3 (128×8000) at V = 8000: the whole matrix fills the card, the wheel zooms into
+ *  a window of it, the hover names the word and the exact value. */
+async function largeVocabularyHeatmaps(context, base) {
+  // The values are made in the page: a million numbers through the DevTools protocol take minutes.
+  const answer = async (page, name, seed) => {
+    const { data } = largeTensor(name, seed, false);
+    await page.evaluate(`window.__largeValue = ${largeValue.toString()}`);
+    await page.evaluate((d) => {
+      const width = d.shape.length > 1 ? d.shape[1] : 1;
+      const values = new Array(d.rows * width);
+      for (let i = 0; i < d.rows; i++) for (let j = 0; j < width; j++) values[i * width + j] = window.__largeValue(i, j);
+      window.postMessage({ type: 'tensor', data: { ...d, values } }, '*');
+    }, data);
+  };
+  const { page, errors } = await openPage(context, base, 'vscode-dark', answer);
+  await send(page, [{ type: 'run', runId: 'kjv-run', info: largeRunInfo(), epochs: [], history: EMPTY_HISTORY }, { type: 'state', state: 'paused' }]);
+  await sleep(300);
+  await selectTab(page, 1);
+  const shots = [];
+  for (const [name, wordAxis] of [['W1', 'rows'], ['W3', 'columns']]) {
+    await selectTensor(page, name);
+    await checkHeatmap(page);
+    const box = await page.locator('canvas.heatmap-canvas').boundingBox();
+    assert.ok(box.width > 400 && box.height > 300, `${name}: the whole ${name} fills the card (${Math.round(box.width)}×${Math.round(box.height)} px)`);
+    const title = wordAxis === 'rows' ? 'word' : 'next word';
+    const axisTitles = () => page.evaluate(() => [...document.querySelectorAll('svg.heatmap-overlay .axis-title')].map((t) => t.textContent));
+    assert.ok((await axisTitles()).some((t) => t.endsWith(`(${LARGE_V})`)), `${name}: the ${title} axis spans all ${LARGE_V} words`);
+    shots.push(await screenshot(page, `large-vocabulary-${name}-overview`));
+    // Zoom in around the middle: the word axis then shows a window of the 8,000 words.
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let k = 0; k < 12; k++) {
+      await page.mouse.wheel(0, -300);
+      await sleep(30);
+    }
+    await sleep(200);
+    const zoomed = (await axisTitles()).find((t) => / of 8000\)$/.test(t));
+    assert.ok(zoomed, `${name}: zoomed axis titles ${(await axisTitles()).join(', ')}`);
+    const [first, last] = /\((\d+)–(\d+) of/.exec(zoomed).slice(1).map(Number);
+    assert.ok(last - first < 200 && first > 1000, `${name}: window ${first}–${last}`);
+    const cell = await checkHeatmapCell(page, name, box.width / 2 + 3, box.height / 2 + 3, wordAxis);
+    const index = wordAxis === 'rows' ? cell.row : cell.col;
+    assert.ok(index >= first && index <= last, `${name}: hovered word ${index} inside the window ${first}–${last}`);
+    shots.push(await screenshot(page, `large-vocabulary-${name}-zoomed`));
+    // Dragging pans the window; a double-click shows the whole matrix again.
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 - 200, box.y + box.height / 2 - 200, { steps: 5 });
+    await page.mouse.up();
+    const panned = (await axisTitles()).find((t) => / of 8000\)$/.test(t));
+    assert.notEqual(panned, zoomed, `${name}: dragging moves the window`);
+    await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
+    await sleep(100);
+    assert.ok((await axisTitles()).some((t) => t.endsWith(`(${LARGE_V})`)), `${name}: a double-click shows all the words again`);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+  return shots;
+}
+
+/** D = 2: the map draws W1's rows themselves (CMU 10-707 §3.5), no t-SNE: each word's marker is
+ *  where its two coordinates put it. */
+async function twoDimensionalMap(context, base) {
+  const info = runInfo();
+  info.config = { ...info.config, embeddingDim: 2 };
+  info.params = info.params.map((p) => (p.name === 'W1' ? { ...p, shape: [p.shape[0], 2] } : p));
+  const words = info.vocab.length;
+  const rng = random(5);
+  const values = Array.from({ length: words * 2 }, () => Math.round(rng.normal() * 1e4) / 1e4);
+  const answer = (page, name, seed) => {
+    if (name !== 'W1') return send(page, [tensor(name, seed)]);
+    const reply = tensor('W1', seed);
+    return send(page, [{ ...reply, data: { ...reply.data, shape: [words, 2], rows: words, values } }]);
+  };
+  const { page, errors } = await openPage(context, base, 'vscode-light', answer);
+  await send(page, [{ type: 'run', runId: 'two-d', info, epochs: [], history: EMPTY_HISTORY }, { type: 'state', state: 'paused' }]);
+  await sleep(300);
+  await selectTab(page, 2);
+  await page.waitForFunction(() => /itself/.test(document.querySelector('.aside-status')?.textContent ?? ''), null, { timeout: 10000 });
+  await sleep(300);
+  // The word furthest right and the one furthest up in W1 are the ones drawn there.
+  const drawn = await page.evaluate(() =>
+    [...document.querySelectorAll('svg.embedding-map g.word')].map((g) => {
+      const m = /translate\(([-\d.]+)px, ([-\d.]+)px\)/.exec(g.style.transform);
+      return { index: Number(g.dataset.index), x: Number(m[1]), y: Number(m[2]) };
+    }),
+  );
+  assert.equal(drawn.length, words);
+  const argmax = (f) => drawn.reduce((best, d) => (f(d) > f(best) ? d : best)).index;
+  const order = (k) => [...Array(words).keys()].sort((a, b) => values[2 * a + k] - values[2 * b + k]);
+  // Beyond the 1st/99th percentiles points are drawn at the edge: the rightmost is among the top few.
+  assert.ok(order(0).slice(-4).includes(argmax((d) => d.x)), 'the rightmost marker has one of the largest first coordinates');
+  assert.ok(order(1).slice(-4).includes(argmax((d) => -d.y)), 'the topmost marker has one of the largest second coordinates');
+  const file = await screenshot(page, 'vscode-light-embeddings-2d');
+  assert.deepEqual(errors, []);
+  await page.close();
+  return file;
+}
+
 /** Frame times with 4000 steps in the series while snapshots keep arriving. */
 async function measureFrames(context, base) {
   const { page } = await openPage(context, base, 'vscode-dark');
@@ -679,6 +799,8 @@ async function main() {
     results.screenshots.push(await rewoundDashboard(context, base));
     results.screenshots.push(await throughTimeDashboard(context, base));
     results.screenshots.push(...(await longRun(context, base)));
+    results.screenshots.push(...(await largeVocabularyHeatmaps(context, base)));
+    results.screenshots.push(await twoDimensionalMap(context, base));
     results.frames = await measureFrames(context, base);
     results.tsne = await measureTsne(context);
     results.bundle = { bytes: bundle.length, gzipBytes: gzipSync(bundle).length };

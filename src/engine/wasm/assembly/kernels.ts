@@ -70,7 +70,7 @@ export function heapBase(): usize {
 // the 16 xmm registers V8 has on x64. Measured on the training shapes: 4×8 and 2×16 ≈ 50 GFLOPS,
 // 5×8, 6×8, 3×12 and 4×12 (more registers than there are) 20–27, a k-loop unrolled twice 30.
 
-function tile4x8(a: usize, ars: usize, aps: usize, b: usize, c: usize, ld: usize, k: i32, accumulate: bool): void {
+function tile4x8(a: usize, ars: usize, aps: usize, b: usize, bld: usize, c: usize, ld: usize, k: i32, accumulate: bool): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   const o2 = ars * 2, o3 = ars * 3;
   for (let p = 0; p < k; p++) {
@@ -88,7 +88,7 @@ function tile4x8(a: usize, ars: usize, aps: usize, b: usize, c: usize, ld: usize
     c30 = mac(c30, s, b0);
     c31 = mac(c31, s, b1);
     a += aps;
-    b += ld;
+    b += bld;
   }
   putN(c, c00, 4, accumulate);
   putN(c + 16, c01, 4, accumulate);
@@ -123,17 +123,81 @@ function tileEdge(a: usize, ars: usize, aps: usize, rows: i32, b: usize, w: i32,
   if (rows > 3) putN(c + ld * 3, c3, w, accumulate);
 }
 
+/** Columns of B per panel: a wide B (the output layer's P×V) is swept one panel at a time, so
+ *  the panel (k × 256 floats, 128 KB at k = 128) stays in the L2 cache while every row block of A
+ *  passes over it, instead of all of B streaming from memory once per 4 rows of A. A multiple of
+ *  8, so each element still gets the tile, and the arithmetic, it got without panels. */
+const PANEL_COLUMNS = 256;
+
+// This instance's buffer for packed panels (setPackBuffer): each instance, one per thread, has its
+// own, since instances share the memory but not their globals.
+let packBuffer: usize = 0;
+let packBytes: usize = 0;
+
+/** Gives this instance `bytes` bytes at `p` to pack panels of B into (0 bytes: never pack). */
+export function setPackBuffer(p: usize, bytes: usize): void {
+  packBuffer = p;
+  packBytes = bytes;
+}
+
+/** Copies the panel's whole 8-column strips, B[0..k, j0 + 8s ..+8], to `pack`, strip after strip,
+ *  each k rows of 32 bytes: the tiles then read B sequentially. A wide B read in place costs a new
+ *  memory page per row of the tile's walk down k, which missed the TLB at every step. */
+function packPanel(b: usize, ldb: usize, j0: i32, strips: i32, k: i32, pack: usize): void {
+  const stripBytes = <usize>k << 5;
+  for (let p = 0; p < k; p++) {
+    const row = b + <usize>p * ldb + (<usize>j0 << 2);
+    let dst = pack + (<usize>p << 5);
+    for (let s = 0; s < strips; s++, dst += stripBytes) {
+      v128.store(dst, v128.load(row + (<usize>s << 5)));
+      v128.store(dst, v128.load(row + (<usize>s << 5), 16), 16);
+    }
+  }
+}
+
 function gemm(a: usize, ars: usize, aps: usize, b: usize, c: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
   const ld = <usize>n << 2; // row stride of both B and C
-  for (let i = 0; i < m; i += 4) {
-    const rows = min(4, m - i);
-    const ai = a + <usize>i * ars;
-    const ci = c + <usize>i * ld;
-    let j = 0;
-    if (rows == 4) {
-      for (; j + 8 <= n; j += 8) tile4x8(ai, ars, aps, b + (<usize>j << 2), ci + (<usize>j << 2), ld, k, accumulate);
+  if (n <= PANEL_COLUMNS) {
+    // One panel: the loop the panels reduce to, without their bookkeeping (V = 250's products).
+    for (let i = 0; i < m; i += 4) {
+      const rows = min(4, m - i);
+      const ai = a + <usize>i * ars;
+      const ci = c + <usize>i * ld;
+      let j = 0;
+      if (rows == 4) {
+        for (; j + 8 <= n; j += 8) tile4x8(ai, ars, aps, b + (<usize>j << 2), ld, ci + (<usize>j << 2), ld, k, accumulate);
+      }
+      for (; j < n; j += 4) tileEdge(ai, ars, aps, rows, b + (<usize>j << 2), min(4, n - j), ci + (<usize>j << 2), ld, k, accumulate);
     }
-    for (; j < n; j += 4) tileEdge(ai, ars, aps, rows, b + (<usize>j << 2), min(4, n - j), ci + (<usize>j << 2), ld, k, accumulate);
+    return;
+  }
+  const m4 = m & ~3;
+  // Packing pays when several row blocks share the panel.
+  const pack = m4 >= 8 && <usize>k * (PANEL_COLUMNS << 2) <= packBytes;
+  for (let j0 = 0; j0 < n; j0 += PANEL_COLUMNS) {
+    const j1 = min(n, j0 + PANEL_COLUMNS);
+    const strips = m4 > 0 ? (j1 - j0) >> 3 : 0;
+    if (strips > 0) {
+      if (pack) packPanel(b, ld, j0, strips, k, packBuffer);
+      for (let i = 0; i < m4; i += 4) {
+        const ai = a + <usize>i * ars;
+        const ci = c + <usize>i * ld + (<usize>j0 << 2);
+        for (let s = 0; s < strips; s++) {
+          const bs = pack ? packBuffer + ((<usize>s * <usize>k) << 5) : b + (<usize>(j0 + (s << 3)) << 2);
+          tile4x8(ai, ars, aps, bs, pack ? 32 : ld, ci + (<usize>s << 5), ld, k, accumulate);
+        }
+      }
+    }
+    // What the whole tiles leave: the panel's last n % 8 columns, and every column of the last
+    // m % 4 rows.
+    for (let i = 0; i < m; i += 4) {
+      const rows = min(4, m - i);
+      const ai = a + <usize>i * ars;
+      const ci = c + <usize>i * ld;
+      for (let j = rows == 4 ? j0 + (strips << 3) : j0; j < j1; j += 4) {
+        tileEdge(ai, ars, aps, rows, b + (<usize>j << 2), min(4, j1 - j), ci + (<usize>j << 2), ld, k, accumulate);
+      }
+    }
   }
 }
 
@@ -148,10 +212,26 @@ export function matmulTN(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, a
   gemm(a, 4, <usize>lda << 2, b, c, m, k, n, accumulate);
 }
 
+/** Length of the slices of k that matmulNT sums one after the other: a long k (dZ2·W3ᵀ sums over
+ *  the V words) then works on slices of A and B that stay in the L2 cache (512 floats of each of
+ *  their rows: 456 KB for 100 rows of dZ2 and 128 of W3) instead of streaming all of B from memory
+ *  once per 2 rows of A. Each slice's sum is added to C, so C holds the partial sums in between. */
+const SLICE_K = 512;
+
 /** C[m×n] (=|+=) A · Bᵀ, A is [m×k], B is [n×k]: dot products along contiguous rows, 2 rows of A
- *  × 4 rows of B per block (8 accumulators). Edge blocks repeat the last row and store less. */
+ *  × 4 rows of B per block (8 accumulators), one slice of k after the other. */
 export function matmulNT(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
   const ld = <usize>k << 2;
+  for (let k0 = 0; k0 < k; k0 += SLICE_K) {
+    const offset = <usize>k0 << 2;
+    dotBlocks(a + offset, b + offset, ld, c, m, min(SLICE_K, k - k0), n, accumulate || k0 > 0);
+  }
+  if (k <= 0) dotBlocks(a, b, ld, c, m, 0, n, accumulate); // an empty sum: C = 0 (or C + 0)
+}
+
+/** matmulNT over k columns of A and B, whose rows are ld bytes apart. Edge blocks repeat the last
+ *  row and store less. */
+function dotBlocks(a: usize, b: usize, ld: usize, c: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
   const ldc = <usize>n << 2;
   for (let i = 0; i < m; i += 2) {
     const rows = min(2, m - i);
