@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Cursor } from '../../src/extension/protocol';
-import { lineOf, openIteration, waitFor } from './helpers';
+import { lineOf, openIteration, SMALL, train, waitFor } from './helpers';
 
 const LAUNCH: vscode.DebugConfiguration = {
   type: 'nlm',
@@ -61,6 +61,9 @@ function shownStopped(): Promise<vscode.DebugStackFrame> {
 suite('NLM time travel', () => {
   test('Reverse Continue and Step Back from the toolbar: back to iteration 1 exactly; Rewind to Step and Back to the Present', async function () {
     this.timeout(90000);
+    // A fresh, untrained run: the suites before may leave one with unsaved iterations, which a
+    // launch would first ask about in a modal dialog.
+    await train({ dataset: 'demo', config: SMALL, paused: true });
     const doc = await openIteration();
     const line = lineOf(doc, 'dW3');
     const breakpoint = new vscode.SourceBreakpoint(new vscode.Location(doc.uri, new vscode.Position(line, 0)));
