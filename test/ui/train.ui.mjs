@@ -162,12 +162,17 @@ export default async function (ctx) {
   if (!/not computed yet in this iteration/.test(hoverText) || !/μ mean/.test(hoverText)) throw new Error(`the dW3 debug hover: ${hoverText}`);
   // A click on the row's twistie expands it; on a busy machine a click can land while the hover
   // is still laying out, so click again until the bins show.
-  const bins = hover.locator('.monaco-list-row', { hasText: '█' }).first();
-  for (let attempt = 1; !(await bins.isVisible()); attempt++) {
+  // Expanded is the row's state, not a bar in sight: the list is virtual, and the fullest bins
+  // (the only ones with a visible bar) may lie below the rows on screen.
+  const histogramRow = hover.locator('.monaco-list-row', { hasText: 'histogram' }).first();
+  const expanded = hover.locator('.monaco-list-row[aria-expanded="true"]', { hasText: 'histogram' }).first();
+  for (let attempt = 1; !(await expanded.isVisible()); attempt++) {
     if (attempt > 3) throw new Error(`the histogram of the dW3 hover did not expand: ${await hover.innerText()}`);
-    await hover.locator('.monaco-list-row', { hasText: 'histogram' }).first().click();
-    await bins.waitFor({ timeout: 5000 }).catch(() => undefined);
+    await histogramRow.click();
+    await expanded.waitFor({ timeout: 5000 }).catch(() => undefined);
   }
+  const binRows = await hover.locator('.monaco-list-row').allInnerTexts();
+  if (!binRows.some((t) => /^\s*-?\d/.test(t))) throw new Error(`the expanded histogram shows no bins: ${binRows.join(' | ')}`);
   console.log('screenshot:', await screenshot('debug-hover-dW3'));
   await page.keyboard.press('Escape');
   // Time travel: the debug toolbar's Step Back goes to the phase before dW3, as it was.
