@@ -80,5 +80,7 @@ for (const [kind, config] of [
     assert.equal(history.ratios.length, 1);
     assert.deepEqual(history.ratios.buckets[0].last, s.updateRatios);
     assert.deepEqual(new RunHistory(history.toData()).ratios.buckets[0].last, s.updateRatios, 'the history as data keeps them');
+    assert.equal(history.truncated(0).ratios.length, 0, 'a branch before the step has none');
+    assert.deepEqual(history.truncated(1).ratios.buckets[0].last, s.updateRatios, 'a branch at the step keeps it');
   });
 }
