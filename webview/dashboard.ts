@@ -3,6 +3,7 @@
 import { FromDashboard, RunInfo, saysStopped, TensorData, ToDashboard } from '../src/extension/protocol';
 import { CardExports, createCard, element } from './card';
 import { accuracyCaption, accuracyChartSpec } from './charts/accuracyChart';
+import { GradientHistograms, gradientHistogramsCaption } from './charts/gradientHistograms';
 import { HiddenHistogram, histogramCaption } from './charts/histogram';
 import { createCurveControls } from './curveControls';
 import { LineChart, LineChartSpec } from './charts/lineChart';
@@ -10,6 +11,7 @@ import { lossCaption, lossChartSpec } from './charts/lossChart';
 import { gradNormChartSpec, normCaption, weightNormChartSpec } from './charts/normCharts';
 import { saturationCaption, saturationChartSpec } from './charts/saturationChart';
 import { throughTimeCaption, throughTimeChartSpec } from './charts/throughTimeChart';
+import { updateRatioCaption, updateRatioChartSpec } from './charts/updateRatioChart';
 import { EmbeddingMap } from './embeddingMap';
 import { standaloneSvg } from './export';
 import { Header } from './header';
@@ -66,6 +68,8 @@ export class Dashboard {
   private readonly charts: ChartCard[] = [];
   private readonly histogram: HiddenHistogram;
   private readonly histogramCaption: HTMLElement;
+  private readonly gradientHistograms: GradientHistograms;
+  private readonly gradientHistogramsCaption: HTMLElement;
   /** Titles and captions that name the model's tensors, set when its run arrives. */
   private readonly histogramTitle: HTMLElement;
   /** The "gradient through time" card, hidden unless the run is recurrent. */
@@ -134,6 +138,13 @@ export class Dashboard {
     this.addChart(grid, 'Accuracy', 'accuracy', 'curves', accuracyChartSpec, accuracyCaption).chart.onPick = rewind;
     this.addChart(grid, 'Gradient norms', 'gradient-norms', 'norms', gradNormChartSpec, (s) => normCaption(s.history.gradNames, s.history.grads));
     this.addChart(grid, 'Parameter norms', 'parameter-norms', 'norms', weightNormChartSpec, (s) => normCaption(s.history.paramNames, s.history.params));
+    this.addChart(grid, 'Update / data ratio', 'update-data-ratio', 'norms', updateRatioChartSpec, updateRatioCaption);
+    const gradientCard = createCard(grid, 'Gradient histograms', 'gradient-histograms', {
+      svg: () => standaloneSvg(this.gradientHistograms.svg),
+      csv: () => this.gradientHistograms.csv(),
+    });
+    this.gradientHistograms = new GradientHistograms(gradientCard.body, () => this.invalidate('norms'));
+    this.gradientHistogramsCaption = gradientCard.caption;
     const histogramCard = createCard(grid, 'Hidden activations', 'hidden-histogram', {
       svg: () => standaloneSvg(this.histogram.svg),
       csv: () => this.histogram.csv(),
@@ -326,6 +337,10 @@ export class Dashboard {
     if (due.has('hidden')) {
       this.histogram.render({ stats: this.state.hidden, activation: hiddenActivation(this.state) ?? 'activation' });
       this.histogramCaption.textContent = histogramCaption(this.state);
+    }
+    if (due.has('norms')) {
+      this.gradientHistograms.render(this.state.gradHistograms);
+      this.gradientHistogramsCaption.textContent = gradientHistogramsCaption(this.state.gradHistograms);
     }
     if (due.has('heatmap')) this.weights.render(this.state.ui.tensor, this.tensors.get(this.state.ui.tensor), this.state.info);
     let moved = false;

@@ -3,6 +3,7 @@
 import {
   Cursor,
   EpochRecord,
+  GradientHistogram,
   HiddenStats,
   HistoryData,
   isRewound,
@@ -51,6 +52,8 @@ export interface DashboardState {
   hidden?: HiddenStats;
   /** Recurrent models: ‖∂L/∂H_t‖ per time step of info.timeSteps, from the last snapshot. */
   throughTime?: number[];
+  /** The distribution of each gradient's entries, from the last snapshot after a backward pass. */
+  gradHistograms?: GradientHistogram[];
   ui: UiState;
   /** Last embedding map layout (n×2), to restart the map where it was. */
   layout?: number[];
@@ -125,6 +128,7 @@ function applyRun(state: DashboardState, runId: string, info: RunInfo, epochs: E
   if (!sameRun) {
     state.hidden = undefined;
     state.throughTime = undefined;
+    state.gradHistograms = undefined;
     state.cursor = undefined;
     state.layout = undefined;
     state.divergence = undefined;
@@ -142,6 +146,7 @@ function applySnapshot(state: DashboardState, s: Snapshot): void {
   state.history.addSnapshot(s);
   if (s.hidden) state.hidden = s.hidden;
   if (s.throughTime) state.throughTime = s.throughTime;
+  if (s.gradHistograms) state.gradHistograms = s.gradHistograms;
 }
 
 /** The hidden layer's activation: the model's (a recurrent model's tanh), else the setting. */
@@ -178,6 +183,7 @@ export function toPersisted(state: DashboardState): PersistedState {
       firstSteps: shortSeries(history.firstSteps),
       params: shortSeries(history.params),
       grads: shortSeries(history.grads),
+      ratios: history.ratios && shortSeries(history.ratios),
       hidden: shortSeries(history.hidden),
     },
     layout: state.layout?.map(short),

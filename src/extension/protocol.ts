@@ -12,6 +12,7 @@ import type { AxisName, ParamRole } from '../engine/models/model';
 import type { PhaseDirection } from '../engine/phase';
 import type { NotComputed } from '../engine/iterationProgress';
 import type { EvaluationReport } from '../engine/report';
+import type { ValueHistogram } from '../engine/updateDiagnostics';
 import type { EpochRecord, StepRecord } from '../engine/trainRecords';
 import type { TimeTravelStatus } from '../engine/timeTravel/status';
 import type { LineVerdict } from '../engine/exercise/verdict';
@@ -92,6 +93,10 @@ export interface Cursor {
   steps: number;
 }
 
+export interface GradientHistogram extends ValueHistogram {
+  name: string;
+}
+
 /** A live update: everything a view needs, sent at most ~10 times a second. */
 export interface Snapshot {
   state: RunState;
@@ -105,6 +110,12 @@ export interface Snapshot {
   hidden?: HiddenStats;
   /** Recurrent models: ‖∂L/∂H_t‖ of the last backward pass, per time step of RunInfo.timeSteps. */
   throughTime?: number[];
+  /** After the first backward pass, per parameter (in the order of `params`): the update-to-data
+   *  ratio log10(std(lr·grad)/std(param)), NaN where undefined (engine/updateDiagnostics.ts). */
+  updateRatios?: number[];
+  /** After the first backward pass, per gradient (in the order of `grads`): the histogram of its
+   *  entries, so the dashboard draws their distribution without the tensors. */
+  gradHistograms?: GradientHistogram[];
   examplesPerSecond: number;
   /** Set while the run's recent losses say it diverged (engine/divergence.ts). */
   divergence?: Divergence;

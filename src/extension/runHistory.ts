@@ -1,6 +1,6 @@
 // The curves of one run over its whole history, folded from the worker's snapshots: loss and
-// accuracy of every mini-batch (weighted by its examples), the parameter and gradient norms and the
-// hidden layer's saturation at each snapshot. The extension host keeps one for a dashboard that
+// accuracy of every mini-batch (weighted by its examples), the parameter and gradient norms, the
+// parameters' update-to-data ratios and the hidden layer's saturation at each snapshot. The extension host keeps one for a dashboard that
 // opens late and sends it as plain data; the dashboard folds the same snapshots into its own copy.
 // Pure (no vscode, node or DOM).
 import { Bucket, BucketSeries, SeriesData } from './bucketSeries';
@@ -35,6 +35,8 @@ export interface HistoryData {
   params: SeriesData;
   gradNames: string[];
   grads: SeriesData;
+  /** log10 update-to-data ratio per parameter (of paramNames); absent in states saved before. */
+  ratios?: SeriesData;
   hidden: SeriesData;
 }
 
@@ -44,6 +46,8 @@ export class RunHistory {
   readonly firstSteps: BucketSeries;
   readonly params: BucketSeries;
   readonly grads: BucketSeries;
+  /** log10(std(lr·grad)/std(param)) per parameter of paramNames. */
+  readonly ratios: BucketSeries;
   /** Shares of saturated values and of dead units. */
   readonly hidden: BucketSeries;
   paramNames: string[];
@@ -54,6 +58,7 @@ export class RunHistory {
     this.firstSteps = BucketSeries.fromData(firstStepBuckets, data?.firstSteps);
     this.params = BucketSeries.fromData(snapshotBuckets, data?.params);
     this.grads = BucketSeries.fromData(snapshotBuckets, data?.grads);
+    this.ratios = BucketSeries.fromData(snapshotBuckets, data?.ratios);
     this.hidden = BucketSeries.fromData(snapshotBuckets, data?.hidden);
     this.paramNames = data?.paramNames.slice() ?? [];
     this.gradNames = data?.gradNames.slice() ?? [];
@@ -77,6 +82,7 @@ export class RunHistory {
       this.gradNames = s.grads.map((g) => g.name);
       this.grads.put(step, s.grads.map((g) => g.norm));
     }
+    if (s.updateRatios?.length) this.ratios.put(step, s.updateRatios);
     if (s.hidden) this.hidden.put(step, [s.hidden.saturated, s.hidden.units ? s.hidden.deadUnits / s.hidden.units : 0]);
   }
 
@@ -88,6 +94,7 @@ export class RunHistory {
       params: this.params.toData(),
       gradNames: this.gradNames.slice(),
       grads: this.grads.toData(),
+      ratios: this.ratios.toData(),
       hidden: this.hidden.toData(),
     };
   }
@@ -106,7 +113,7 @@ export class RunHistory {
     const cut = (s: SeriesData): SeriesData => ({ buckets: s.buckets.filter((b) => b.to <= step), latest: s.latest && s.latest.to <= step ? s.latest : undefined });
     const d = this.toData();
     return new RunHistory(
-      { ...d, steps: cut(d.steps), firstSteps: cut(d.firstSteps), params: cut(d.params), grads: cut(d.grads), hidden: cut(d.hidden) },
+      { ...d, steps: cut(d.steps), firstSteps: cut(d.firstSteps), params: cut(d.params), grads: cut(d.grads), ratios: d.ratios && cut(d.ratios), hidden: cut(d.hidden) },
       this.steps.capacity,
       this.params.capacity,
       this.firstSteps.capacity,

@@ -5,6 +5,7 @@ import { DivergenceWatch } from '../../engine/divergence';
 import { hiddenStats, tensorStats } from '../../engine/metrics';
 import type { TimeTravelStatus } from '../../engine/timeTravel/timeTravel';
 import type { StepRecord, Trainer } from '../../engine/trainer';
+import { updateToDataRatio, valueHistogram } from '../../engine/updateDiagnostics';
 import { BucketSeries } from '../bucketSeries';
 import type { Cursor, RunState, WorkerEvent } from '../protocol';
 import { STEP_BUCKETS, stepValues } from '../runHistory';
@@ -62,6 +63,10 @@ export class Snapshots {
     const seconds = (now - this.lastSnapshot) / 1000;
     const hidden = t.model.hidden;
     const H = hidden && expressions.tensor(hidden.tensor)!;
+    const params = t.specs.map(({ name }) => tensorStats(t.params[name]));
+    const grads = t.specs.map(({ name }) => tensorStats(t.model.grads[name]));
+    // Before the first backward pass the gradients are zeros: no ratio, no distribution yet.
+    const backward = t.steps > 0;
     this.emit({
       kind: 'snapshot',
       snapshot: {
@@ -69,10 +74,14 @@ export class Snapshots {
         cursor,
         lr: t.optimizer.lr,
         steps: this.pendingSteps.take(),
-        params: t.specs.map(({ name }) => tensorStats(t.params[name])),
-        grads: t.specs.map(({ name }) => tensorStats(t.model.grads[name])),
+        params,
+        grads,
         hidden: hidden && H && t.model.n > 0 ? hiddenStats(H.data, t.model.n, hidden.units, hidden.activation) : undefined,
         throughTime: t.model.throughTime && t.steps > 0 ? t.model.throughTime.gradients.map((name) => tensorStats(expressions.tensor(name)!).norm) : undefined,
+        updateRatios: backward ? params.map((p, k) => updateToDataRatio(t.optimizer.lr, grads[k], p)) : undefined,
+        gradHistograms: backward
+          ? t.specs.map(({ name }, k) => ({ name: grads[k].name, ...valueHistogram(t.model.grads[name].data, grads[k].min, grads[k].max) }))
+          : undefined,
         examplesPerSecond: seconds > 0 ? this.examplesSinceSnapshot / seconds : 0,
         divergence: this.divergence?.current,
         timeTravel,

@@ -163,7 +163,7 @@ function mergeInto(into, later) {
   into.last = later.last.slice();
 }
 
-export const EMPTY_HISTORY = { steps: { buckets: [] }, firstSteps: { buckets: [] }, paramNames: [], params: { buckets: [] }, gradNames: [], grads: { buckets: [] }, hidden: { buckets: [] } };
+export const EMPTY_HISTORY = { steps: { buckets: [] }, firstSteps: { buckets: [] }, paramNames: [], params: { buckets: [] }, gradNames: [], grads: { buckets: [] }, ratios: { buckets: [] }, hidden: { buckets: [] } };
 
 /** The history the extension host keeps of these messages: every step, the norms of every snapshot. */
 export function historyOf(messages) {
@@ -176,6 +176,7 @@ export function historyOf(messages) {
     params: perSnapshot((s) => s.params.map((p) => p.norm)),
     gradNames: snapshots[0]?.grads.map((g) => g.name) ?? [],
     grads: perSnapshot((s) => s.grads.map((g) => g.norm)),
+    ratios: { buckets: snapshots.filter((s) => s.updateRatios).map((s) => bucket(s.cursor.steps, s.updateRatios)) },
     hidden: perSnapshot((s) => [s.hidden.saturated, 0]),
   };
 }
@@ -223,21 +224,41 @@ export function snapshot(rng, fromStep, toStep, state = 'running') {
   const steps = [];
   for (let s = fromStep + 1; s <= toStep; s++) steps.push(bucket(s, stepValues(rng, s), BATCH));
   const t = toStep / 1000;
+  const lr = 0.005 * Math.pow(0.75, Math.floor(toStep / BATCHES_PER_EPOCH));
   const gradNorm = { W1: 0.02 + 0.05 * Math.exp(-t), W2: 0.05 + 0.2 * Math.exp(-t * 1.5), b1: 0.01 + 0.03 * Math.exp(-t), W3: 0.3 + 0.9 * Math.exp(-t * 2), b2: 0.05 + 0.4 * Math.exp(-t * 3) };
   const paramNorm = { W1: 0.64 + 2.4 * (1 - Math.exp(-t)), W2: 0.78 + 3 * (1 - Math.exp(-t)), b1: 0.01 + 0.8 * (1 - Math.exp(-t)), W3: 1.8 + 5 * (1 - Math.exp(-t)), b2: 0.01 + 2 * (1 - Math.exp(-t * 2)) };
+  const params = Object.entries(SHAPES).map(([n, shape]) => stats(n, shape, paramNorm[n] * (1 + 0.01 * rng.normal()), rng));
+  const grads = Object.entries(SHAPES).map(([n, shape]) => stats(`d${n}`, shape, gradNorm[n] * Math.exp(0.25 * rng.normal()), rng));
   return {
     type: 'snapshot',
     snapshot: {
       state,
       cursor: { epoch: Math.floor(toStep / BATCHES_PER_EPOCH), batch: toStep % BATCHES_PER_EPOCH, phase: 0, sub: 0, steps: toStep },
-      lr: 0.005 * Math.pow(0.75, Math.floor(toStep / BATCHES_PER_EPOCH)),
+      lr,
       steps,
-      params: Object.entries(SHAPES).map(([n, shape]) => stats(n, shape, paramNorm[n] * (1 + 0.01 * rng.normal()), rng)),
-      grads: Object.entries(SHAPES).map(([n, shape]) => stats(`d${n}`, shape, gradNorm[n] * Math.exp(0.25 * rng.normal()), rng)),
+      params,
+      grads,
       hidden: hidden(rng, toStep),
+      ...(toStep > 0 && { updateRatios: params.map((p, k) => Math.log10((lr * grads[k].std) / p.std)), gradHistograms: grads.map((g) => gradientHistogram(g, toStep)) }),
       examplesPerSecond: 41000 + 3000 * rng.normal(),
     },
   };
+}
+
+/** 30 bins of a gradient's entries from its least to its greatest value, as the worker sends them:
+ *  normal around 0, and mostly exact zeros for dW1 (only the batch's words have a gradient). Own
+ *  random stream, so the other fixtures' values stay as they were. */
+function gradientHistogram(g, step) {
+  const rng = random(step * 7 + g.name.length);
+  const bins = 30;
+  const width = (g.max - g.min) / bins;
+  const counts = new Array(bins).fill(0);
+  const sparse = g.name === 'dW1';
+  for (let i = 0; i < 600; i++) {
+    const x = sparse && rng.uniform() < 0.9 ? 0 : Math.max(g.min, Math.min(g.max, rng.normal() * g.std));
+    counts[Math.min(bins - 1, Math.floor((x - g.min) / width))]++;
+  }
+  return { name: g.name, edges: Array.from({ length: bins + 1 }, (_, i) => g.min + i * width), counts };
 }
 
 export function epoch(n) {

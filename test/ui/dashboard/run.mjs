@@ -292,6 +292,36 @@ async function checkNeighbours(page) {
   return values;
 }
 
+/** makemore part 3's diagnostics: a ratio curve per parameter with the dashed −3 line, and a
+ *  histogram panel of 30 bars per gradient. */
+async function checkDiagnostics(page) {
+  const card = (title) => page.locator('section.card').filter({ has: page.locator('h2.card-title', { hasText: new RegExp(`^${title}$`) }) });
+  const ratios = card('Update / data ratio');
+  await ratios.scrollIntoViewIfNeeded();
+  // Drawn when it comes into view (within the running panel's 2 s between chart draws).
+  await page.waitForFunction(() => {
+    const c = [...document.querySelectorAll('section.card')].find((s) => s.querySelector('h2')?.textContent === 'Update / data ratio');
+    return [...c.querySelectorAll('path.series-line')].filter((p) => (p.getAttribute('d') ?? '').length > 100).length === 5;
+  }, null, { timeout: 10000 });
+  assert.equal(await ratios.locator('line.reference').count(), 1, 'the −3 reference line');
+  assert.equal(await ratios.locator('.reference-label').textContent(), 'makemore: ≈ −3');
+  assert.match(await ratios.locator('.card-caption').textContent(), /^Around −3 \(dashed\) is healthy; much lower: learning too slowly, much higher: too fast\. W1 −\d\.\d\d · W2 −\d\.\d\d · b1 /);
+  const legend = await ratios.locator('text.legend').allTextContents();
+  assert.deepEqual(legend.filter((t) => /^(W1|W2|b1|W3|b2)$/.test(t)), ['W1', 'W2', 'b1', 'W3', 'b2'], `legend: ${legend.join(', ')}`);
+  const histograms = card('Gradient histograms');
+  await histograms.scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => document.querySelectorAll('svg.gradient-histograms g.gradient-panel').length === 5, null, { timeout: 10000 });
+  const panels = await histograms.locator('g.gradient-panel').evaluateAll((gs) =>
+    gs.map((g) => ({ title: g.querySelector('.panel-title')?.textContent ?? '', bars: g.querySelectorAll('rect.gradient-bar').length, tall: [...g.querySelectorAll('rect.gradient-bar')].filter((r) => Number(r.getAttribute('height')) > 1).length })),
+  );
+  assert.deepEqual(panels.map((p) => p.title.split(' ')[0]), ['dW1', 'dW2', 'db1', 'dW3', 'db2']);
+  for (const p of panels) {
+    assert.equal(p.bars, 30, `${p.title}: 30 bins`);
+    assert.ok(p.tall >= 3, `${p.title}: bars of several heights (${p.tall} visible)`);
+  }
+  assert.match(await histograms.locator('.card-caption').textContent(), /^Entries of each gradient at the latest snapshot: 30 bins from its least to its greatest value, heights on a log scale\.$/);
+}
+
 /** A screenshot of one card (chart), as the README shows it. */
 async function cardScreenshot(page, title, name) {
   const file = path.join(outDir, `dashboard-${name}.png`);
@@ -314,6 +344,10 @@ async function themeRun(context, base, theme) {
   await checkCurves(page);
   readability.seriesColours = await checkSeriesContrast(page);
   shots.push(await cardScreenshot(page, 'Parameter norms', `${theme}-parameter-norms`));
+  await checkDiagnostics(page);
+  shots.push(await cardScreenshot(page, 'Update / data ratio', `${theme}-update-ratio`));
+  shots.push(await cardScreenshot(page, 'Gradient histograms', `${theme}-gradient-histograms`));
+  await page.evaluate(() => window.scrollTo(0, 0));
   // Shows the hover read-out on the loss chart.
   await page.locator('svg.chart').first().hover({ position: { x: 200, y: 120 } });
   shots.push(await screenshot(page, `${theme}-curves`));
@@ -378,6 +412,14 @@ async function checkExports(page) {
   const lossCsv = (await download(page, 'Loss', 'CSV')).bytes.toString().trim().split('\n');
   assert.equal(lossCsv[0], 'series,step (mini-batches),cross-entropy (nats)');
   assert.ok(lossCsv.length > 3000, `loss CSV rows: ${lossCsv.length}`);
+  const ratioCsv = (await download(page, 'Update / data ratio', 'CSV')).bytes.toString().trim().split('\n');
+  assert.equal(ratioCsv[0], 'series,step (mini-batches),log₁₀ std(lr·grad) / std(param)');
+  assert.ok(ratioCsv.length > 5 * 250, `ratio CSV rows: ${ratioCsv.length}`);
+  const histogramCsv = (await download(page, 'Gradient histograms', 'CSV')).bytes.toString().trim().split('\n');
+  assert.equal(histogramCsv[0], 'gradient,bin_start,bin_end,count');
+  assert.equal(histogramCsv.length, 1 + 5 * 30, 'a row per bin of each gradient');
+  const histogramSvg = (await download(page, 'Gradient histograms', 'SVG')).bytes.toString();
+  assert.ok(histogramSvg.startsWith('<svg') && (histogramSvg.match(/<rect/g) ?? []).length >= 150 && histogramSvg.includes('fill="rgb('), 'histogram SVG with its bars in theme colours');
   await selectTab(page, 2);
 }
 
