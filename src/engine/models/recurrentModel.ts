@@ -12,6 +12,7 @@ import { store } from './init';
 import { ActivationSpec, Model, NextWord, Params, ParamSpec } from './model';
 import { RecurrentShape, TimeMajorIds, timeSteps, windowStart } from './recurrent';
 import { declaredWordAxes } from './wordAxes';
+import { runForwardPhases } from './forwardPass';
 
 export abstract class RecurrentModel implements Model {
   abstract readonly kind: string;
@@ -123,10 +124,7 @@ export abstract class RecurrentModel implements Model {
 
   predict(inputs: Int32Array, n: number): NextWord {
     this.setBatch(inputs, new Int32Array(0), n);
-    for (const phase of this.phases) {
-      if (phase.direction !== 'forward' || phase.name === 'loss') continue;
-      for (const s of phase.subSteps) s.run();
-    }
+    runForwardPhases(this.phases);
     const size = n * this.shape.vocabSize;
     return { logits: this.buffers.Z.subarray(0, size), probabilities: this.buffers.P.subarray(0, size) };
   }

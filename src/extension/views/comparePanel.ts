@@ -1,12 +1,12 @@
 // The Compare Runs panel: the selected runs' curves overlaid, one colour per run, and their results
 // table (sortable on the page; exported here as CSV, Markdown or LaTeX through resultsTable.ts, in
 // the order the page shows). One panel per window; a new selection replaces what it shows.
-import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { formatTable, ResultsTable } from '../../engine/runs/resultsTable';
 import type { FromCompare, ToCompare } from '../protocol';
 import type { Comparison } from '../runComparison';
+import { webviewPage, webviewPageRoots } from './webviewPage';
 
 const VIEW_TYPE = 'nlm.compare';
 export const COMPARE_TITLE = 'NLM: Compare Runs';
@@ -26,7 +26,7 @@ export class ComparePanel {
     }
     const panel = vscode.window.createWebviewPanel(VIEW_TYPE, COMPARE_TITLE, vscode.ViewColumn.Active, {
       enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(context.extensionUri, 'media')],
+      localResourceRoots: webviewPageRoots(context.extensionUri),
     });
     ComparePanel.current = new ComparePanel(panel, context.extensionUri, comparison);
     return ComparePanel.current;
@@ -38,7 +38,7 @@ export class ComparePanel {
     comparison: Comparison,
   ) {
     this.comparison = comparison;
-    panel.webview.html = html(panel.webview, extensionUri);
+    panel.webview.html = webviewPage(panel.webview, extensionUri, { bundle: 'compare', rootId: 'compare', title: COMPARE_TITLE });
     panel.webview.onDidReceiveMessage((m: FromCompare) => this.onMessage(m));
     panel.onDidDispose(() => {
       if (ComparePanel.current === this) ComparePanel.current = undefined;
@@ -88,26 +88,4 @@ export class ComparePanel {
 function ordered(table: ResultsTable, order: readonly number[]): ResultsTable {
   const rows = order.length ? order.filter((i) => table.rows[i]).map((i) => table.rows[i]) : table.rows;
   return { columns: table.columns, rows };
-}
-
-/** Our script and stylesheet only, the script by a fresh nonce (as the dashboard's page). */
-function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'compare.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'dashboard.css'));
-  const nonce = randomBytes(18).toString('base64');
-  const csp = ["default-src 'none'", `script-src 'nonce-${nonce}'`, `style-src ${webview.cspSource}`, `img-src ${webview.cspSource} data: blob:`, `font-src ${webview.cspSource}`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${style}">
-  <title>${COMPARE_TITLE}</title>
-</head>
-<body>
-  <div id="compare"></div>
-  <script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
 }

@@ -3,10 +3,10 @@
 // while training runs),
 // answers its tensor requests and turns its buttons into the extension's commands. The webview
 // keeps its own state (setState), so the panel does not retain its context when hidden.
-import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { FromDashboard, RunInfo, saysStopped, ToDashboard } from '../protocol';
 import type { RunController, RunControllerEvents } from '../session/runController';
+import { webviewPage, webviewPageRoots } from './webviewPage';
 
 const VIEW_TYPE = 'nlm.dashboard';
 const TITLE = 'NLM Lab Dashboard';
@@ -83,7 +83,7 @@ export class DashboardPanel {
       light: vscode.Uri.joinPath(context.extensionUri, 'media', 'dashboard-light.svg'),
       dark: vscode.Uri.joinPath(context.extensionUri, 'media', 'dashboard-dark.svg'),
     };
-    panel.webview.html = html(panel.webview, context.extensionUri);
+    panel.webview.html = webviewPage(panel.webview, context.extensionUri, { bundle: 'dashboard', rootId: 'dashboard', title: TITLE });
 
     this.listen('run', (info) => this.forward({ type: 'run', runId: runIdOf(info), info, epochs: [], history: this.run.history.toData() }));
     this.listen('snapshot', (snapshot) => this.forward({ type: 'snapshot', snapshot }));
@@ -241,39 +241,6 @@ function webviewOptions(context: vscode.ExtensionContext): vscode.WebviewPanelOp
     enableScripts: true,
     retainContextWhenHidden: false,
     // The page's own bundle and its stylesheet's folder, nothing else of the extension or the disk.
-    localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(context.extensionUri, 'media')],
+    localResourceRoots: webviewPageRoots(context.extensionUri),
   };
-}
-
-/**
- * The page: our script and stylesheet only. The one script runs by a fresh nonce, so no other
- * script runs, even one from the extension's own resources. The web components style themselves
- * through constructable stylesheets (adoptedStyleSheets) and the charts through CSSOM, neither of
- * which needs 'unsafe-inline'; exports are data:/blob: images.
- */
-function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'dashboard.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'dashboard.css'));
-  const nonce = randomBytes(18).toString('base64');
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource} data: blob:`,
-    `font-src ${webview.cspSource}`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${style}">
-  <title>${TITLE}</title>
-</head>
-<body>
-  <div id="dashboard"></div>
-  <script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
 }

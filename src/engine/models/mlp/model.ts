@@ -10,6 +10,7 @@ import { store } from '../init';
 import { ActivationSpec, Model, NextWord, ParamSpec } from '../model';
 import { MlpShape, ParamName, paramSpecs } from './params';
 import { declaredWordAxes } from '../wordAxes';
+import { runForwardPhases } from '../forwardPass';
 
 export type MlpParams = Record<ParamName, Tensor>;
 
@@ -95,10 +96,7 @@ export class MlpModel implements Model {
   /** Forward pass only, for evaluation and inference: returns P for the first n rows. */
   predict(inputs: Int32Array, n: number): NextWord {
     this.setBatch(inputs, new Int32Array(0), n);
-    for (const phase of this.phases) {
-      if (phase.direction !== 'forward' || phase.name === 'loss') continue;
-      for (const s of phase.subSteps) s.run();
-    }
+    runForwardPhases(this.phases);
     const size = n * this.shape.vocabSize;
     return { logits: this.buffers.Z2.subarray(0, size), probabilities: this.buffers.P.subarray(0, size) };
   }
