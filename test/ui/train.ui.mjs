@@ -171,8 +171,10 @@ export default async function (ctx) {
     await histogramRow.click();
     await expanded.waitFor({ timeout: 5000 }).catch(() => undefined);
   }
-  const binRows = await hover.locator('.monaco-list-row').allInnerTexts();
-  if (!binRows.some((t) => /^\s*-?\d/.test(t))) throw new Error(`the expanded histogram shows no bins: ${binRows.join(' | ')}`);
+  // The bins' rows render after the row says it is expanded.
+  await waitFor(page, 'the histogram bins under the expanded row', async () =>
+    (await hover.locator('.monaco-list-row').allInnerTexts()).some((t) => /^\s*-?\d[\d.e+-]*\s*=/.test(t)),
+  );
   console.log('screenshot:', await screenshot('debug-hover-dW3'));
   await page.keyboard.press('Escape');
   // Time travel: the debug toolbar's Step Back goes to the phase before dW3, as it was.
