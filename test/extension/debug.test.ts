@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { lineOf, openIteration } from './helpers';
+import { harness, lineOf, openIteration, stopSession } from './helpers';
 
 const LAUNCH: vscode.DebugConfiguration = {
   type: 'nlm',
@@ -78,10 +78,8 @@ suite('NLM debugger', () => {
       const rows = (await session.customRequest('variables', { variablesReference: dW3.variablesReference, filter: 'indexed', start: 0, count: 2 })) as DebugProtocol.VariablesResponse['body'];
       assert.strictEqual(rows.variables.length, 2);
 
-      if (process.env.VSCODE_HARNESS_URL) {
-        // For a look at the stopped editor (gutter breakpoint, current line, Variables view) in the harness artifacts.
-        await fetch(`${process.env.VSCODE_HARNESS_URL}/screenshot`, { method: 'POST', body: JSON.stringify({ name: 'debug-stopped-dW3' }) });
-      }
+      // For a look at the stopped editor (gutter breakpoint, current line, Variables view) in the harness artifacts.
+      await harness('/screenshot', { name: 'debug-stopped-dW3' });
 
       const evaluated = (await session.customRequest('evaluate', { expression: 'loss', context: 'watch', frameId: stackFrames[0].id })) as DebugProtocol.EvaluateResponse['body'];
       assert.ok(Number(evaluated.result) > 0, evaluated.result);
@@ -101,16 +99,7 @@ suite('NLM debugger', () => {
       const dW3Text = dW3Hover.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
       assert.match(dW3Text, /not computed yet in this iteration \(dW3 has not run\) — zeros, no iteration has run yet/);
 
-      const terminated = new Promise<void>((resolve) => {
-        const d = vscode.debug.onDidTerminateDebugSession((s) => {
-          if (s.id === session.id) {
-            d.dispose();
-            resolve();
-          }
-        });
-      });
-      await vscode.debug.stopDebugging(session);
-      await terminated;
+      await stopSession(session);
     } finally {
       hit.dispose();
       vscode.debug.removeBreakpoints([breakpoint]);

@@ -6,7 +6,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { api, lineOf, openIteration, waitFor } from './helpers';
+import { api, harness, lineOf, openIteration, stopSession, waitFor } from './helpers';
 
 const LAUNCH: vscode.DebugConfiguration = {
   type: 'nlm',
@@ -85,20 +85,9 @@ suite('NLM debugger, recurrent model', () => {
       const watch = (await session.customRequest('evaluate', { expression: 'norm(dH2)', context: 'watch', frameId: stackFrames[0].id })) as DebugProtocol.EvaluateResponse['body'];
       assert.ok(Number(watch.result) > 0, watch.result);
 
-      if (process.env.VSCODE_HARNESS_URL) {
-        await fetch(`${process.env.VSCODE_HARNESS_URL}/screenshot`, { method: 'POST', body: JSON.stringify({ name: 'debug-rnn-bptt2' }) });
-      }
+      await harness('/screenshot', { name: 'debug-rnn-bptt2' });
 
-      const terminated = new Promise<void>((resolve) => {
-        const d = vscode.debug.onDidTerminateDebugSession((s) => {
-          if (s.id === session.id) {
-            d.dispose();
-            resolve();
-          }
-        });
-      });
-      await vscode.debug.stopDebugging(session);
-      await terminated;
+      await stopSession(session);
     } finally {
       events.dispose();
       if (breakpoint) vscode.debug.removeBreakpoints([breakpoint]);

@@ -9,7 +9,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { ReplyResult, RunInfo } from '../../src/extension/protocol';
-import { api, harness, lineOf, openIteration, SMALL, tempDir, train, waitFor } from './helpers';
+import { api, harness, lineOf, openIteration, SMALL, tempDir, stopSession, train, waitFor } from './helpers';
 
 /** Every `stopped` event the nlm adapter sends while this is registered, in order. */
 function recordStops(): { reasons: string[]; next(): Promise<DebugProtocol.StoppedEvent>; dispose(): void } {
@@ -39,18 +39,6 @@ async function pressF5(): Promise<vscode.DebugSession> {
   });
   await vscode.commands.executeCommand('workbench.action.debug.start');
   return started;
-}
-
-async function stopSession(session: vscode.DebugSession): Promise<void> {
-  const ended = new Promise<void>((resolve) => {
-    const d = vscode.debug.onDidTerminateDebugSession((s) => {
-      if (s.id !== session.id) return;
-      d.dispose();
-      resolve();
-    });
-  });
-  await vscode.debug.stopDebugging(session);
-  await ended;
 }
 
 async function evaluate(session: vscode.DebugSession, expression: string, context = 'watch'): Promise<DebugProtocol.EvaluateResponse['body']> {

@@ -95,3 +95,16 @@ export function lineOf(doc: vscode.TextDocument, phase: string): number {
   for (let i = 0; i < doc.lineCount; i++) if (new RegExp(`#\\s${phase}\\b`).test(doc.lineAt(i).text)) return i;
   throw new Error(`no line for phase ${phase} in\n${doc.getText()}`);
 }
+
+/** Ends a debug session and resolves once VS Code says it has terminated. */
+export async function stopSession(session: vscode.DebugSession): Promise<void> {
+  const ended = new Promise<void>((resolve) => {
+    const d = vscode.debug.onDidTerminateDebugSession((s) => {
+      if (s.id !== session.id) return;
+      d.dispose();
+      resolve();
+    });
+  });
+  await vscode.debug.stopDebugging(session);
+  await ended;
+}

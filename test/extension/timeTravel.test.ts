@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Cursor } from '../../src/extension/protocol';
-import { lineOf, openIteration, SMALL, train, waitFor } from './helpers';
+import { harness, lineOf, openIteration, SMALL, stopSession, train, waitFor } from './helpers';
 
 const LAUNCH: vscode.DebugConfiguration = {
   type: 'nlm',
@@ -95,9 +95,7 @@ suite('NLM time travel', () => {
       await shownStopped();
       const dZ2 = await look(session);
       assert.deepStrictEqual(dZ2.frame, ['dZ2', lineOf(doc, 'dZ2') + 1]);
-      if (process.env.VSCODE_HARNESS_URL) {
-        await fetch(`${process.env.VSCODE_HARNESS_URL}/screenshot`, { method: 'POST', body: JSON.stringify({ name: 'debug-step-back-dZ2' }) });
-      }
+      await harness('/screenshot', { name: 'debug-step-back-dZ2' });
 
       await stopAfter(() => vscode.commands.executeCommand('workbench.action.debug.continue'));
       assert.deepStrictEqual(await look(session), iteration1, 'forward again: iteration 1’s dW3 line');
@@ -111,16 +109,7 @@ suite('NLM time travel', () => {
       await stopAfter(() => vscode.commands.executeCommand('nlm.backToPresent'));
       assert.deepStrictEqual(await look(session), iteration2, 'back at the present');
 
-      const terminated = new Promise<void>((resolve) => {
-        const d = vscode.debug.onDidTerminateDebugSession((s) => {
-          if (s.id === session.id) {
-            d.dispose();
-            resolve();
-          }
-        });
-      });
-      await vscode.debug.stopDebugging(session);
-      await terminated;
+      await stopSession(session);
     } finally {
       stops.dispose();
       vscode.debug.removeBreakpoints([breakpoint]);
