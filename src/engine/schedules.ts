@@ -27,6 +27,7 @@ export interface ScheduleState {
   readonly plateauLr: number;
   readonly bestValidCe: number;
   readonly epochsWithoutImprovement: number;
+  readonly held: number | undefined;
 }
 
 export class LrSchedule {
@@ -36,6 +37,9 @@ export class LrSchedule {
   private plateauLr: number;
   private bestValidCe = Infinity;
   private epochsWithoutImprovement = 0;
+  /** A rate the user set where the schedule gave 0 (cosine's end, lrMin 0): no factor scales 0
+   *  back to life, so from then on every iteration trains at this rate. */
+  private held: number | undefined;
 
   constructor(
     private readonly s: ScheduleSettings,
@@ -46,6 +50,7 @@ export class LrSchedule {
 
   /** The learning rate of the iteration at 0-based (epoch, batch). */
   lrAt(epoch: number, batch: number): number {
+    if (this.held !== undefined) return this.held;
     const s = this.s;
     const step = epoch * this.batchesPerEpoch + batch;
     let lr: number;
@@ -72,17 +77,19 @@ export class LrSchedule {
     return this.scale === 1 ? scheduled : this.scale * scheduled;
   }
 
-  /** From now on every rate is `factor` times what the schedule gives (it keeps decaying). */
-  rescale(factor: number): void {
-    this.scale *= factor;
+  /** From now on every rate is `lr / current` times what the schedule gives (it keeps decaying),
+   *  or `lr` itself where the current rate is 0. */
+  changeTo(lr: number, current: number): void {
+    if (current > 0 && this.held === undefined) this.scale *= lr / current;
+    else this.held = lr;
   }
 
   get state(): ScheduleState {
-    return { scale: this.scale, plateauLr: this.plateauLr, bestValidCe: this.bestValidCe, epochsWithoutImprovement: this.epochsWithoutImprovement };
+    return { scale: this.scale, plateauLr: this.plateauLr, bestValidCe: this.bestValidCe, epochsWithoutImprovement: this.epochsWithoutImprovement, held: this.held };
   }
 
   set state(s: ScheduleState) {
-    ({ scale: this.scale, plateauLr: this.plateauLr, bestValidCe: this.bestValidCe, epochsWithoutImprovement: this.epochsWithoutImprovement } = s);
+    ({ scale: this.scale, plateauLr: this.plateauLr, bestValidCe: this.bestValidCe, epochsWithoutImprovement: this.epochsWithoutImprovement, held: this.held } = s);
   }
 
   /** Told the validation CE after each epoch (NaN when there is no validation split). */

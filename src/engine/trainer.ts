@@ -271,7 +271,7 @@ export class Trainer {
 
   /** The learning rate from this iteration on: the schedule goes on from it (scaled to it). */
   setLearningRate(lr: number): void {
-    this.schedule.rescale(lr / this.optimizer.lr);
+    this.schedule.changeTo(lr, this.optimizer.lr);
     this.optimizer.lr = lr;
   }
 

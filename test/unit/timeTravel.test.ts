@@ -151,3 +151,21 @@ test('every schedule replays to the bit, reduce-on-plateau and a changed learnin
   for (let i = 0; i < 20; i++) trainer.step();
   assert.ok(Math.abs(trainer.optimizer.lr - 0.5 * small.lrDecay) < 1e-12, `lr ${trainer.optimizer.lr}`);
 });
+
+test('a rate set where cosine reached 0 trains at that rate from then on, and time travel keeps it', () => {
+  const trainer = new Trainer(toyDataset(), { ...small, schedule: 'cosine', lrMin: 0, epochs: 1 }, jsKernels);
+  while (!trainer.finished) trainer.step();
+  assert.equal(trainer.optimizer.lr, 0);
+  const before = trainer.saveState();
+  trainer.setLearningRate(0.02);
+  trainer.finished = false;
+  const weights = Float32Array.from(trainer.params.W2.data);
+  for (let i = 0; i < 10; i++) trainer.step();
+  assert.equal(trainer.optimizer.lr, 0.02);
+  assert.ok(trainer.params.W2.data.some((w, i) => w !== weights[i]), 'the weights moved');
+  const after = trainer.saveState();
+  trainer.restoreState(before);
+  assert.equal(trainer.optimizer.lr, 0);
+  trainer.restoreState(after);
+  assert.equal(trainer.optimizer.lr, 0.02);
+});

@@ -75,7 +75,9 @@ export class RunLoop {
       // A run that trained all its epochs can still be debugged (F5 attaches to it): stepping on
       // trains one more epoch, past the configured ones, and says so.
       t.finished = false;
-      this.emit({ kind: 'log', level: 'info', message: `the run had finished its ${t.config.epochs} epochs: training one more (epoch ${t.epoch + 1})` });
+      const lr = t.optimizer.lr;
+      const still = lr > 0 ? '' : ': the schedule has reached 0, so the weights will not change (NLM: Change Learning Rate… sets a rate to train on)';
+      this.emit({ kind: 'log', level: 'info', message: `the run had finished its ${t.config.epochs} epochs: training one more (epoch ${t.epoch + 1}) at lr ${lr}${still}` });
     }
     this.goal = goal;
     this.pauseRequested = false;
