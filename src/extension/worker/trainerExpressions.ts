@@ -53,13 +53,21 @@ export class TrainerExpressions implements ExpressionEnv, ConditionContext {
         return t.epochs.at(-1)?.valid.ce ?? NaN;
       case 'validAcc':
         return t.epochs.at(-1)?.valid.acc ?? NaN;
+      case 't':
+        // The time step of the phase about to run (NaN on the lines outside the time loops).
+        return this.timeLoops ? (t.currentPhase.timeStep ?? NaN) : undefined;
       default:
         return undefined;
     }
   }
 
   scalarNames(): readonly string[] {
-    return ['epoch', 'batch', 'step', 'loss', 'acc', 'lr', 'N', 'validLoss', 'validAcc'];
+    return ['epoch', 'batch', 'step', 'loss', 'acc', 'lr', 'N', 'validLoss', 'validAcc', ...(this.timeLoops ? ['t'] : [])];
+  }
+
+  /** Whether the model unrolls time steps, so that `t` means something. */
+  private get timeLoops(): boolean {
+    return this.trainer.phases.some((p) => p.timeStep !== undefined);
   }
 
   wordId(word: string): number | undefined {
