@@ -651,7 +651,7 @@ async function gateSaturationDashboard(context, base) {
   assert.ok(await card.isVisible(), 'the card shows for a model that declares saturating gates');
   await card.scrollIntoViewIfNeeded();
   await sleep(2000);
-  assert.equal(await card.locator('svg.chart circle.marker').count(), 9, 'a marker per gate and time step');
+  assert.equal(await card.locator('svg.chart circle.marker').count(), 9 + groups.length, 'a marker per gate and time step, and one per legend entry');
   const legend = await card.locator('svg.chart').textContent();
   for (const g of groups) assert.ok(legend.includes(g.name), `${g.name} in the legend`);
   assert.match(await card.locator('.card-caption').textContent(), /^Saturated means input gate I, forget gate F: below 0\.01 or above 0\.99 .*; cell gate G: beyond ±0\.99/);
