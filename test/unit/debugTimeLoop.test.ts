@@ -64,6 +64,15 @@ test('`t == 2` on the backward loop stops at bptt2 only; t is the time step abou
   assert.equal(core.currentTrainer!.currentPhase.name, 'bptt2');
   assert.equal(core.handle({ kind: 'evaluate', expression: 't' }).text, '2');
   assert.equal(core.handle({ kind: 'evaluate', expression: 'norm(dH2) > 0' }).text, 'true');
+  // A per-time-step tensor indexed by its time step: dH[2] (or dh[2], as the issue writes it, or
+  // dH[t]) is dH2; further indices index it.
+  const text = (expression: string) => core.handle({ kind: 'evaluate', expression }).text;
+  for (const e of ['norm(dH[2])', 'norm(dh[2])', 'norm(dH[t])']) assert.equal(text(e), text('norm(dH2)'), e);
+  assert.equal(text('H[1, 3]'), text('H1[3]'));
+  assert.equal(text('F[3][0, 5]'), text('F3[0, 5]'));
+  assert.throws(() => text('norm(dH[0])'), /no time step 0: "dH" has time steps 1, 2, 3/);
+  assert.throws(() => text('dH[1:3]'), /pick one time step: "dH" has time steps 1, 2, 3/);
+  assert.throws(() => text('W[1]'), /unknown name "W"/, 'W1 is a parameter, not W at time step 1');
   core.handle({ kind: 'step', unit: 'phase' });
   drain();
   assert.equal(core.currentTrainer!.currentPhase.name, 'bptt1');
@@ -88,6 +97,11 @@ test('a loop breakpoint counts its hits over the time steps; an MLP has no t', (
   const mlp = harness();
   mlp.core.handle({ kind: 'load', dataset: { path: 'demo' }, config: { epochs: 1, hiddenUnits: 8 } });
   assert.throws(() => mlp.core.handle({ kind: 'evaluate', expression: 't == 2' }), /unknown name "t"/);
+  mlp.core.handle({ kind: 'step', unit: 'iteration' });
+  mlp.drain();
+  // The MLP's H[1] is row 1 of H, and Z[1] no time series of Z1, Z2.
+  assert.match(mlp.core.handle({ kind: 'evaluate', expression: 'H[1]' }).text, /^H\[1\]/);
+  assert.throws(() => mlp.core.handle({ kind: 'evaluate', expression: 'Z[1]' }), /unknown name "Z"/);
 });
 
 test('an LSTM stopped in time step 2 shows every step’s gates, cell and hidden state', () => {

@@ -87,6 +87,20 @@ export class TrainerExpressions implements ExpressionEnv, ConditionContext {
     return tensorName === hidden?.tensor ? hidden.activation.saturated : undefined;
   }
 
+  timeSeries(name: string): ReadonlyMap<number, string> | undefined {
+    if (!this.timeLoops) return undefined;
+    // Activations only (W1 is a parameter, not W at step 1); an exact name first, then any case (dh → dH).
+    const activations = this.trainer.model.activations().map((a) => a.name);
+    const members = (same: (prefix: string) => boolean) =>
+      activations.flatMap((a): [number, string][] => {
+        const m = /^(.*?)(\d+)$/.exec(a);
+        return m && same(m[1]) ? [[Number(m[2]), a]] : [];
+      });
+    const exact = members((prefix) => prefix === name);
+    const found = exact.length > 0 ? exact : members((prefix) => prefix.toLowerCase() === name.toLowerCase());
+    return found.length > 0 ? new Map(found.sort(([a], [b]) => a - b)) : undefined;
+  }
+
   functionNames(): readonly string[] {
     return CONSOLE_FUNCTIONS;
   }
