@@ -85,6 +85,7 @@ suite('NLM debugger, LSTM', () => {
       await harness('/screenshot', { name: 'debug-lstm-t2' });
 
       if (process.env.VSCODE_HARNESS_URL) {
+        await vscode.commands.executeCommand('workbench.action.closePanel');
         await vscode.commands.executeCommand('nlm.showDashboard');
         // innerText leaves out hidden cards: the caption shows only when the card does.
         await harness('/webviews', { waitForText: 'Saturated means input gate I, forget gate F, output gate O: below 0.01 or above 0.99', timeoutMs: 30000 });
