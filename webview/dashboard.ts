@@ -11,6 +11,7 @@ import { lossCaption, lossChartSpec } from './charts/lossChart';
 import { gradNormChartSpec, normCaption, weightNormChartSpec } from './charts/normCharts';
 import { saturationCaption, saturationChartSpec } from './charts/saturationChart';
 import { throughTimeCaption, throughTimeChartSpec } from './charts/throughTimeChart';
+import { gateSaturationCaption, gateSaturationChartSpec } from './charts/gateSaturationChart';
 import { updateRatioCaption, updateRatioChartSpec } from './charts/updateRatioChart';
 import { EmbeddingMap } from './embeddingMap';
 import { standaloneSvg } from './export';
@@ -74,6 +75,8 @@ export class Dashboard {
   private readonly histogramTitle: HTMLElement;
   /** The "gradient through time" card, hidden unless the run is recurrent. */
   private readonly throughTimeCard: HTMLElement;
+  /** The "gate saturation" card, hidden unless the model declares saturating gates. */
+  private readonly gateSaturationCard: HTMLElement;
   private readonly mapCaption: HTMLElement;
   private readonly weights: WeightsPanel;
   private readonly tabs: HTMLElement;
@@ -156,6 +159,8 @@ export class Dashboard {
     // Recurrent models only: shown while the run has time steps.
     this.throughTimeCard = this.addChart(grid, 'Gradient through time', 'gradient-through-time', 'norms', throughTimeChartSpec, throughTimeCaption).root;
     this.throughTimeCard.hidden = !state.info?.timeSteps;
+    this.gateSaturationCard = this.addChart(grid, 'Gate saturation', 'gate-saturation', 'hidden', gateSaturationChartSpec, gateSaturationCaption).root;
+    this.gateSaturationCard.hidden = !state.info?.saturating;
 
     this.weights = new WeightsPanel(
       panels[1],
@@ -200,6 +205,7 @@ export class Dashboard {
       this.mapWeights = undefined;
       this.nameTensors(msg.info);
       this.throughTimeCard.hidden = !msg.info.timeSteps;
+      this.gateSaturationCard.hidden = !msg.info.saturating;
       this.map.setVocabulary(msg.info.vocab, msg.info.wordClasses, msg.info.dataset.corpus !== undefined);
       const tensors = heatmapTensors(msg.info);
       if (!tensors.some((t) => t.name === this.state.ui.tensor)) this.state.ui.tensor = tensors[0]?.name ?? '';

@@ -52,6 +52,8 @@ export interface DashboardState {
   hidden?: HiddenStats;
   /** Recurrent models: ‖∂L/∂H_t‖ per time step of info.timeSteps, from the last snapshot. */
   throughTime?: number[];
+  /** Per declared saturating activation (info.saturating), its saturated share per time step. */
+  saturating?: number[][];
   /** The distribution of each gradient's entries, from the last snapshot after a backward pass. */
   gradHistograms?: GradientHistogram[];
   ui: UiState;
@@ -128,6 +130,7 @@ function applyRun(state: DashboardState, runId: string, info: RunInfo, epochs: E
   if (!sameRun) {
     state.hidden = undefined;
     state.throughTime = undefined;
+    state.saturating = undefined;
     state.gradHistograms = undefined;
     state.cursor = undefined;
     state.layout = undefined;
@@ -146,6 +149,7 @@ function applySnapshot(state: DashboardState, s: Snapshot): void {
   state.history.addSnapshot(s);
   if (s.hidden) state.hidden = s.hidden;
   if (s.throughTime) state.throughTime = s.throughTime;
+  if (s.saturating) state.saturating = s.saturating;
   if (s.gradHistograms) state.gradHistograms = s.gradHistograms;
 }
 

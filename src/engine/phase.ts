@@ -23,6 +23,9 @@ export interface Phase {
   readonly writes: readonly string[];
   /** Running every sub-step in order is the phase; there is always at least one. */
   readonly subSteps: readonly SubStep[];
+  /** The time step (1-based) this phase computes, forward or backward, in a recurrent model's
+   *  unrolled loop: what `t` is in breakpoint conditions, and the loop the stack shows. */
+  readonly timeStep?: number;
 }
 
 export function singleStep(label: string, run: () => void): readonly SubStep[] {

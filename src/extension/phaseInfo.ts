@@ -10,5 +10,6 @@ export function phaseInfos(phases: readonly Phase[]): PhaseInfo[] {
     reads: [...p.reads],
     writes: [...p.writes],
     subSteps: p.subSteps.map((s) => s.label),
+    ...(p.timeStep !== undefined && { timeStep: p.timeStep }),
   }));
 }

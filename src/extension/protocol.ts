@@ -55,6 +55,9 @@ export interface RunInfo {
   hiddenActivation?: ActivationName;
   /** Recurrent models: the time steps whose ∂L/∂H_t snapshots report (Snapshot.throughTime). */
   timeSteps?: number[];
+  /** Activations whose saturation snapshots report per time step (Snapshot.saturating): the
+   *  LSTM's gates, with the activation that says what saturated means for each. */
+  saturating?: { groups: { name: string; activation: ActivationName }[]; timeSteps: number[] };
   batchesPerEpoch: number;
   kernels: string;
 }
@@ -79,6 +82,8 @@ export interface PhaseInfo {
   reads: string[];
   writes: string[];
   subSteps: string[];
+  /** A recurrent model's time step (1-based) that this phase computes. */
+  timeStep?: number;
 }
 
 export type RunState = 'idle' | 'running' | 'paused' | 'finished';
@@ -110,6 +115,9 @@ export interface Snapshot {
   hidden?: HiddenStats;
   /** Recurrent models: ‖∂L/∂H_t‖ of the last backward pass, per time step of RunInfo.timeSteps. */
   throughTime?: number[];
+  /** Per group of RunInfo.saturating, per time step: the share of its values saturated in the
+   *  model's last forward pass. */
+  saturating?: number[][];
   /** After the first backward pass, per parameter (in the order of `params`): the update-to-data
    *  ratio log10(std(lr·grad)/std(param)), NaN where undefined (engine/updateDiagnostics.ts). */
   updateRatios?: number[];

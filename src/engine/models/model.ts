@@ -60,6 +60,15 @@ export interface ActivationSpec {
 
 export type Params = Record<string, Tensor>;
 
+/** One activation that saturates, unrolled over time: a gate's output at each time step. */
+export interface SaturatingActivation {
+  /** "input gate I", as the views name it. */
+  readonly name: string;
+  readonly activation: Activation;
+  /** Its tensor at time step t = 1, 2, …, [n, width] each. */
+  readonly tensors: readonly string[];
+}
+
 /** One instance of a model: parameters (possibly shared with another instance, e.g. an
  *  evaluator's), their gradients, and activation buffers for up to `capacity` examples. */
 export interface Model {
@@ -79,6 +88,10 @@ export interface Model {
   /** Recurrent models: the time steps backpropagated through and, for each, the tensor holding
    *  ∂L/∂H_t (the dashboard's "gradient through time" draws their norms). */
   readonly throughTime?: { readonly steps: readonly number[]; readonly gradients: readonly string[] };
+  /** Activations besides the hidden layer whose saturation the dashboard charts per time step
+   *  (the LSTM's gates), each with its activation (what counts as saturated) and its tensor at
+   *  every time step, t = 1…T. */
+  readonly saturating?: readonly SaturatingActivation[];
 
   /** The current batch (set by setBatch) and the results of its loss. */
   readonly n: number;

@@ -70,9 +70,9 @@ export abstract class RecurrentModel implements Model {
     const window = [...backward].reverse();
     this.throughTime = { steps: window, gradients: window.map((t) => `dH${t}`) };
     this.phases = [
-      ...all.map((t) => this.forwardPhase(t)),
+      ...all.map((t) => ({ ...this.forwardPhase(t), timeStep: t })),
       ...this.headPhases(),
-      ...backward.map((t) => this.backwardPhase(t)),
+      ...backward.map((t) => ({ ...this.backwardPhase(t), timeStep: t })),
       this.embeddingGradientPhase(backward),
     ];
   }

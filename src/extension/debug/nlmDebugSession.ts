@@ -428,19 +428,20 @@ export class NlmDebugSession extends LoggingDebugSession {
 
   private async installBreakpoints(
     key: string,
-    doc: Pick<ExerciseLines, 'phaseAt' | 'phaseLineFrom'>,
+    doc: Pick<ExerciseLines, 'phaseAt' | 'phaseLineFrom'> & Partial<Pick<IterationDocument, 'loopAt'>>,
     source: Source,
     requested: DebugProtocol.SourceBreakpoint[],
   ): Promise<DebugProtocol.Breakpoint[]> {
     const placed = requested.map((b) => {
       // A breakpoint on a comment or blank line moves down to the next phase, like a debugger moves it to code.
       const line = doc.phaseLineFrom(this.convertClientLineToDebugger(b.line));
-      return { id: this.nextBreakpointId++, line, phase: line === undefined ? undefined : doc.phaseAt(line), source: b };
+      const phase = line === undefined ? undefined : doc.phaseAt(line);
+      // On a time loop's line it sits on each of the loop's phases, as one breakpoint (one id, one hit count).
+      const phases = line === undefined ? [] : (doc.loopAt?.(line) ?? (phase === undefined ? [] : [phase]));
+      return { id: this.nextBreakpointId++, line, phases, source: b };
     });
     const mine = placed.flatMap((p) =>
-      p.phase === undefined
-        ? []
-        : [{ id: p.id, phase: p.phase, condition: p.source.condition, hitCondition: p.source.hitCondition, logMessage: p.source.logMessage }],
+      p.phases.map((phase) => ({ id: p.id, phase, condition: p.source.condition, hitCondition: p.source.hitCondition, logMessage: p.source.logMessage })),
     );
     this.sourceBreakpoints.set(key, mine);
     const replies = new Map((await this.run.request({ kind: 'setBreakpoints', breakpoints: this.workerBreakpoints })).map((r) => [r.id, r]));
@@ -467,8 +468,14 @@ export class NlmDebugSession extends LoggingDebugSession {
     // A phase that an exercise file with breakpoints has a line for shows that line.
     const exercise = [...this.exerciseFiles].map(([file, lines]) => ({ file, line: lines.lineOf(phase.name) })).find((e) => e.line !== undefined);
     const top = exercise ? new StackFrame(1, name, new Source(path.basename(exercise.file), exercise.file), line(exercise.line!), 1) : new StackFrame(1, name, src, line(doc.phaseLines.get(phase.name)!), 1);
+    // A time step of a recurrent model's unrolled loop is a frame of its own, on the loop's line.
+    const loopLine = doc.loopLines.get(phase.name);
+    const steps = Math.max(...info.phases.map((p) => p.timeStep ?? 0));
+    const through = phase.direction === 'backward' ? ' · backward through time' : '';
+    const loop = loopLine === undefined ? [] : [new StackFrame(4, `time step t = ${phase.timeStep} of ${steps}${through}`, src, line(loopLine), 1)];
     return [
       top,
+      ...loop,
       new StackFrame(2, `batch ${c.batch + 1} of ${info.batchesPerEpoch}`, src, line(first), 1),
       new StackFrame(3, `epoch ${c.epoch + 1} of ${info.config.epochs}`, src, line(1), 1),
     ];

@@ -20,6 +20,9 @@ export interface ExpressionEnv {
   wordLabelledAxes(tensorName: string): readonly number[];
   /** A saturation rule for the tensor (e.g. |h| > 0.99 for tanh); default: x < 0.01 or x > 0.99. */
   saturated?(tensorName: string): ((x: number) => boolean) | undefined;
+  /** A recurrent model's per-time-step tensors named without the step (dH → dH1, dH2, …), by
+   *  time step, so that dH[2] (or dH[t]) reads dH2; undefined when `name` is no such family. */
+  timeSeries?(name: string): ReadonlyMap<number, string> | undefined;
   /** Extra functions for the console, such as predict and nearest. */
   functionNames?(): readonly string[];
   /** Called only for names in functionNames(); may throw, the message is shown to the user. */

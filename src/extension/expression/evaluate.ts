@@ -5,6 +5,7 @@ import { ExpressionEnv } from './env';
 import { ExpressionError, quote } from './errors';
 import { BUILTIN_NAMES, builtin } from './functions';
 import { IndexValue, indexView } from './indexing';
+import { timeStepTarget } from './timeSteps';
 import { parseExpression } from './parser';
 import { didYouMean } from './suggest';
 import { describe, Located, reduceHint, TensorView, Value } from './values';
@@ -40,6 +41,8 @@ export function evaluate(expr: Expr, env: ExpressionEnv): Value {
     case 'call':
       return call(expr.name, expr.args, expr, env);
     case 'index': {
+      const step = timeStepTarget(expr, env);
+      if (step) return step.rest.length > 0 ? evaluate({ ...expr, target: step.tensor, indices: step.rest }, env) : evaluate(step.tensor, env);
       const target = evaluate(expr.target, env);
       if (!(target instanceof TensorView)) throw new ExpressionError(`cannot index ${describe(target)}`, expr.target.pos, expr.target.end);
       const indices = expr.indices.map((ix): IndexValue =>

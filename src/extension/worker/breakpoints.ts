@@ -47,6 +47,9 @@ export class BreakpointBook {
     syntax?: (text: string) => string | undefined,
   ): { id: number; verified: boolean; message?: string }[] {
     this.byPhase.clear();
+    // One breakpoint on several phases (a time loop's line) comes as one entry per phase with
+    // the same id: they share the entry, so its hit count counts every phase's hits.
+    const byId = new Map<number, Entry>();
     return list.map((bp) => {
       if (!phases.has(bp.phase)) return { id: bp.id, verified: false, message: `no phase "${bp.phase}" on this line` };
       let hitRule: HitRule | undefined;
@@ -61,7 +64,9 @@ export class BreakpointBook {
         if (p) return { id: bp.id, verified: false, message: `log message {${part}}: ${p}` };
       }
       const entries = this.byPhase.get(bp.phase) ?? [];
-      entries.push({ bp, hitRule, hits: 0 });
+      const entry = byId.get(bp.id) ?? { bp, hitRule, hits: 0 };
+      byId.set(bp.id, entry);
+      entries.push(entry);
       this.byPhase.set(bp.phase, entries);
       return { id: bp.id, verified: true };
     });

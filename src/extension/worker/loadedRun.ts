@@ -101,6 +101,12 @@ export function runInfo({ trainer: t, dataset: ds, kernels }: LoadedRun): RunInf
     hiddenTensor: t.model.hidden?.tensor,
     hiddenActivation: t.model.hidden?.activation.name,
     ...(t.model.throughTime && { timeSteps: [...t.model.throughTime.steps] }),
+    ...(t.model.saturating && {
+      saturating: {
+        groups: t.model.saturating.map(({ name, activation }) => ({ name, activation: activation.name })),
+        timeSteps: t.model.saturating[0].tensors.map((_, i) => i + 1),
+      },
+    }),
     batchesPerEpoch: t.batchesPerEpoch,
     kernels: kernels.name,
   };

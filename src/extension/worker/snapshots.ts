@@ -3,6 +3,8 @@
 // divergence rule, sent at most every SNAPSHOT_MS so live views cost a few percent of training.
 import { DivergenceWatch } from '../../engine/divergence';
 import { hiddenStats, tensorStats } from '../../engine/metrics';
+import type { SaturatingActivation } from '../../engine/models/model';
+import { saturatedShare } from '../../engine/saturation';
 import type { TimeTravelStatus } from '../../engine/timeTravel/timeTravel';
 import type { StepRecord, Trainer } from '../../engine/trainer';
 import { updateToDataRatio, valueHistogram } from '../../engine/updateDiagnostics';
@@ -78,6 +80,7 @@ export class Snapshots {
         grads,
         hidden: hidden && H && t.model.n > 0 ? hiddenStats(H.data, t.model.n, hidden.units, hidden.activation) : undefined,
         throughTime: t.model.throughTime && t.steps > 0 ? t.model.throughTime.gradients.map((name) => tensorStats(expressions.tensor(name)!).norm) : undefined,
+        saturating: t.model.saturating && t.steps > 0 ? gateSaturation(t.model.saturating, expressions) : undefined,
         updateRatios: backward ? params.map((p, k) => updateToDataRatio(t.optimizer.lr, grads[k], p)) : undefined,
         gradHistograms: backward
           ? t.specs.map(({ name }, k) => ({ name: grads[k].name, ...valueHistogram(t.model.grads[name].data, grads[k].min, grads[k].max) }))
@@ -90,4 +93,15 @@ export class Snapshots {
     this.examplesSinceSnapshot = 0;
     this.lastSnapshot = now;
   }
+}
+
+/** Each declared activation's saturated share at each time step (the buffers of the last forward
+ *  pass; before the first one they are zeros, which a sigmoid would count as saturated). */
+function gateSaturation(groups: readonly SaturatingActivation[], expressions: TrainerExpressions): number[][] {
+  return groups.map(({ activation, tensors }) =>
+    tensors.map((name) => {
+      const values = expressions.tensor(name)!;
+      return saturatedShare(values.data, values.data.length, activation);
+    }),
+  );
 }

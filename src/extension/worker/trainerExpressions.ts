@@ -53,13 +53,21 @@ export class TrainerExpressions implements ExpressionEnv, ConditionContext {
         return t.epochs.at(-1)?.valid.ce ?? NaN;
       case 'validAcc':
         return t.epochs.at(-1)?.valid.acc ?? NaN;
+      case 't':
+        // The time step of the phase about to run (NaN on the lines outside the time loops).
+        return this.timeLoops ? (t.currentPhase.timeStep ?? NaN) : undefined;
       default:
         return undefined;
     }
   }
 
   scalarNames(): readonly string[] {
-    return ['epoch', 'batch', 'step', 'loss', 'acc', 'lr', 'N', 'validLoss', 'validAcc'];
+    return ['epoch', 'batch', 'step', 'loss', 'acc', 'lr', 'N', 'validLoss', 'validAcc', ...(this.timeLoops ? ['t'] : [])];
+  }
+
+  /** Whether the model unrolls time steps, so that `t` means something. */
+  private get timeLoops(): boolean {
+    return this.trainer.phases.some((p) => p.timeStep !== undefined);
   }
 
   wordId(word: string): number | undefined {
@@ -77,6 +85,20 @@ export class TrainerExpressions implements ExpressionEnv, ConditionContext {
   saturated(tensorName: string): ((x: number) => boolean) | undefined {
     const hidden = this.trainer.model.hidden;
     return tensorName === hidden?.tensor ? hidden.activation.saturated : undefined;
+  }
+
+  timeSeries(name: string): ReadonlyMap<number, string> | undefined {
+    if (!this.timeLoops) return undefined;
+    // Activations only (W1 is a parameter, not W at step 1); an exact name first, then any case (dh → dH).
+    const activations = this.trainer.model.activations().map((a) => a.name);
+    const members = (same: (prefix: string) => boolean) =>
+      activations.flatMap((a): [number, string][] => {
+        const m = /^(.*?)(\d+)$/.exec(a);
+        return m && same(m[1]) ? [[Number(m[2]), a]] : [];
+      });
+    const exact = members((prefix) => prefix === name);
+    const found = exact.length > 0 ? exact : members((prefix) => prefix.toLowerCase() === name.toLowerCase());
+    return found.length > 0 ? new Map(found.sort(([a], [b]) => a - b)) : undefined;
   }
 
   functionNames(): readonly string[] {

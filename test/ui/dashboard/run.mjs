@@ -629,6 +629,41 @@ async function throughTimeDashboard(context, base) {
   return file;
 }
 
+/** An LSTM run: the "Gate saturation" card shows each declared gate's saturated share per time step. */
+async function gateSaturationDashboard(context, base) {
+  const { page, errors } = await openPage(context, base, 'vscode-dark');
+  const messages = trainingMessages(300, 10);
+  const groups = [
+    { name: 'input gate I', activation: 'sigmoid' },
+    { name: 'forget gate F', activation: 'sigmoid' },
+    { name: 'cell gate G', activation: 'tanh' },
+  ];
+  const info = { ...messages[0].info, modelKind: 'lstm', timeSteps: [1, 2, 3], saturating: { groups, timeSteps: [1, 2, 3] } };
+  const last = messages.filter((m) => m.type === 'snapshot').pop().snapshot;
+  const saturating = [
+    [0.02, 0.05, 0.11],
+    [0.3, 0.42, 0.5],
+    [0, 0.01, 0.04],
+  ];
+  await send(page, [{ ...messages[0], info }, ...messages.slice(1), { type: 'snapshot', snapshot: { ...last, steps: [], saturating } }]);
+  await sleep(1500);
+  const card = page.locator('section.card').filter({ has: page.locator('h2.card-title', { hasText: /^Gate saturation$/ }) });
+  assert.ok(await card.isVisible(), 'the card shows for a model that declares saturating gates');
+  await card.scrollIntoViewIfNeeded();
+  await sleep(2000);
+  assert.equal(await card.locator('svg.chart circle.marker').count(), 9 + groups.length, 'a marker per gate and time step, and one per legend entry');
+  const legend = await card.locator('svg.chart').textContent();
+  for (const g of groups) assert.ok(legend.includes(g.name), `${g.name} in the legend`);
+  assert.match(await card.locator('.card-caption').textContent(), /^Saturated means input gate I, forget gate F: below 0\.01 or above 0\.99 .*; cell gate G: beyond ±0\.99/);
+  const file = await cardScreenshot(page, 'Gate saturation', 'gate-saturation');
+  await send(page, [{ ...messages[0], runId: 'mlp-run' }]);
+  await sleep(300);
+  assert.ok(!(await card.isVisible()), 'an MLP run hides it');
+  assert.deepEqual(errors, [], 'page errors');
+  await page.close();
+  return file;
+}
+
 /** The tooltip's lines, once it shows. */
 async function tooltipLines(page) {
   await page.waitForFunction(() => document.querySelector('.tooltip:not([hidden])')?.textContent);
@@ -840,6 +875,7 @@ async function main() {
     results.screenshots.push(await divergedDashboard(context, base));
     results.screenshots.push(await rewoundDashboard(context, base));
     results.screenshots.push(await throughTimeDashboard(context, base));
+    results.screenshots.push(await gateSaturationDashboard(context, base));
     results.screenshots.push(...(await longRun(context, base)));
     results.screenshots.push(...(await largeVocabularyHeatmaps(context, base)));
     results.screenshots.push(await twoDimensionalMap(context, base));

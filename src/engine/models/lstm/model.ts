@@ -3,18 +3,32 @@
 // O_t = σ(A_o); C_t = F_t ⊙ C_{t−1} + I_t ⊙ G_t; H_t = O_t ⊙ tanh(C_t) (H_0 = C_0 = 0); the next
 // word from H_T. One forward phase per time step, one backward phase per step of the BPTT window.
 // The gates are element-wise loops here; the products are kernel calls.
+import { activationByName } from '../../activations';
 import { Kernels } from '../../kernels';
 import { Phase } from '../../phase';
 import { DType, FloatArray } from '../../tensor';
-import { Params } from '../model';
+import { Model, Params } from '../model';
 import { RecurrentShape, timeSteps } from '../recurrent';
 import { RecurrentModel } from '../recurrentModel';
 import { paramSpecs } from './params';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
+/** The gates, as the dashboard's gate-saturation chart names them: σ gates and the tanh cell gate. */
+const GATES = [
+  { name: 'input gate I', prefix: 'I', activation: 'sigmoid' },
+  { name: 'forget gate F', prefix: 'F', activation: 'sigmoid' },
+  { name: 'cell gate G', prefix: 'G', activation: 'tanh' },
+  { name: 'output gate O', prefix: 'O', activation: 'sigmoid' },
+] as const;
+
 export class LstmModel extends RecurrentModel {
   readonly kind = 'lstm';
+  readonly saturating: Model['saturating'] = GATES.map(({ name, prefix, activation }) => ({
+    name,
+    activation: activationByName(activation),
+    tensors: timeSteps(this.shape).all.map((t) => `${prefix}${t}`),
+  }));
 
   constructor(shape: RecurrentShape, params: Params, capacity: number, kernels: Kernels, dtype: DType = 'f32') {
     const { all, backward } = timeSteps(shape);
