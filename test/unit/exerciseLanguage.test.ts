@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { evaluate, Env } from '../../src/engine/exercise/evaluator';
 import { ExerciseError } from '../../src/engine/exercise/exerciseError';
-import { Matrix, MAX_ELEMENTS } from '../../src/engine/exercise/matrix';
+import { Arena } from '../../src/engine/exercise/arena';
+import { Matrix, MAX_ELEMENTS, withArena } from '../../src/engine/exercise/matrix';
+import { jsKernels } from '../../src/engine/kernels';
 import { MAX_DEPTH, parseExpression, parseLine } from '../../src/engine/exercise/parser';
 import { MAX_LINE_LENGTH } from '../../src/engine/exercise/lexer';
 import { Rng } from '../../src/engine/rng';
@@ -51,6 +53,35 @@ test('operators follow NumPy: @ and * bind tighter than + and -, .T tighter than
   assert.deepEqual(values('W - 1 - 1'), [-1, 0, 1, 2], 'left-associative');
   assert.deepEqual(values('1.5e1 + .5'), [15.5]);
   assert.deepEqual(values('W − 1'), [0, 1, 2, 3], 'a typographic minus reads as "-"');
+});
+
+test('a product reads a transposed factor as it is; on kernels it multiplies in float32; an arena reuses its arrays', () => {
+  // Every way of writing one product gives the product of the transposes made first.
+  for (const [text, explicit] of [
+    ['A.T @ A', '(A.T + 0) @ A'],
+    ['A @ A.T', 'A @ (A.T + 0)'],
+    ['B.T @ A.T', '(B.T + 0) @ (A.T + 0)'],
+    ['A.T.T @ B', 'A @ B'],
+  ]) {
+    assert.deepEqual(values(text), values(explicit), text);
+    assert.deepEqual(values(text), [...evaluate(parseExpression(text), ENV, jsKernels).data], `${text} in float32`);
+  }
+  fails('A.T @ B', 5, /cannot multiply 3×2 @ 3×2.*left one transposed, 2×3, would fit/);
+  // Float32 products round where float64 ones do not.
+  const fine: Env = new Map([['x', m(1, 1, [1 + 1e-12])]]);
+  assert.equal(evaluate(parseExpression('x @ x'), fine).data[0], (1 + 1e-12) ** 2);
+  assert.equal(evaluate(parseExpression('x @ x'), fine, jsKernels).data[0], 1);
+  // The second run in an arena hands out the first run's arrays again, with the same values.
+  const arena = new Arena(jsKernels);
+  const once = () => {
+    arena.reset();
+    return withArena(arena, () => evaluate(parseExpression('softmax(A @ B + 1) * 2 - A @ B'), ENV, jsKernels));
+  };
+  const first = once();
+  const kept = [...first.data];
+  const second = once();
+  assert.equal(second.data.buffer, first.data.buffer, 'the same memory');
+  assert.deepEqual([...second.data], kept);
 });
 
 test('element-wise operators broadcast a row over a batch and a column across columns', () => {

@@ -3,11 +3,13 @@
 // column each) and targets y, the loss (1×1), N and the sizes the model's exercise declares.
 import { Model } from '../models/model';
 import { FloatArray, Tensor } from '../tensor';
-import { Matrix, scalar } from './matrix';
+import { allocate, Matrix, scalar } from './matrix';
 
 function fromTensor(t: Tensor): Matrix {
   const [rows, cols] = t.shape.length === 1 ? [1, t.shape[0]] : [t.shape[0], t.shape.slice(1).reduce((a, b) => a * b, 1)];
-  return { rows, cols, data: Float64Array.from(t.data.subarray(0, rows * cols) as FloatArray) };
+  const data = allocate(rows * cols, false);
+  data.set(t.data.subarray(0, rows * cols) as FloatArray);
+  return { rows, cols, data };
 }
 
 /** The batch's inputs: context position k of every example as one column, named x{k+1}. */
@@ -21,22 +23,24 @@ function contextColumns(model: Model): [string, Matrix][] {
   });
 }
 
-/** Every tensor the phases read or write, as it is now. */
-export function tensorsOf(model: Model): Map<string, Matrix> {
+/** Every tensor the phases read or write, as it is now; with `only`, just those of its names (a
+ *  replaced phase copies what its lines read, not every tensor of the model). */
+export function tensorsOf(model: Model, only?: ReadonlySet<string>): Map<string, Matrix> {
   const env = new Map<string, Matrix>();
+  const wanted = (name: string) => !only || only.has(name);
   for (const spec of model.specs) {
-    env.set(spec.name, fromTensor(model.params[spec.name]));
-    env.set(`d${spec.name}`, fromTensor(model.grads[spec.name]));
+    if (wanted(spec.name)) env.set(spec.name, fromTensor(model.params[spec.name]));
+    if (wanted(`d${spec.name}`)) env.set(`d${spec.name}`, fromTensor(model.grads[spec.name]));
   }
-  for (const a of model.activations()) env.set(a.name, fromTensor(a));
-  env.set('loss', scalar(model.loss));
+  for (const a of model.activations()) if (wanted(a.name)) env.set(a.name, fromTensor(a));
+  if (wanted('loss')) env.set('loss', scalar(model.loss));
   return env;
 }
 
 /** The names that stay the same through an iteration: the batch and the sizes. */
 export function constantsOf(model: Model, sizes: Readonly<Record<string, number>>): Map<string, Matrix> {
   const env = new Map<string, Matrix>(contextColumns(model));
-  env.set('y', { rows: model.n, cols: 1, data: Float64Array.from(model.targets.subarray(0, model.n)) });
+  env.set('y', { rows: model.n, cols: 1, data: new Float64Array(model.targets.subarray(0, model.n)) });
   env.set('N', scalar(model.n));
   for (const [name, size] of Object.entries(sizes)) env.set(name, scalar(size));
   return env;

@@ -2,19 +2,15 @@
 // argument counts and shapes are ExerciseErrors at the offending token.
 import { errorAt } from './exerciseError';
 import { FUNCTIONS } from './functions';
-import { elementwise, map, matmul, Matrix, scalar, transpose } from './matrix';
+import type { Kernels } from '../kernels';
+import { elementwise, map, matmul, Matrix, Operand, scalar, transpose } from './matrix';
 import { Expr } from './parser';
 
 export type Env = ReadonlyMap<string, Matrix>;
 
-const OPS: Readonly<Record<'+' | '-' | '*' | '/', (x: number, y: number) => number>> = {
-  '+': (x, y) => x + y,
-  '-': (x, y) => x - y,
-  '*': (x, y) => x * y,
-  '/': (x, y) => x / y,
-};
-
-export function evaluate(e: Expr, env: Env): Matrix {
+/** `kernels`: where `@` multiplies (see matmul); the float64 reference loops without. */
+export function evaluate(e: Expr, env: Env, kernels?: Kernels): Matrix {
+  const recur = (x: Expr) => evaluate(x, env, kernels);
   switch (e.kind) {
     case 'number':
       return scalar(e.value);
@@ -25,12 +21,12 @@ export function evaluate(e: Expr, env: Env): Matrix {
       throw errorAt(e.pos, `unknown name ${e.name}; the names here are ${[...env.keys()].join(', ')}`);
     }
     case 'negate':
-      return map(evaluate(e.operand, env), (x) => -x);
+      return map(recur(e.operand), (x) => -x);
     case 'transpose':
-      return transpose(evaluate(e.operand, env));
+      return transpose(recur(e.operand));
     case 'binary': {
-      const [a, b] = [evaluate(e.left, env), evaluate(e.right, env)];
-      return e.op === '@' ? matmul(a, b, e.pos) : elementwise(a, b, e.op, e.pos, OPS[e.op]);
+      if (e.op === '@') return matmul(operand(e.left, recur), operand(e.right, recur), e.pos, kernels);
+      return elementwise(recur(e.left), recur(e.right), e.op, e.pos);
     }
     case 'call': {
       if (!Object.hasOwn(FUNCTIONS, e.name)) {
@@ -42,7 +38,12 @@ export function evaluate(e: Expr, env: Env): Matrix {
         const wanted = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} or ${max}`;
         throw errorAt(e.pos, `${e.name} takes ${wanted} argument${wanted === '1' ? '' : 's'}: ${f.signature}`);
       }
-      return f.apply(e.args.map((a) => evaluate(a, env)), e.pos, e.args.map((a) => a.pos));
+      return f.apply(e.args.map(recur), e.pos, e.args.map((a) => a.pos));
     }
   }
+}
+
+/** A factor of a product: `X.T` is read transposed, not transposed first. */
+function operand(e: Expr, recur: (x: Expr) => Matrix): Operand {
+  return e.kind === 'transpose' ? { value: recur(e.operand), transposed: true } : { value: recur(e), transposed: false };
 }

@@ -1,6 +1,6 @@
 // The tensor language's functions. Each checks its arguments' shapes and says what it expected.
 import { errorAt, Position } from './exerciseError';
-import { map, matrix, Matrix, shapeText } from './matrix';
+import { allocate, map, matrix, Matrix, shapeText } from './matrix';
 
 export interface FunctionDef {
   /** How it is called, for errors and the reference: "sum(X, axis)". */
@@ -40,9 +40,15 @@ function reduce(signature: string, scale: (count: number) => number): FunctionDe
       const axis = whole(axisArg, 'the axis 0 or 1', argPos[1]);
       if (axis !== 0 && axis !== 1) throw errorAt(argPos[1], `expected the axis 0 (over rows, gives one row) or 1 (over columns, gives one column), got ${axis}`);
       const out = axis === 0 ? matrix(1, x.cols, argPos[0]) : matrix(x.rows, 1, argPos[0]);
-      for (let i = 0; i < x.rows; i++) for (let j = 0; j < x.cols; j++) out.data[axis === 0 ? j : i] += x.data[i * x.cols + j];
+      const [o, data, cols] = [out.data, x.data, x.cols];
+      for (let i = 0; i < x.rows; i++) {
+        const row = i * cols;
+        if (axis === 0) for (let j = 0; j < cols; j++) o[j] += data[row + j];
+        else for (let j = 0; j < cols; j++) o[i] += data[row + j];
+      }
       const k = scale(axis === 0 ? x.rows : x.cols);
-      return { ...out, data: out.data.map((v) => v * k) };
+      if (k !== 1) for (let i = 0; i < o.length; i++) o[i] *= k;
+      return out;
     },
   };
 }
@@ -58,7 +64,7 @@ export const FUNCTIONS: Readonly<Record<string, FunctionDef>> = {
     signature: 'softmax(X)',
     arity: [1, 1],
     apply([x]) {
-      const out = new Float64Array(x.data.length);
+      const out = allocate(x.data.length);
       for (let i = 0; i < x.rows; i++) {
         const row = x.data.subarray(i * x.cols, (i + 1) * x.cols);
         let max = -Infinity;

@@ -52,6 +52,27 @@ export function parseExpression(text: string, line = 1): Expr {
   return expr;
 }
 
+/** The names an expression reads (not the functions it calls). */
+export function namesIn(e: Expr, into = new Set<string>()): Set<string> {
+  switch (e.kind) {
+    case 'name':
+      into.add(e.name);
+      break;
+    case 'call':
+      e.args.forEach((a) => namesIn(a, into));
+      break;
+    case 'negate':
+    case 'transpose':
+      namesIn(e.operand, into);
+      break;
+    case 'binary':
+      namesIn(e.left, into);
+      namesIn(e.right, into);
+      break;
+  }
+  return into;
+}
+
 function describe(t: Token): string {
   return t.kind === 'end' ? 'the end of the line' : `"${t.text}"`;
 }

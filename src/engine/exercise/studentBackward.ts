@@ -8,9 +8,11 @@ import { modelDefinition } from '../models';
 import { Trainer } from '../trainer';
 import { checkOnTrainer } from './checker';
 import { constantsOf, tensorsOf, writeTensor } from './engineTensors';
+import { Arena } from './arena';
 import { evaluate } from './evaluator';
 import { exerciseTarget, readExercise } from './exerciseFile';
-import { Expr } from './parser';
+import { withArena } from './matrix';
+import { Expr, namesIn } from './parser';
 
 interface Line {
   readonly line: number;
@@ -51,14 +53,22 @@ export function trainWithStudentBackward(trainer: Trainer, text: string): string
     const own = phase.writes.map((name) => lines.get(name)!);
     const first = Math.min(...own.map((l) => l.line));
     const before = helpers.filter((h) => h.line < first);
+    // Only the tensors the lines read are copied out of the model, each iteration.
+    const reads = new Set<string>();
+    for (const l of [...before, ...own]) namesIn(l.expr, reads);
+    // The values of one run are written into the model before the next run reuses their memory.
+    const scratch = new Arena(trainer.kernels);
     trainer.replacePhase(phase.name, () => {
-      const env = new Map([...tensorsOf(model), ...constantsOf(model, sizes)]);
-      for (const h of before) env.set(h.name, evaluate(h.expr, env));
-      for (const l of own) {
-        const value = evaluate(l.expr, env);
-        writeTensor(model, l.name, value);
-        env.set(l.name, value);
-      }
+      scratch.reset();
+      withArena(scratch, () => {
+        const env = new Map([...tensorsOf(model, reads), ...constantsOf(model, sizes)]);
+        for (const h of before) env.set(h.name, evaluate(h.expr, env, trainer.kernels));
+        for (const l of own) {
+          const value = evaluate(l.expr, env, trainer.kernels);
+          writeTensor(model, l.name, value);
+          env.set(l.name, value);
+        }
+      });
     });
   }
   return replaced.map((p) => p.name);
