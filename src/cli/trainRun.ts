@@ -5,6 +5,7 @@
 import { describeDivergence, DivergenceWatch } from '../engine/divergence';
 import { Evaluator } from '../engine/evaluate';
 import { encodeModel, SavedModel } from '../engine/modelfile/modelFile';
+import { gradientNorms } from '../engine/runs/gradientNorms';
 import { RunSummary } from '../engine/runs/runFiles';
 import { RunRecorder } from '../engine/runs/runRecorder';
 import { EpochRecord, Progress, Trainer } from '../engine/trainer';
@@ -77,7 +78,7 @@ async function trainLoop(run: TrainingRun): Promise<void> {
       }
       p = trainer.step();
       const step = p.iteration!;
-      recorder?.step(step);
+      recorder?.step(step, () => gradientNorms(trainer));
       watch.add(step.loss);
       const diverged = watch.current;
       // Said once when the run crosses into divergence (again, if it recovered in between).

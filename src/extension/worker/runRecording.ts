@@ -5,6 +5,7 @@
 // is reopened. Every write of summary.json is told to the host as a `record` event.
 import { encodeModel } from '../../engine/modelfile/modelFile';
 import { runModelFile } from '../../engine/modelfile/runModelFile';
+import { gradientNorms } from '../../engine/runs/gradientNorms';
 import { RunConfig, RunStatus } from '../../engine/runs/runFiles';
 import { RunRecorder } from '../../engine/runs/runRecorder';
 import type { Progress } from '../../engine/trainer';
@@ -31,7 +32,7 @@ export class RunRecording {
       recorder.reopen();
       this.status = 'running';
     }
-    recorder.step(p.iteration);
+    recorder.step(p.iteration, () => gradientNorms(run.trainer));
     if (p.epoch) {
       recorder.epoch(p.epoch, run.trainer.steps, this.model(run));
       this.told();
