@@ -1,16 +1,18 @@
 // The sweep planner `nlm sweep` and NLM: Run Sweep share: which points are still to train (a point
 // is done only when the run its record names exists and finished), rows in grid order, resuming
-// from the record in the runs folder, and the time left.
+// from the record in the runs folder, and the time left; and the sweep file made from the settings.
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { test } from 'node:test';
+import { resolveConfig } from '../../src/engine/config';
 import { demoDataset } from '../../src/engine/data/demo';
 import { deleteRun } from '../../src/engine/runs/editRuns';
 import { RunRecorder } from '../../src/engine/runs/runRecorder';
-import { SweepSpec } from '../../src/engine/runs/sweep';
+import { readSweepFile, sweepPoints, SweepSpec } from '../../src/engine/runs/sweep';
 import { formatDuration, SweepClock, SweepPlan } from '../../src/engine/runs/sweepPlan';
+import { sweepTemplate } from '../../src/engine/runs/sweepTemplate';
 
 const SPEC: SweepSpec = { data: 'demo', dataOptions: {}, grid: { embeddingDim: [4, 6], hiddenUnits: ['8', 12] }, fixed: { epochs: 1, seed: 3 }, test: false };
 const dataset = demoDataset();
@@ -76,4 +78,19 @@ test('the clock counts the steps every run trains at most; time left needs a ste
   clock.finishRun(3);
   assert.equal(clock.stepsSoFar(2), 5);
   assert.deepEqual([formatDuration(42.4), formatDuration(185), formatDuration(7800)], ['42 s', '3 min 5 s', '2 h 10 min']);
+});
+
+test('a sweep file from the settings: two axes to edit, everything else fixed, read back by the CLI parser', () => {
+  const config = resolveConfig({ embeddingDim: 1024, hiddenUnits: 48, lr: 0.01, seed: 4 });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlm-sweep-template-'));
+  const file = path.join(dir, 'sweep.json');
+  const json = sweepTemplate(config, 'corpus.txt', { vocabSize: 500, lowercase: false, seed: 9 });
+  assert.deepEqual(json.grid, { embeddingDim: [512, 1024], hiddenUnits: [48, 96] }, 'the double, or the half at the bound');
+  assert.deepEqual(json.options, { vocabSize: 500, lowercase: false }, 'the corpus options a sweep file takes');
+  fs.writeFileSync(file, JSON.stringify(json));
+  const spec = readSweepFile(file);
+  assert.equal(spec.data, path.join(dir, 'corpus.txt'));
+  const points = sweepPoints(spec);
+  assert.deepEqual(points[2].config, config, 'embed=1024 hidden=48: the settings themselves');
+  assert.equal(sweepTemplate(config, 'demo').options, undefined, 'no corpus options for other data');
 });
