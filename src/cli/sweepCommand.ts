@@ -3,15 +3,12 @@
 // end. Running the same sweep again skips the points that finished; Ctrl-C stops the current run
 // (kept as "stopped") and the sweep.
 import { pickKernels } from '../engine/backend';
-import { TrainConfig } from '../engine/config';
-import { Dataset } from '../engine/data/dataset';
 import { loadDataset } from '../engine/data/load';
 import { SavedModel } from '../engine/modelfile/modelFile';
-import { readRun } from '../engine/runs/listRuns';
 import { formatTable, ResultRow, resultsTable, TABLE_FORMATS, TableFormat } from '../engine/runs/resultsTable';
 import { RunRecorder } from '../engine/runs/runRecorder';
-import { describeSettings, SettingKey } from '../engine/runs/settings';
-import { readSweepFile, SweepPoint, sweepPoints, SweepRecord, sweepId, SweepSpec } from '../engine/runs/sweep';
+import { readSweepFile, SweepPoint, SweepSpec } from '../engine/runs/sweep';
+import { formatDuration, SweepClock, SweepPlan } from '../engine/runs/sweepPlan';
 import { Trainer } from '../engine/trainer';
 import { args, CORPUS_OPTIONS, corpusOptions, DEFAULT_RUNS_DIR, RUNS_OPTIONS, TRAIN_FLAGS, TRAIN_OPTIONS, UsageError } from './cliArgs';
 import { StopSignal } from './stopSignal';
@@ -36,29 +33,21 @@ export async function sweepCommand(argv: string[], savedModel: (t: Trainer, data
   const format = (values.table ?? 'text') as TableFormat;
   if (!TABLE_FORMATS.includes(format)) throw new UsageError(`--table must be one of ${TABLE_FORMATS.join(', ')}`);
   const spec = sweepSpec(values, positionals);
-  const points = sweepPoints(spec);
   const runsDir = values['runs-dir'] ?? DEFAULT_RUNS_DIR;
-  const id = sweepId(spec, points);
-  const record = new SweepRecord(runsDir, id, spec, points);
+  const plan = new SweepPlan(spec, runsDir);
+  const { id, points } = plan;
   const dataset = loadDataset(spec.data, spec.dataOptions);
   const kernels = pickKernels();
 
-  const done = new Map<string, ResultRow>();
-  for (const p of points) {
-    const runId = record.finishedRun(p.key);
-    const summary = runId ? readRun(runsDir, runId).summary : undefined;
-    if (runId && summary?.status === 'finished') done.set(p.key, { id: runId, config: p.config, summary });
-  }
-  const todo = points.filter((p) => !done.has(p.key));
-  const gridKeys = Object.keys(spec.grid) as SettingKey[];
-  console.error(`nlm: sweep ${id} (${record.dir}): ${points.length} runs` + (done.size ? `, ${done.size} already finished` : ''));
+  const todo = plan.todo();
+  console.error(`nlm: sweep ${id} (${plan.record.dir}): ${points.length} runs` + (plan.finishedCount ? `, ${plan.finishedCount} already finished` : ''));
 
-  const clock = new TimeLeft(todo.map((p) => p.config), dataset);
+  const clock = new SweepClock(todo.map((p) => p.config), dataset.train.n);
   const stop = new StopSignal();
   try {
     for (const [i, p] of todo.entries()) {
       if (stop.signal) break;
-      console.error(`nlm: run ${done.size + 1}/${points.length}: ${describeSettings(p.config, gridKeys)}`);
+      console.error(`nlm: run ${plan.finishedCount + 1}/${points.length}: ${plan.describe(p)}`);
       const trainer = new Trainer(dataset, p.config, kernels);
       const recorder = new RunRecorder(runsDir, { config: p.config, dataset, datasetPath: spec.data, datasetOptions: spec.dataOptions, kernels: kernels.name, sweep: { id, point: p.settings } });
       const outcome = await runTraining({
@@ -71,12 +60,11 @@ export async function sweepCommand(argv: string[], savedModel: (t: Trainer, data
         stop,
         onEpoch: (e) => {
           const left = clock.left(i, trainer.steps);
-          console.error(`nlm:   epoch ${e.epoch}/${p.config.epochs}: valid CE ${e.valid.ce.toFixed(4)} acc ${e.valid.acc.toFixed(4)}` + (left === undefined ? '' : ` | about ${duration(left)} left`));
+          console.error(`nlm:   epoch ${e.epoch}/${p.config.epochs}: valid CE ${e.valid.ce.toFixed(4)} acc ${e.valid.acc.toFixed(4)}` + (left === undefined ? '' : ` | about ${formatDuration(left)} left`));
         },
       });
       if (outcome.signal) break;
-      record.markFinished(p.key, recorder.id);
-      done.set(p.key, { id: recorder.id, config: p.config, summary: outcome.summary });
+      plan.finish(p, recorder.id, outcome.summary);
       clock.finishRun(trainer.steps);
     }
   } finally {
@@ -84,11 +72,11 @@ export async function sweepCommand(argv: string[], savedModel: (t: Trainer, data
   }
   if (stop.signal) {
     process.exitCode = stop.exitCode;
-    console.error(`nlm: sweep stopped (${stop.signal}): ${done.size} of ${points.length} runs finished; the same command resumes it`);
+    console.error(`nlm: sweep stopped (${stop.signal}): ${plan.finishedCount} of ${points.length} runs finished; the same command resumes it`);
     return;
   }
 
-  const rows = points.map((p) => done.get(p.key)!);
+  const rows = plan.rows();
   if (values.json) for (const [i, r] of rows.entries()) console.log(JSON.stringify(rowObject(points[i], r)));
   else process.stdout.write(formatTable(resultsTable(rows), format));
 }
@@ -133,33 +121,4 @@ function rowObject(p: SweepPoint, r: ResultRow): object {
     steps: s?.steps ?? null,
     seconds: s?.seconds ?? null,
   };
-}
-
-/** Time left from the pace so far: seconds per step trained in this sweep, times the steps the
- *  remaining runs will train at most (early stopping can only make it shorter). */
-class TimeLeft {
-  private readonly start = performance.now();
-  private readonly stepsPerRun: number[];
-  private stepsDone = 0;
-
-  constructor(configs: readonly TrainConfig[], dataset: Dataset) {
-    this.stepsPerRun = configs.map((c) => c.epochs * Math.ceil(dataset.train.n / c.batchSize));
-  }
-
-  /** Seconds left while run `index` has trained `steps`; undefined before any step. */
-  left(index: number, steps: number): number | undefined {
-    const trained = this.stepsDone + steps;
-    if (trained === 0) return undefined;
-    const remaining = this.stepsPerRun.slice(index).reduce((a, b) => a + b, 0) - steps;
-    return (((performance.now() - this.start) / 1000) * Math.max(0, remaining)) / trained;
-  }
-
-  finishRun(steps: number): void {
-    this.stepsDone += steps;
-  }
-}
-
-function duration(seconds: number): string {
-  const s = Math.round(seconds);
-  return s < 60 ? `${s} s` : s < 3600 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }

@@ -3,10 +3,11 @@
 // lines, the run record. A StopSignal (Ctrl-C, SIGTERM) stops it between two steps; the record
 // keeps what the run had. The loop yields to the event loop now and then, else no signal could land.
 import { describeDivergence, DivergenceWatch } from '../engine/divergence';
-import { Evaluator } from '../engine/evaluate';
 import { encodeModel, SavedModel } from '../engine/modelfile/modelFile';
+import { gradientNorms } from '../engine/runs/gradientNorms';
 import { RunSummary } from '../engine/runs/runFiles';
 import { RunRecorder } from '../engine/runs/runRecorder';
+import { testMetrics } from '../engine/runs/testMetrics';
 import { EpochRecord, Progress, Trainer } from '../engine/trainer';
 import { ProgressBar } from './progressBar';
 import { StopSignal } from './stopSignal';
@@ -77,7 +78,7 @@ async function trainLoop(run: TrainingRun): Promise<void> {
       }
       p = trainer.step();
       const step = p.iteration!;
-      recorder?.step(step);
+      recorder?.step(step, () => gradientNorms(trainer));
       watch.add(step.loss);
       const diverged = watch.current;
       // Said once when the run crosses into divergence (again, if it recovered in between).
@@ -94,11 +95,6 @@ async function trainLoop(run: TrainingRun): Promise<void> {
     report(p.epoch, divergedInEpoch, run.epochLines);
     run.onEpoch?.(p.epoch);
   }
-}
-
-function testMetrics(t: Trainer): NonNullable<RunSummary['test']> {
-  const r = new Evaluator(t.shape, t.params, t.kernels).evaluate(t.dataset.test);
-  return { ce: r.ce, acc: r.acc, top5: r.top5, perplexity: r.perplexity };
 }
 
 /** One line per epoch; `diverged`: whether the divergence rule fired at any step of it. */

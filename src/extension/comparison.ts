@@ -10,6 +10,9 @@ export interface ComparedRun {
   steps: { step: number; loss: number; acc: number }[];
   /** Each finished epoch at the step it ended. */
   epochs: { epoch: number; step: number; trainCe: number; trainAcc: number; validCe: number; validAcc: number }[];
+  /** Gradient norms at the first step of each training window: all gradients together and each
+   *  one by name (runs recorded before gradient norms were have none). */
+  grads: { step: number; total: number; norms: Record<string, number> }[];
 }
 
 export interface Comparison {

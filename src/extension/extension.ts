@@ -12,6 +12,7 @@ import { registerPredictNextWord } from './commands/predictNextWord';
 import { registerSetLearningRate } from './commands/setLearningRate';
 import { registerTimeTravelCommands } from './commands/timeTravelCommands';
 import { registerRunsCommands } from './commands/runsCommands';
+import { registerSweepCommands } from './commands/sweepCommands';
 import { registerTrainingCommands } from './commands/trainingCommands';
 import { RunContextKeys } from './contextKeys';
 import { registerDebugging } from './debug/register';
@@ -78,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): NlmApi {
   registerGenerateText(ctx, documents);
   registerEvaluateDataset(ctx, documents);
   registerRunsCommands(ctx, runs, runsView);
+  registerSweepCommands(ctx);
   registerExercises(ctx, documents);
   registerCommand(ctx, 'nlm.showLog', () => output.show());
   registerDebugging(context, run);

@@ -189,9 +189,12 @@ export interface BatchExample {
   target: string;
 }
 
-/** Where the worker records the runs it trains. */
+/** Where the worker records the runs it trains; a sweep's run also names its sweep and point and
+ *  may be evaluated on the test split when it finishes (the sweep file's "test"). */
 export interface RecordTarget {
   runsDir: string;
+  sweep?: { id: string; point: Record<string, string | number> };
+  test?: boolean;
 }
 
 export interface DatasetSpec {

@@ -1,7 +1,8 @@
 // What "Compare Runs" shows of a selection of recorded runs: each run's curves from its
-// metrics.jsonl (training loss and accuracy per window of steps, validation per epoch), a legend
-// label naming only the settings in which the runs differ, and the results table. Pure data from
-// the run files, so the host builds it and the compare page only draws it.
+// metrics.jsonl (training loss and accuracy per window of steps, validation per epoch, gradient
+// norms at the start of each window), a legend label naming only the settings in which the runs
+// differ, and the results table. Pure data from the run files, so the host builds it and the
+// compare page only draws it.
 import { readMetrics } from '../engine/runs/readMetrics';
 import type { MetricsLine } from '../engine/runs/runFiles';
 import type { RunEntry } from '../engine/runs/listRuns';
@@ -24,6 +25,7 @@ export function compareRuns(entries: readonly RunEntry[]): Comparison {
       label: named || e.id,
       steps: metrics.flatMap((m) => (m.type === 'steps' ? [{ step: m.lastStep, loss: m.loss, acc: m.acc }] : [])),
       epochs: metrics.flatMap((m) => (m.type === 'epoch' ? [{ epoch: m.epoch, step: m.step, trainCe: m.trainCe, trainAcc: m.trainAcc, validCe: m.validCe, validAcc: m.validAcc }] : [])),
+      grads: metrics.flatMap((m) => (m.type === 'steps' && m.gradNorm !== undefined ? [{ step: m.firstStep, total: m.gradNorm, norms: m.gradNorms ?? {} }] : [])),
     };
   });
   // The same settings twice (a run trained again): their start times tell them apart.

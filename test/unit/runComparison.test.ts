@@ -11,7 +11,10 @@ import { jsKernels } from '../../src/engine/kernels';
 import { encodeModel } from '../../src/engine/modelfile/modelFile';
 import { runModelFile } from '../../src/engine/modelfile/runModelFile';
 import { deleteRun, renameRun } from '../../src/engine/runs/editRuns';
+import { gradientNorms } from '../../src/engine/runs/gradientNorms';
 import { listRuns } from '../../src/engine/runs/listRuns';
+import { readMetrics } from '../../src/engine/runs/readMetrics';
+import { StepsLine } from '../../src/engine/runs/runFiles';
 import { formatTable } from '../../src/engine/runs/resultsTable';
 import { RunRecorder } from '../../src/engine/runs/runRecorder';
 import { Trainer } from '../../src/engine/trainer';
@@ -29,7 +32,7 @@ function recordRun(settings: Partial<TrainConfig>): string {
   const r = new RunRecorder(runsDir, { config, dataset, datasetPath: 'toy', datasetOptions: {}, kernels: 'js' });
   while (!t.finished) {
     const p = t.step();
-    r.step(p.iteration!);
+    r.step(p.iteration!, () => gradientNorms(t));
     if (p.epoch) r.epoch(p.epoch, t.steps, encodeModel(runModelFile(t)));
   }
   r.finish('finished', { model: encodeModel(runModelFile(t)) });
@@ -60,6 +63,11 @@ test("each run's curves are its metrics.jsonl: step windows and epochs", () => {
     assert.equal(run.epochs.length, 2);
     assert.equal(run.epochs[1].step, run.steps.at(-1)!.step, 'the last window ends with the run');
     assert.ok(run.steps.every((s) => s.loss > 0 && s.acc >= 0 && s.acc <= 1));
+    // Gradient norms at each window's first step, as metrics.jsonl holds them.
+    const windows = readMetrics(path.join(runsDir, run.id)).filter((m): m is StepsLine => m.type === 'steps');
+    assert.deepEqual(run.grads, windows.map((w) => ({ step: w.firstStep, total: w.gradNorm, norms: w.gradNorms })));
+    assert.equal(run.grads.length, run.steps.length);
+    assert.ok(run.grads.every((g) => g.total > 0 && Object.keys(g.norms).length === 5));
   }
   const summaries = entries(a, b);
   for (const [i, r] of summaries.entries()) assert.equal(cmp.table.rows[i][1], r.summary!.bestValidCe!.ce, 'the table row of the same run');

@@ -79,6 +79,12 @@ test('nlm train records its run: configuration with a dataset hash, metrics, mod
   assertStepsContiguous(metrics, summary.steps);
   assert.equal(epochLines[1].step, summary.steps);
   const model = loadModel(path.join(dir, 'model.safetensors'));
+  // Each window holds the gradient norms of its first step: every gradient of the model, and all together.
+  for (const m of metrics) {
+    if (m.type !== 'steps') continue;
+    assert.deepEqual(Object.keys(m.gradNorms!), Object.keys(model.params).map((n) => `d${n}`));
+    assert.ok(Number.isFinite(m.gradNorm) && m.gradNorm! > 0 && Object.values(m.gradNorms!).every((n) => n >= 0 && n <= m.gradNorm!));
+  }
   assert.deepEqual(model.params.W1.shape, [249, 4]);
   assert.equal(model.meta.provenance?.epochs, 2);
   assert.deepEqual(summary.test, { ce: test.test_ce, acc: test.test_acc, top5: test.test_top5, perplexity: test.test_perplexity });

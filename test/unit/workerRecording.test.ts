@@ -12,7 +12,8 @@ import { jsKernels } from '../../src/engine/kernels';
 import { loadModel } from '../../src/engine/modelfile/modelFile';
 import { listRuns, markRunEnded } from '../../src/engine/runs/listRuns';
 import { readMetrics } from '../../src/engine/runs/readMetrics';
-import { EpochLine, RunConfig, RunSummary } from '../../src/engine/runs/runFiles';
+import { gradientNorms } from '../../src/engine/runs/gradientNorms';
+import { EpochLine, RunConfig, RunSummary, StepsLine } from '../../src/engine/runs/runFiles';
 import { Trainer } from '../../src/engine/trainer';
 import type { WorkerEvent } from '../../src/extension/protocol';
 import { SessionCore } from '../../src/extension/worker/sessionCore';
@@ -62,6 +63,33 @@ test('a run trained in the worker leaves the CLI run files, with the numbers of 
   );
   const model = loadModel(path.join(run.dir, 'model.safetensors'));
   assert.deepEqual(model.params.W1.data, h.core.currentTrainer!.params.W1.data);
+});
+
+test('every window of steps records the gradient norms of its first step, as the engine computes them', () => {
+  const h = harness();
+  h.load();
+  h.core.handle({ kind: 'run' });
+  h.drain();
+  const [run] = listRuns(h.runsDir);
+  const windows = readMetrics(run.dir).filter((m): m is StepsLine => m.type === 'steps');
+  const trainer = new Trainer(demoDataset(), resolveConfig(config), jsKernels);
+  const names = trainer.specs.map((s) => `d${s.name}`);
+  let step = 0;
+  for (const w of windows) {
+    while (step < w.firstStep) {
+      trainer.step();
+      step++;
+    }
+    const alone = gradientNorms(trainer);
+    assert.deepEqual(Object.keys(w.gradNorms!), names);
+    assert.deepEqual(w.gradNorms, alone.norms, `step ${w.firstStep}: same norms to the bit`);
+    assert.equal(w.gradNorm, alone.total);
+    const sumSq = Object.values(alone.norms).reduce((a, n) => a + n * n, 0);
+    assert.ok(Math.abs(alone.total - Math.sqrt(sumSq)) <= 1e-12 * alone.total, 'the total is the norm of all gradients together');
+    assert.ok(alone.total > 0 && Number.isFinite(alone.total));
+  }
+  assert.equal(windows[0].firstStep, 1);
+  trainer.close();
 });
 
 test('a stopped run keeps its epochs and model, and says stopped', () => {

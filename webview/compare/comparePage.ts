@@ -1,19 +1,30 @@
 // The Compare Runs page: one legend for all charts (a colour per run, named by the settings in
-// which the runs differ), training and validation loss and accuracy of every run overlaid (the
-// hover reads every run's value at a step; each chart exports PNG/SVG/CSV), and the results table,
-// sortable by any column, exported by the extension as CSV, Markdown or LaTeX in the shown order.
+// which the runs differ), training and validation loss and accuracy and the gradient norm of every
+// run overlaid (the hover reads every run's value at a step; each chart exports PNG/SVG/CSV), and
+// the results table, sortable by any column, exported by the extension as CSV, Markdown or LaTeX
+// in the shown order.
 import type { ComparedRun, Comparison, FromCompare } from '../../src/extension/protocol';
 import type { Cell } from '../../src/engine/runs/resultsTable';
 import { createCard, element } from '../card';
-import { formatLoss, formatPercent } from '../charts/format';
+import { formatLoss, formatPercent, formatValue } from '../charts/format';
 import { LineChart, LineChartSpec } from '../charts/lineChart';
 import { standaloneSvg } from '../export';
 import { CHART_COLOURS, chartColour, ChartColour, onThemeChange } from '../theme';
 
+/** What the page's controls chose: the gradient whose norm the gradient chart shows. */
+interface View {
+  /** TOTAL, or a gradient's name ("dW1"). */
+  gradient: string;
+}
+
+const TOTAL = 'all gradients together';
+
 interface Panel {
   title: string;
   file: string;
-  spec(runs: readonly ComparedRun[]): LineChartSpec;
+  spec(runs: readonly ComparedRun[], view: View): LineChartSpec;
+  /** A choice in the card's caption: its options for these runs, and the View key it sets. */
+  choice?: { label: string; options(runs: readonly ComparedRun[]): string[]; key: keyof View };
 }
 
 const colourOf = (i: number): ChartColour => CHART_COLOURS[i % CHART_COLOURS.length];
@@ -73,12 +84,28 @@ const PANELS: Panel[] = [
       empty: 'No epoch finished yet.',
     }),
   },
+  {
+    title: 'Gradient norm',
+    file: 'compare-gradient-norm',
+    spec: (runs, view) => ({
+      xLabel: 'step (mini-batches)',
+      yLabel: view.gradient === TOTAL ? '‖all gradients‖₂, every 50 steps' : `‖${view.gradient}‖₂, every 50 steps`,
+      log: true,
+      yFormat: formatValue,
+      legend: false,
+      series: curves(runs, (r) => ({ x: r.grads.map((g) => g.step), y: r.grads.map((g) => (view.gradient === TOTAL ? g.total : (g.norms[view.gradient] ?? NaN))) }), 'line'),
+      empty: 'No gradient norms recorded (runs recorded before NLM Lab kept them have none).',
+    }),
+    // Every gradient any of the runs recorded, in the order of the first run that has it.
+    choice: { label: 'gradient', options: (runs) => [TOTAL, ...new Set(runs.flatMap((r) => r.grads.flatMap((g) => Object.keys(g.norms))))], key: 'gradient' },
+  },
 ];
 
 export class ComparePage {
   private comparison: Comparison | undefined;
   private readonly legend: HTMLElement;
-  private readonly charts: { chart: LineChart; panel: Panel }[] = [];
+  private readonly charts: { chart: LineChart; panel: Panel; select?: HTMLSelectElement }[] = [];
+  private readonly view: View = { gradient: TOTAL };
   private readonly table: HTMLTableElement;
   /** Sorted by this column (index into the table's columns; -1: run order), ascending or not. */
   private sort = { column: -1, ascending: true };
@@ -94,7 +121,7 @@ export class ComparePage {
       const shown: { chart?: LineChart } = {};
       const card = createCard(grid, panel.title, panel.file, { svg: () => shown.chart && standaloneSvg(shown.chart.svg), csv: () => shown.chart?.csv() });
       shown.chart = new LineChart(card.body, () => this.drawCharts());
-      this.charts.push({ chart: shown.chart, panel });
+      this.charts.push({ chart: shown.chart, panel, select: panel.choice && this.choiceControl(card.caption, panel.choice) });
     }
     const tableCard = root.appendChild(element('section', 'card compare-table-card'));
     const header = tableCard.appendChild(element('header', 'card-header'));
@@ -136,7 +163,31 @@ export class ComparePage {
 
   private drawCharts(): void {
     const runs = this.comparison?.runs ?? [];
-    for (const { chart, panel } of this.charts) chart.render(panel.spec(runs));
+    for (const { chart, panel, select } of this.charts) {
+      if (select && panel.choice) this.fillChoice(select, panel.choice.options(runs), panel.choice.key);
+      chart.render(panel.spec(runs, this.view));
+    }
+  }
+
+  /** A labelled <select> in a card's caption that sets `choice.key` of the view and redraws. */
+  private choiceControl(caption: HTMLElement, choice: NonNullable<Panel['choice']>): HTMLSelectElement {
+    const label = caption.appendChild(element('label', 'compare-choice'));
+    label.textContent = `${choice.label} `;
+    const select = label.appendChild(element('select'));
+    select.addEventListener('change', () => {
+      this.view[choice.key] = select.value;
+      this.drawCharts();
+    });
+    return select;
+  }
+
+  /** The options for these runs; a choice they no longer offer falls back to the first. */
+  private fillChoice(select: HTMLSelectElement, options: readonly string[], key: keyof View): void {
+    if (!options.includes(this.view[key])) this.view[key] = options[0];
+    if (select.options.length !== options.length || options.some((o, i) => select.options[i].value !== o)) {
+      select.replaceChildren(...options.map((o) => Object.assign(element('option'), { value: o, textContent: o })));
+    }
+    select.value = this.view[key];
   }
 
   /** Row indices in the order shown. */

@@ -84,6 +84,10 @@ export interface StepsLine {
   loss: number;
   acc: number;
   lr: number;
+  /** ‖all gradients‖₂ and each gradient's L2 norm ("dW…" → norm) after the window's first
+   *  iteration, `firstStep` (absent in runs recorded before gradient norms were). */
+  gradNorm?: number;
+  gradNorms?: Record<string, number>;
 }
 
 export interface EpochLine {

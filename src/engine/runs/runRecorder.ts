@@ -9,6 +9,7 @@ import { LoadOptions } from '../data/load';
 import { writeFileAtomic } from '../modelfile/atomic';
 import { EpochRecord, StepRecord } from '../trainer';
 import { datasetHash } from './datasetHash';
+import type { GradientNorms } from './gradientNorms';
 import { CONFIG_FILE, EpochLine, METRICS_FILE, MODEL_FILE, RUN_FORMAT, RunConfig, RunStatus, RunSummary, STEP_WINDOW, StepsLine, SUMMARY_FILE } from './runFiles';
 import { createRunFolder } from './runId';
 
@@ -29,7 +30,7 @@ export class RunRecorder {
   readonly dir: string;
   private readonly summary: RunSummary;
   private readonly startedAt = performance.now();
-  private window: { epoch: number; firstStep: number; lastStep: number; loss: number; acc: number; examples: number; lr: number } | undefined;
+  private window: { epoch: number; firstStep: number; lastStep: number; loss: number; acc: number; examples: number; lr: number; grads?: GradientNorms } | undefined;
 
   constructor(runsDir: string, start: RunStart) {
     const now = new Date();
@@ -75,11 +76,13 @@ export class RunRecorder {
     this.writeSummary();
   }
 
-  /** Adds one iteration to the current window; writes the window when it is full. */
-  step(s: StepRecord): void {
+  /** Adds one iteration to the current window; writes the window when it is full. `grads`: the
+   *  gradient norms as this iteration left them, asked for once per window (at its first step), so
+   *  recording costs training one pass over the gradients in STEP_WINDOW iterations. */
+  step(s: StepRecord, grads?: () => GradientNorms): void {
     const epoch = s.epoch + 1;
     if (this.window && this.window.epoch !== epoch) this.flushSteps();
-    this.window ??= { epoch, firstStep: s.step, lastStep: s.step, loss: 0, acc: 0, examples: 0, lr: s.lr };
+    this.window ??= { epoch, firstStep: s.step, lastStep: s.step, loss: 0, acc: 0, examples: 0, lr: s.lr, grads: grads?.() };
     const w = this.window;
     w.lastStep = s.step;
     w.loss += s.loss * s.examples;
@@ -144,6 +147,10 @@ export class RunRecorder {
     if (!w) return;
     this.window = undefined;
     const line: StepsLine = { type: 'steps', epoch: w.epoch, firstStep: w.firstStep, lastStep: w.lastStep, loss: w.loss / w.examples, acc: w.acc / w.examples, lr: w.lr };
+    if (w.grads) {
+      line.gradNorm = w.grads.total;
+      line.gradNorms = w.grads.norms;
+    }
     this.appendLine(line);
   }
 

@@ -5,8 +5,10 @@
 // is reopened. Every write of summary.json is told to the host as a `record` event.
 import { encodeModel } from '../../engine/modelfile/modelFile';
 import { runModelFile } from '../../engine/modelfile/runModelFile';
+import { gradientNorms } from '../../engine/runs/gradientNorms';
 import { RunConfig, RunStatus } from '../../engine/runs/runFiles';
 import { RunRecorder } from '../../engine/runs/runRecorder';
+import { testMetrics } from '../../engine/runs/testMetrics';
 import type { Progress } from '../../engine/trainer';
 import type { DatasetSpec, RecordTarget, WorkerEvent } from '../protocol';
 import type { LoadedRun } from './loadedRun';
@@ -31,7 +33,7 @@ export class RunRecording {
       recorder.reopen();
       this.status = 'running';
     }
-    recorder.step(p.iteration);
+    recorder.step(p.iteration, () => gradientNorms(run.trainer));
     if (p.epoch) {
       recorder.epoch(p.epoch, run.trainer.steps, this.model(run));
       this.told();
@@ -44,7 +46,8 @@ export class RunRecording {
     if (!this.recorder || this.status !== 'running') return;
     this.status = status;
     // A failed run keeps the model of its last epoch: the weights it failed with may be broken.
-    this.recorder.finish(status, { model: status === 'failed' ? undefined : this.model(run), stoppedEarly: run.trainer.stoppedEarly, error });
+    const test = this.target.test && status === 'finished' ? testMetrics(run.trainer) : undefined;
+    this.recorder.finish(status, { model: status === 'failed' ? undefined : this.model(run), stoppedEarly: run.trainer.stoppedEarly, error, test });
     this.told();
   }
 
@@ -74,6 +77,7 @@ export class RunRecording {
       datasetPath: this.dataset.path,
       datasetOptions: this.dataset.corpus ?? {},
       kernels: run.kernels.name,
+      ...(this.target.sweep && { sweep: this.target.sweep }),
       ...(run.startedFrom !== undefined && { modelFile: run.startedFrom }),
       ...(this.branchedFrom && { branchedFrom: this.branchedFrom }),
     });
