@@ -97,7 +97,7 @@ async function trainLoop(run: TrainingRun): Promise<void> {
 }
 
 function testMetrics(t: Trainer): NonNullable<RunSummary['test']> {
-  const r = new Evaluator(t.shape, t.params, t.kernels).evaluate(t.dataset.test);
+  const r = new Evaluator(t.shape, t.params, t.kernels).evaluateSplit(t.dataset, 'test');
   return { ce: r.ce, acc: r.acc, top5: r.top5, perplexity: r.perplexity };
 }
 
