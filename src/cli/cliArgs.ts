@@ -22,16 +22,20 @@ export const CORPUS_OPTIONS = {
   context: { type: 'string' },
   'keep-case': { type: 'boolean' },
   'keep-punctuation': { type: 'boolean' },
+  task: { type: 'string' },
 } as const;
 
-export function corpusOptions(values: { vocab?: string; 'min-count'?: string; context?: string; 'keep-case'?: boolean; 'keep-punctuation'?: boolean }): LoadOptions {
+export function corpusOptions(values: { vocab?: string; 'min-count'?: string; context?: string; 'keep-case'?: boolean; 'keep-punctuation'?: boolean; task?: string }): LoadOptions {
   const whole = (flag: string, text: string | undefined) => {
     if (text === undefined) return undefined;
     const n = Number(text);
     if (text.trim() === '' || !Number.isInteger(n)) throw new UsageError(`--${flag} must be a whole number (got "${text}")`);
     return n;
   };
+  const task = values.task;
+  if (task !== undefined && task !== 'ngram' && task !== 'stream') throw new UsageError(`--task must be ngram or stream (got "${task}")`);
   return {
+    task,
     vocabSize: whole('vocab', values.vocab),
     minCount: whole('min-count', values['min-count']),
     context: whole('context', values.context),

@@ -13,6 +13,7 @@ import { runModelFile, writeModelFile } from '../engine/modelfile/runModelFile';
 import { RunRecorder } from '../engine/runs/runRecorder';
 import { describeSchedule } from '../engine/schedules';
 import { Trainer } from '../engine/trainer';
+import { DEFAULT_STREAM_WINDOW } from '../engine/models/recurrent';
 import { args, CORPUS_OPTIONS, corpusOptions, DEFAULT_RUNS_DIR, RUNS_OPTIONS, TRAIN_OPTIONS, trainSettings, UsageError } from './cliArgs';
 import { runsCommand } from './runsCommand';
 import { sweepCommand, SWEEP_USAGE } from './sweepCommand';
@@ -27,6 +28,8 @@ const USAGE = `usage:
             [--schedule exponential|step|cosine|plateau] [--lr-step E] [--lr-min X]
             [--lr-patience N] [--warmup STEPS]
             [--threads 1|2] [--model mlp|rnn|lstm] [--bptt K] [--clip C]
+            [--task stream] (rnn, lstm: the text as token streams, B = --batch parallel
+            streams read in windows of K = --bptt tokens (default 35), loss at every position)
             [--out FILE.safetensors] [--npz FILE.npz] [--json] [CORPUS OPTIONS]
             [--test] (evaluate the test split at the end)
             [--runs-dir DIR] [--no-record] (every run is recorded in DIR, default ${DEFAULT_RUNS_DIR})
@@ -34,20 +37,25 @@ const USAGE = `usage:
   nlm predict --model FILE "city of new" [-k 10]
   nlm neighbours --model FILE WORD [-k 10] [--among N] (among the first N words: a text corpus's N most frequent)
   nlm generate --model FILE "life in the" [--words 10] [--temperature T] [--seed S]
-  nlm gradcheck [--model mlp|rnn|lstm] [--bptt K] [--activation A] [--json]
+  nlm gradcheck [--model mlp|rnn|lstm] [--bptt K] [--task stream] [--activation A] [--json]
   nlm runs [--runs-dir DIR] [--json]
 ${SWEEP_USAGE}
   nlm exercise new [--model mlp] [--activation A] [--blank backward|forward|all|none]
   nlm exercise check FILE.nlmx [--data PATH|demo] [--seed S] [--json]
-PATH is a CMPE 597 folder of .npy files, a CSC321 data.mat file or a .txt corpus.
+PATH is a CMPE 597 folder of .npy files, a CSC321 data.mat file, a .txt corpus, or a folder of
+  train.txt, valid.txt, test.txt (token streams, e.g. Penn Treebank).
 CORPUS OPTIONS (a .txt corpus): [--vocab V] (largest vocabulary, <unk> included; default 10000)
   [--min-count K] (rarer words become <unk>) [--context N] (1–10 context words; default 3)
-  [--keep-case] [--keep-punctuation] (default: lowercase, split punctuation off words)`;
+  [--keep-case] [--keep-punctuation] (default: lowercase, split punctuation off words)
+  [--task ngram|stream] (n-grams within lines, or token streams: each line's words and <eos>;
+  a single .txt is split by lines in order, 80 % train, 10 % valid, 10 % test)`;
 
 /** "kjv.txt: V=8000, 913,373 tokens (12,842 distinct, 0.61 % now <unk>, punctuation split)". */
 function describeDataset(ds: Dataset): string {
   const grams = `${ds.context + 1}-grams`;
-  const counts = `${ds.train.n} train / ${ds.valid.n} valid / ${ds.test.n} test ${grams}`;
+  const counts = ds.stream
+    ? `token streams of ${ds.stream.train.length} train / ${ds.stream.valid.length} valid / ${ds.stream.test.length} test tokens (<eos> included)`
+    : `${ds.train.n} train / ${ds.valid.n} valid / ${ds.test.n} test ${grams}`;
   const c = ds.corpus;
   if (!c) return `${ds.name}: V=${ds.vocab.length}, ${counts}`;
   const unk = ((100 * c.unkTokens) / c.tokens).toFixed(2);
@@ -107,7 +115,7 @@ async function train(argv: string[]): Promise<void> {
   const json = values.json === true;
   if (!json) {
     console.log(describeDataset(dataset));
-    console.log(describe(config) + `, kernels ${kernels.name}, ${trainer.threads === 2 ? '2 threads' : '1 thread'}`);
+    console.log(describe(config, trainer.shape.task === 'stream') + `, kernels ${kernels.name}, ${trainer.threads === 2 ? '2 threads' : '1 thread'}`);
   }
   const recorder = values['no-record'] ? undefined : new RunRecorder(values['runs-dir'] ?? DEFAULT_RUNS_DIR, { config, dataset, datasetPath: dataPath, datasetOptions: dataOptions, kernels: kernels.name });
   if (recorder && !json) console.log(`recording in ${recorder.dir}`);
@@ -133,9 +141,10 @@ async function train(argv: string[]): Promise<void> {
   }
 }
 
-function describe(c: TrainConfig): string {
+function describe(c: TrainConfig, stream: boolean): string {
   const opt = c.optimizer === 'momentum' ? `momentum ${c.momentum}` : c.optimizer;
-  const model = c.model === 'mlp' ? `D=${c.embeddingDim} P=${c.hiddenUnits} ${c.activation}` : `${c.model} D=${c.embeddingDim} P=${c.hiddenUnits}, BPTT ${c.bptt > 0 ? `last ${c.bptt} steps` : 'full'}`;
+  const bptt = stream ? `${c.batchSize} streams, windows of ${c.bptt || DEFAULT_STREAM_WINDOW} tokens (state carried, truncated BPTT)` : `BPTT ${c.bptt > 0 ? `last ${c.bptt} steps` : 'full'}`;
+  const model = c.model === 'mlp' ? `D=${c.embeddingDim} P=${c.hiddenUnits} ${c.activation}` : `${c.model} D=${c.embeddingDim} P=${c.hiddenUnits}, ${bptt}`;
   const clip = c.clip > 0 ? `, clip ${c.clip}` : '';
   return `${model}, ${opt} lr ${c.lr} (${describeSchedule(c)})${clip}, batch ${c.batchSize}, ${c.epochs} epochs, seed ${c.seed}`;
 }
@@ -151,9 +160,12 @@ function evaluate(argv: string[]): void {
   if (!values.data) throw new UsageError('--data PATH is required');
   const split = (values.split ?? 'test') as SplitName;
   if (!SPLITS.includes(split)) throw new UsageError(`--split must be one of ${SPLITS.join(', ')}`);
-  const dataset = loadDataset(values.data, corpusOptions(values));
+  const shape = savedShape(model.meta, values.model);
+  // A stream model reads its data as streams unless told otherwise.
+  const options = corpusOptions(values);
+  const dataset = loadDataset(values.data, { ...options, task: options.task ?? (shape.task === 'stream' ? 'stream' : undefined) });
   checkVocabMatches(model.meta.vocab, dataset.vocab, values.model!, values.data);
-  const r = new Evaluator(savedShape(model.meta, values.model), model.params, pickKernels()).evaluate(dataset[split]);
+  const r = new Evaluator(shape, model.params, pickKernels()).evaluateSplit(dataset, split);
   if (values.json) console.log(JSON.stringify({ n: r.n, ce: r.ce, acc: r.acc, top5: r.top5, perplexity: r.perplexity }));
   else console.log(`${dataset.name} ${split}: n=${r.n} CE ${r.ce.toFixed(4)} acc ${r.acc.toFixed(4)} top-5 ${r.top5.toFixed(4)} perplexity ${r.perplexity.toFixed(2)}`);
 }
@@ -201,9 +213,11 @@ function generate(argv: string[]): void {
 }
 
 function gradcheck(argv: string[]): void {
-  const { values } = args(argv, { json: { type: 'boolean' }, activation: { type: 'string' }, model: { type: 'string' }, bptt: { type: 'string' } });
+  const { values } = args(argv, { json: { type: 'boolean' }, activation: { type: 'string' }, model: { type: 'string' }, bptt: { type: 'string' }, task: { type: 'string' } });
   const { activation, model, bptt } = resolveConfig({ activation: values.activation, model: values.model, bptt: values.bptt });
-  const r = gradientCheck({ kind: model, activation, bptt });
+  const task = corpusOptions({ task: values.task }).task;
+  if (task === 'stream' && model === 'mlp') throw new UsageError('--task stream is for --model rnn or lstm');
+  const r = gradientCheck({ kind: model, activation, bptt, task });
   if (values.json) {
     const params = Object.fromEntries(Object.entries(r.params).map(([name, v]) => [name, { maxRelError: v.maxRelError, relError: v.relError }]));
     console.log(JSON.stringify({ params, maxRelError: r.maxRelError }));

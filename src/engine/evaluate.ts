@@ -1,10 +1,12 @@
 // Forward-only evaluation of a split in large chunks, sharing the training parameters. One
 // Evaluator owns its activation buffers for life, so evaluating every epoch allocates nothing.
-import { Split } from './data/dataset';
+import { Dataset, Split, SplitName } from './data/dataset';
+import { InputError } from './errors';
 import { Kernels } from './kernels';
 import { createModel } from './models';
 import { Model, ModelShape, Params } from './models/model';
 import { logitCrossEntropy, targetRank } from './scoring';
+import { batchify } from './streamBatches';
 import { FloatArray } from './tensor';
 
 export interface EvalResult {
@@ -17,6 +19,8 @@ export interface EvalResult {
 }
 
 const CHUNK = 1000;
+/** Streams a token stream is cut into for evaluation: PyTorch's recipe's eval batch size. */
+export const EVAL_STREAMS = 10;
 
 export class Evaluator {
   private readonly model: Model;
@@ -26,7 +30,36 @@ export class Evaluator {
     params: Params,
     kernels: Kernels,
   ) {
-    this.model = createModel(shape, params, CHUNK, kernels);
+    this.model = createModel(shape, params, shape.task === 'stream' ? EVAL_STREAMS : CHUNK, kernels);
+  }
+
+  /** A dataset's split as the model's task reads it: its examples, or its token stream. */
+  evaluateSplit(ds: Dataset, split: SplitName): EvalResult {
+    if (this.shape.task !== 'stream') return this.evaluate(ds[split]);
+    if (!ds.stream) throw new InputError(ds.source, 'is read as n-grams, but the model was trained on token streams: read it with --task stream');
+    return this.evaluateStream(ds.stream[split], ds.source);
+  }
+
+  /**
+   * Per-token metrics of a token stream, as PyTorch's recipe evaluates: EVAL_STREAMS parallel
+   * streams read window by window, the state carried from each window to the next; every
+   * position's prediction counts (n = the tokens predicted).
+   */
+  evaluateStream(tokens: Int32Array, source = 'the stream'): EvalResult {
+    const K = this.shape.context;
+    const V = this.shape.vocabSize;
+    const B = EVAL_STREAMS;
+    const totals = new HeadlineTotals(V);
+    const batches = batchify(tokens, B, K, source);
+    const inputs = new Int32Array(B * K);
+    const targets = new Int32Array(B * K);
+    for (let j = 0; j < batches.windows; j++) {
+      batches.fill(j, inputs, targets);
+      const { logits } = this.model.predict(inputs, B, j > 0);
+      // Row t·B + r of the logits is stream r at position t.
+      for (let t = 0; t < K; t++) for (let r = 0; r < B; r++) totals.add(targets[r * K + t], logits, (t * B + r) * V);
+    }
+    return totals.result(batches.windows * K * B);
   }
 
   /** Calls `visit(row, probabilities, logits, offset)` for each example, after its chunk's forward pass. */

@@ -3,6 +3,7 @@ import { ActivationName } from './activations';
 import { jsKernels } from './kernels';
 import { modelDefinition } from './models';
 import { initParams } from './models/init';
+import { targetsPerExample, Task } from './models/model';
 import { Rng } from './rng';
 
 export interface GradCheckResult {
@@ -17,6 +18,11 @@ export interface GradCheckOptions {
   activation?: ActivationName;
   /** Recurrent models: backpropagate through the last this many time steps (0: all). */
   bptt?: number;
+  /** Recurrent models: 'stream' checks a window of a token stream (loss at every position) whose
+   *  state is carried in from a previous window and held constant (truncated BPTT). */
+  task?: Task;
+  /** Stream task: start the checked window from a zero state instead of a carried one. */
+  fresh?: boolean;
   seed?: number;
   batch?: number;
   epsilon?: number;
@@ -24,10 +30,13 @@ export interface GradCheckOptions {
 
 export function gradientCheck(opts: GradCheckOptions = {}): GradCheckResult {
   const definition = modelDefinition(opts.kind ?? 'mlp');
-  const shape = definition.gradcheckShape({ activation: opts.activation, bptt: opts.bptt });
+  const shape = definition.gradcheckShape({ activation: opts.activation, bptt: opts.bptt }, opts.task);
+  if (opts.task === 'stream' && shape.task !== 'stream') throw new Error(`the ${definition.kind} has no stream task`);
   const specs = definition.paramSpecs(shape);
   const n = opts.batch ?? 5;
-  const eps = opts.epsilon ?? 1e-5;
+  // A stream window's loss is a mean over every position, so its gradients are smaller and the
+  // rounding in L(θ ± ε) weighs more: a larger ε (its truncation error ~ε² is still ~1e-8).
+  const eps = opts.epsilon ?? (opts.task === 'stream' ? 1e-4 : 1e-5);
   const rng = new Rng(opts.seed ?? 7);
   // A larger init than training uses, so every gradient is well above the finite-difference noise.
   const params = initParams(specs, { init: 'normal', initStd: 0.5, seed: opts.seed ?? 7 }, 'f64', jsKernels);
@@ -37,15 +46,24 @@ export function gradientCheck(opts: GradCheckOptions = {}): GradCheckResult {
     for (let i = 0; i < b.data.length; i++) b.data[i] = rng.normal() * 0.3;
   }
   const model = definition.create(shape, params, n, jsKernels, 'f64');
-  const inputs = Int32Array.from({ length: n * shape.context }, () => rng.int(shape.vocabSize));
-  const targets = Int32Array.from({ length: n }, () => rng.int(shape.vocabSize));
+  const ids = (length: number) => Int32Array.from({ length }, () => rng.int(shape.vocabSize));
+  const perExample = targetsPerExample(shape);
+  const inputs = ids(n * shape.context);
+  const targets = ids(n * perExample);
   // Repeat a word inside one context so the scatter-add into the embedding is checked for collisions.
   inputs[1] = inputs[0];
+  // A stream's checked window follows one whose last state it carries in (a state far from zero).
+  const continues = shape.task === 'stream' && !opts.fresh;
+  if (continues) {
+    model.setBatch(ids(n * shape.context), ids(n * perExample), n);
+    for (const phase of model.phases) if (phase.direction === 'forward') for (const s of phase.subSteps) s.run();
+  }
 
   // The perturbed forward passes leave the sub-steps whose results the backward pass treats as
-  // constants (before a truncated BPTT window) at their unperturbed values: what truncation means.
+  // constants (before a truncated BPTT window, the state carried in from the previous window of a
+  // stream) at their unperturbed values: what truncation means.
   const run = (backward: boolean): number => {
-    model.setBatch(inputs, targets, n);
+    model.setBatch(inputs, targets, n, continues);
     for (const phase of model.phases) {
       if (!backward && phase.direction !== 'forward') break;
       for (const s of phase.subSteps) if (backward || !s.constant) s.run();

@@ -4,6 +4,7 @@ import { jsKernels, Kernels } from './kernels';
 import { createModel, modelDefinition } from './models';
 import { Model, ModelShape, Params } from './models/model';
 import { Rng } from './rng';
+import { EOS } from './data/vocabulary';
 
 export interface WordScore {
   word: string;
@@ -12,7 +13,11 @@ export interface WordScore {
 }
 
 export class Predictor {
-  private readonly model: Model;
+  /** The model reading a context: one for an n-gram model; for a stream model, one per prompt
+   *  length (the prompt is read through the recurrence from a zero state, as a context of that
+   *  many words). */
+  private readonly models = new Map<number, Model>();
+  private readonly kernels: Kernels;
   private readonly ids: Map<string, number>;
   /** The parameter whose rows are the words' vectors, if the model has one. */
   private readonly embedding: string | undefined;
@@ -23,14 +28,20 @@ export class Predictor {
     readonly vocab: readonly string[],
     kernels: Kernels = jsKernels,
   ) {
-    this.model = createModel(shape, params, 1, kernels);
+    this.kernels = kernels;
     this.embedding = modelDefinition(shape.kind).paramSpecs(shape).find((p) => p.role === 'embedding')?.name;
     this.ids = new Map(vocab.map((w, i) => [w, i]));
   }
 
-  /** Splits "city of new" into exactly `context` known word ids; names the unknown word. */
+  /** Splits "city of new" into exactly `context` known word ids (a stream model: any number of
+   *  them, after <eos>, which starts every line it trained on); names the unknown word. */
   contextIds(text: string): Int32Array {
     const words = text.toLowerCase().trim().split(/\s+/).filter(Boolean);
+    if (this.shape.task === 'stream') {
+      if (words.length === 0) throw new InputError('context', 'give at least one word');
+      const eos = this.ids.get(EOS);
+      return Int32Array.from([...(eos === undefined ? [] : [eos]), ...words.map((w) => this.wordId(w))]);
+    }
     const c = this.shape.context;
     if (words.length !== c) throw new InputError('context', `expected ${c} words, got ${words.length} ("${text}")`);
     return Int32Array.from(words, (w) => this.wordId(w));
@@ -44,7 +55,17 @@ export class Predictor {
 
   /** Probabilities of every word following the context. */
   distribution(ids: Int32Array): Float64Array {
-    return Float64Array.from(this.model.predict(ids, 1).probabilities);
+    return Float64Array.from(this.modelFor(ids.length).predict(ids, 1).probabilities);
+  }
+
+  private modelFor(words: number): Model {
+    const context = this.shape.task === 'stream' ? words : this.shape.context;
+    let model = this.models.get(context);
+    if (!model) {
+      const shape: ModelShape = this.shape.task === 'stream' ? { ...this.shape, task: 'ngram', context } : this.shape;
+      this.models.set(context, (model = createModel(shape, this.params, 1, this.kernels)));
+    }
+    return model;
   }
 
   topK(text: string, k = 10): WordScore[] {
@@ -58,7 +79,7 @@ export class Predictor {
     const c = this.shape.context;
     const out: string[] = [];
     for (let i = 0; i < words; i++) {
-      const p = this.distribution(Int32Array.from(ids.slice(-c)));
+      const p = this.distribution(Int32Array.from(this.shape.task === 'stream' ? ids : ids.slice(-c)));
       const next = temperature > 0 ? sample(p, temperature, rng) : argmax(p);
       ids.push(next);
       out.push(this.vocab[next]);

@@ -12,7 +12,9 @@ import { HelperThread, locateShardWorker } from './helperThread';
 import { jsKernels, Kernels } from './kernels';
 import { modelDefinition } from './models';
 import { initParams } from './models/init';
-import { FusedIteration, FusedSpec, IterationTensors, Model, ModelDefinition, ModelShape, Params, ParamSpec, RowsResult } from './models/model';
+import { FusedIteration, FusedSpec, IterationTensors, Model, ModelDefinition, ModelShape, Params, ParamSpec, RowsResult, targetsPerExample } from './models/model';
+import { InputError } from './errors';
+import { batchify, StreamBatches } from './streamBatches';
 import { Optimizer } from './optimizers';
 import { Phase, SubStep } from './phase';
 import { Rng } from './rng';
@@ -68,6 +70,10 @@ export class Trainer {
   private readonly shuffleRng: Rng;
   private readonly batchInputs: Int32Array;
   private readonly batchTargets: Int32Array;
+  /** Stream task: the training stream cut into B parallel streams, read a window at a time. */
+  private readonly streams: StreamBatches | undefined;
+  /** Targets per example: 1 (n-grams), or the window's length (streams). */
+  private readonly targetsPerExample: number;
   /** The model's fused iteration, if it has one; else whole iterations run the phases. */
   private readonly fused: FusedIteration | undefined;
   /** Started at the first whole iteration on two threads; ended when training finishes. */
@@ -91,10 +97,15 @@ export class Trainer {
     readonly definition: ModelDefinition = modelDefinition(config.model, 'the setting "model"'),
   ) {
     if (dataset.train.n === 0) throw new Error(`${dataset.source}: the training split is empty`);
-    this.shape = definition.shapeFor(config, { vocabSize: dataset.vocab.length, context: dataset.context });
+    if (dataset.stream && !definition.streams) throw new InputError(dataset.source, `is read as token streams, which the recurrent models train on (--model rnn or lstm), not the ${definition.kind}`);
+    const task = dataset.stream ? 'stream' : undefined;
+    this.shape = definition.shapeFor(config, { vocabSize: dataset.vocab.length, context: dataset.context, task });
     this.specs = definition.paramSpecs(this.shape);
     this.params = initial ?? initParams(this.specs, config, 'f32', kernels);
-    const capacity = Math.min(config.batchSize, dataset.train.n);
+    this.targetsPerExample = targetsPerExample(this.shape);
+    // A stream's every iteration is one window of all B streams (no shuffling: the state runs on).
+    this.streams = dataset.stream && batchify(dataset.stream.train, config.batchSize, this.shape.context, dataset.source);
+    const capacity = this.streams ? config.batchSize : Math.min(config.batchSize, dataset.train.n);
     this.model = definition.create(this.shape, this.params, capacity, kernels);
     this.evaluator = new Evaluator(this.shape, this.params, kernels);
     this.optimizer = new Optimizer(
@@ -116,14 +127,14 @@ export class Trainer {
         subSteps: [...(clip > 0 ? [clipStep] : []), ...this.optimizer.subSteps()],
       },
     ];
-    this.batchesPerEpoch = Math.ceil(dataset.train.n / capacity);
+    this.batchesPerEpoch = this.streams ? this.streams.windows : Math.ceil(dataset.train.n / capacity);
     this.schedule = new LrSchedule(config, this.batchesPerEpoch);
     this.optimizer.lr = this.schedule.lrAt(0, 0);
-    this.order = Int32Array.from({ length: dataset.train.n }, (_, i) => i);
+    this.order = Int32Array.from({ length: this.streams ? 0 : dataset.train.n }, (_, i) => i);
     this.shuffleRng = new Rng((config.seed ^ SHUFFLE_SALT) >>> 0);
     this.shuffleRng.shuffle(this.order);
-    this.batchInputs = kernels.allocInt32(capacity * dataset.context);
-    this.batchTargets = kernels.allocInt32(capacity);
+    this.batchInputs = kernels.allocInt32(capacity * this.shape.context);
+    this.batchTargets = kernels.allocInt32(capacity * this.targetsPerExample);
     // Without a fused iteration, whole iterations run the phases, on this thread. A fused
     // iteration updates each gradient block as soon as it is computed, before the total norm that
     // clipping needs is known, so clipping runs the phases too.
@@ -293,7 +304,7 @@ export class Trainer {
     this.optimizer.lr = s.lr;
     this.schedule.state = s.schedule;
     this.optimizer.t = s.optimizerSteps;
-    this.model.setBatch(this.batchInputs, this.batchTargets, s.n);
+    this.model.setBatch(this.batchInputs, this.batchTargets, s.n, this.continuesStreams);
     this.model.loss = s.loss;
     this.model.correct = s.correct;
   }
@@ -345,21 +356,27 @@ export class Trainer {
   currentBatch(): { inputs: Int32Array; targets: Int32Array; n: number } {
     if (!this.atIterationStart) {
       const { inputs, targets, n } = this.model;
-      return { inputs: inputs.slice(0, n * this.dataset.context), targets: targets.slice(0, n), n };
+      return { inputs: inputs.slice(0, n * this.shape.context), targets: targets.slice(0, n * this.targetsPerExample), n };
     }
     const inputs = new Int32Array(this.batchInputs.length);
     const targets = new Int32Array(this.batchTargets.length);
     const n = this.fillBatch(inputs, targets);
-    return { inputs: inputs.subarray(0, n * this.dataset.context), targets: targets.subarray(0, n), n };
+    return { inputs: inputs.subarray(0, n * this.shape.context), targets: targets.subarray(0, n * this.targetsPerExample), n };
+  }
+
+  /** Stream task: whether the current window carries on the previous one's state (not the first). */
+  private get continuesStreams(): boolean {
+    return this.streams !== undefined && this.batch > 0;
   }
 
   private loadBatch(): void {
     const n = this.fillBatch(this.batchInputs, this.batchTargets);
-    this.model.setBatch(this.batchInputs, this.batchTargets, n);
+    this.model.setBatch(this.batchInputs, this.batchTargets, n, this.continuesStreams);
   }
 
   /** Writes the current batch's examples into `inputs` and `targets`; returns how many there are. */
   private fillBatch(inputs: Int32Array, targets: Int32Array): number {
+    if (this.streams) return this.streams.fill(this.batch, inputs, targets);
     const { train, context: C } = { train: this.dataset.train, context: this.dataset.context };
     const capacity = this.batchTargets.length;
     const start = this.batch * capacity;
@@ -374,17 +391,19 @@ export class Trainer {
 
   private finishIteration(): StepRecord {
     const m = this.model;
+    // Predictions: one per example, or one per position of a stream's window.
+    const predictions = m.n * this.targetsPerExample;
     this.steps++;
-    this.epochLoss += m.loss * m.n;
+    this.epochLoss += m.loss * predictions;
     this.epochCorrect += m.correct;
-    this.epochExamples += m.n;
+    this.epochExamples += predictions;
     const record: StepRecord = {
       step: this.steps,
       epoch: this.epoch,
       batch: this.batch,
-      examples: m.n,
+      examples: predictions,
       loss: m.loss,
-      acc: m.correct / m.n,
+      acc: m.correct / predictions,
       lr: this.optimizer.lr,
     };
     this.batch++;
@@ -394,7 +413,7 @@ export class Trainer {
   }
 
   private finishEpoch(): EpochRecord {
-    const valid = this.evaluator.evaluate(this.dataset.valid);
+    const valid = this.evaluator.evaluateSplit(this.dataset, 'valid');
     const record: EpochRecord = {
       epoch: this.epoch + 1,
       trainCe: this.epochLoss / this.epochExamples,

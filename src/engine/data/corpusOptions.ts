@@ -13,4 +13,7 @@ export interface CorpusOptions {
   seed?: number;
   /** Context words per example (default 3, i.e. 4-grams). */
   context?: number;
+  /** What the text becomes: n-grams (the default for a .txt file) or token streams (the default
+   *  for a folder of train.txt, valid.txt, test.txt), which the recurrent models train on. */
+  task?: 'ngram' | 'stream';
 }

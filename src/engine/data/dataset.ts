@@ -26,7 +26,13 @@ export interface Dataset {
   readonly wordClasses?: readonly string[];
   /** How a text corpus became words, when the dataset was read from one. */
   readonly corpus?: CorpusStats;
+  /** A token-stream corpus (stream.ts): each split's token ids in order. Its splits are then
+   *  the (token → next token) pairs, context 1: what views count as examples. */
+  readonly stream?: StreamSplits;
 }
+
+/** The token ids of each split, lines in order, each line ending with <eos>. */
+export type StreamSplits = Readonly<Record<SplitName, Int32Array>>;
 
 export interface CorpusStats {
   /** Words in the text after tokenising, and how many distinct ones. */

@@ -8,6 +8,7 @@ import { demoDataset } from './demo';
 import { readMatDataset } from './matDataset';
 import type { LoadProgress } from './loadProgress';
 import { asIds, NpyArray, readNpy } from './npy';
+import { isStreamFolder, readStreamCorpus } from './stream';
 import { CorpusOptions, readCorpus } from './text';
 
 /** How a text corpus becomes a dataset (text.ts); `seed` also seeds the demo corpus. */
@@ -15,6 +16,7 @@ export type LoadOptions = CorpusOptions;
 
 /** `progress` hears of the stages of a text corpus, the only kind slow enough to need it. */
 export function loadDataset(source: string, opts: LoadOptions = {}, progress?: LoadProgress): Dataset {
+  if (source === 'demo' && opts.task === 'stream') throw new InputError(source, 'is a set of n-grams: the stream task reads a .txt corpus or a folder of train.txt, valid.txt and test.txt');
   if (source === 'demo') return demoDataset({ seed: opts.seed });
   let stat: fs.Stats;
   try {
@@ -25,7 +27,10 @@ export function loadDataset(source: string, opts: LoadOptions = {}, progress?: L
   const ext = path.extname(source).toLowerCase();
   let ds: Dataset;
   let file = source;
-  if (stat.isDirectory()) ds = readNpyFolder(source);
+  const stream = opts.task === 'stream' || (opts.task === undefined && stat.isDirectory() && isStreamFolder(source));
+  if (stream && !(stat.isDirectory() || ext === '.txt')) throw new InputError(source, 'is not a text corpus: the stream task reads a .txt file or a folder of train.txt, valid.txt and test.txt');
+  if (stream) ds = readStreamCorpus(source, opts);
+  else if (stat.isDirectory()) ds = readNpyFolder(source);
   else if (ext === '.npy') ds = readNpyFolder((file = path.dirname(source)));
   else if (ext === '.mat') ds = readMatDataset(source);
   else if (ext === '.txt') ds = readCorpus(source, opts, progress);

@@ -2,6 +2,8 @@
 // included) and each seen at least `minCount` times; every other word becomes <unk>.
 
 export const UNK = '<unk>';
+/** The token that ends every line of a token stream (stream.ts). */
+export const EOS = '<eos>';
 
 export interface VocabularyOptions {
   maxSize: number;

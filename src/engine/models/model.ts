@@ -15,6 +15,17 @@ export interface ModelShape {
   readonly vocabSize: number;
   /** Context words per example. */
   readonly context: number;
+  /** What an example is: absent, an n-gram (context words, one target after them); 'stream', a
+   *  window of `context` tokens of a token stream with a target at every position, whose state
+   *  the next window of the same stream carries on (recurrent models only). */
+  readonly task?: Task;
+}
+
+export type Task = 'ngram' | 'stream';
+
+/** Targets per example: 1 for an n-gram, one per position for a window of a stream. */
+export function targetsPerExample(shape: ModelShape): number {
+  return shape.task === 'stream' ? shape.context : 1;
 }
 
 /** What a parameter is to the views: the embedding's rows are words (the embedding map, nearest
@@ -100,15 +111,19 @@ export interface Model {
   loss: number;
   correct: number;
 
-  /** Points the model at a batch; the arrays are read, never copied or changed. */
-  setBatch(inputs: Int32Array, targets: Int32Array, n: number): void;
+  /** Points the model at a batch; the arrays are read, never copied or changed. `continues`
+   *  (stream task): the batch is the next window of the previous batch's streams, so the state
+   *  its last time step left is carried in (detached); else the state starts at zero. */
+  setBatch(inputs: Int32Array, targets: Int32Array, n: number, continues?: boolean): void;
   /** Activations and their gradients for the current batch, shaped [n, …]. */
   activations(): Tensor[];
   /** Axes indexed by words, per tensor name (parameters, gradients, activations). */
   wordAxes(): Record<string, number[]>;
   /** Forward pass only, for evaluation and inference: the next word's logits and probabilities,
-   *  n×vocabSize each (the logits give an exact cross-entropy where probabilities underflow). */
-  predict(inputs: Int32Array, n: number): NextWord;
+   *  n×vocabSize each (the logits give an exact cross-entropy where probabilities underflow); for
+   *  the stream task, at every position: context·n rows, time step by time step. `continues` as
+   *  in setBatch. */
+  predict(inputs: Int32Array, n: number, continues?: boolean): NextWord;
 }
 
 export interface NextWord {
@@ -170,7 +185,7 @@ export interface FusedDefinition<S extends ModelShape> {
 export interface ModelDefinition<S extends ModelShape = ModelShape> {
   readonly kind: string;
   /** The architecture a run trains, from its settings and its data. */
-  shapeFor(config: TrainConfig, data: { vocabSize: number; context: number }): S;
+  shapeFor(config: TrainConfig, data: { vocabSize: number; context: number; task?: Task }): S;
   /** The parameters, in the order of init, the optimizer's sub-steps and the model file. */
   paramSpecs(shape: S): readonly ParamSpec[];
   create(shape: S, params: Params, capacity: number, kernels: Kernels, dtype?: DType): Model;
@@ -180,8 +195,10 @@ export interface ModelDefinition<S extends ModelShape = ModelShape> {
   shapeFromMeta(meta: Readonly<Record<string, unknown>>, vocabSize: number, bad: (field: string, expected: string, got: unknown) => Error): S;
   /** The settings a run started from a model file trains with. */
   configOf(shape: S): Partial<TrainConfig>;
-  /** A small architecture for the float64 gradient check. */
-  gradcheckShape(config: Partial<TrainConfig>): S;
+  /** A small architecture for the float64 gradient check (of the stream task when asked). */
+  gradcheckShape(config: Partial<TrainConfig>, task?: Task): S;
+  /** Whether the model trains on token streams (the stream task). */
+  readonly streams?: boolean;
   /** A whole iteration fused for speed; without it the trainer runs the phases. */
   readonly fused?: FusedDefinition<S>;
   /** Exercise mode (engine/exercise/): the model's answers in the tensor language. */

@@ -4,18 +4,26 @@
 import { TrainConfig } from '../config';
 import { Kernels } from '../kernels';
 import { DType } from '../tensor';
-import { Model, ModelDefinition, ModelShape, Params, ParamSpec } from './model';
+import { Model, ModelDefinition, ModelShape, Params, ParamSpec, Task } from './model';
 
 export interface RecurrentShape extends ModelShape {
   readonly kind: 'rnn' | 'lstm';
   readonly vocabSize: number;
-  /** Time steps: the context words, read in order. */
+  /** Time steps: the context words, read in order; for the stream task, the window's tokens. */
   readonly context: number;
   readonly embeddingDim: number;
   readonly hiddenUnits: number;
   /** Backpropagate through the last this many time steps (0: all). A training setting the
-   *  phases depend on, so it travels with the architecture; model files do not record it. */
+   *  phases depend on, so it travels with the architecture; model files do not record it. The
+   *  stream task backpropagates through the whole window (0): its truncation is the window. */
   readonly bptt: number;
+}
+
+/** The window of the stream task when --bptt is not given: PyTorch's word-language-model default. */
+export const DEFAULT_STREAM_WINDOW = 35;
+
+export function isStream(s: RecurrentShape): boolean {
+  return s.task === 'stream';
 }
 
 /** The first time step (1-based) backpropagated through: 1 for full BPTT. */
@@ -35,13 +43,16 @@ export function timeSteps(s: RecurrentShape): { all: number[]; backward: number[
  */
 export class TimeMajorIds {
   readonly ids: Int32Array[];
+  /** Every time step's ids back to back, `capacity` apart. */
+  readonly all: Int32Array;
 
   constructor(
     private readonly steps: number,
     capacity: number,
     kernels: Kernels,
   ) {
-    this.ids = Array.from({ length: steps }, () => kernels.allocInt32(capacity));
+    this.all = kernels.allocInt32(steps * capacity);
+    this.ids = Array.from({ length: steps }, (_, t) => this.all.subarray(t * capacity, (t + 1) * capacity));
   }
 
   /** Copies the row-major n×T ids of a batch. */
@@ -63,8 +74,11 @@ export function recurrentDefinition(
   return {
     kind,
 
+    streams: true,
+
     shapeFor(config: TrainConfig, data) {
       const { embeddingDim, hiddenUnits, bptt } = config;
+      if (data.task === 'stream') return streamShape(kind, data.vocabSize, bptt || DEFAULT_STREAM_WINDOW, embeddingDim, hiddenUnits);
       return { kind, vocabSize: data.vocabSize, context: data.context, embeddingDim, hiddenUnits, bptt };
     },
 
@@ -76,24 +90,33 @@ export function recurrentDefinition(
       return make(shape, params, capacity, kernels, dtype);
     },
 
-    metaFields({ context, embeddingDim, hiddenUnits }) {
-      return { kind, context, embeddingDim, hiddenUnits };
+    // A stream model records its task (files of n-gram models, and those written before tasks, have none).
+    metaFields({ context, embeddingDim, hiddenUnits, task }) {
+      return { kind, context, embeddingDim, hiddenUnits, ...(task === 'stream' ? { task } : {}) };
     },
 
     shapeFromMeta(meta, vocabSize, bad) {
-      const { context, embeddingDim, hiddenUnits } = meta;
+      const { context, embeddingDim, hiddenUnits, task } = meta;
       for (const [field, v] of Object.entries({ context, embeddingDim, hiddenUnits })) {
         if (!Number.isSafeInteger(v) || (v as number) <= 0) throw bad(field, 'a positive integer', v);
       }
-      return { kind, vocabSize, context: context as number, embeddingDim: embeddingDim as number, hiddenUnits: hiddenUnits as number, bptt: 0 };
+      if (task !== undefined && task !== 'stream' && task !== 'ngram') throw bad('task', '"ngram" or "stream"', task);
+      const [c, D, P] = [context as number, embeddingDim as number, hiddenUnits as number];
+      return task === 'stream' ? streamShape(kind, vocabSize, c, D, P) : { kind, vocabSize, context: c, embeddingDim: D, hiddenUnits: P, bptt: 0 };
     },
 
-    configOf({ embeddingDim, hiddenUnits }) {
-      return { model: kind, embeddingDim, hiddenUnits };
+    configOf({ embeddingDim, hiddenUnits, task, context }) {
+      return { model: kind, embeddingDim, hiddenUnits, ...(task === 'stream' ? { bptt: context } : {}) };
     },
 
-    gradcheckShape(config) {
+    gradcheckShape(config, task?: Task) {
+      if (task === 'stream') return streamShape(kind, 11, 4, 3, 5);
       return { kind, vocabSize: 11, context: 4, embeddingDim: 3, hiddenUnits: 5, bptt: config.bptt ?? 0 };
     },
   };
+}
+
+/** A stream model: windows of `window` tokens, backpropagated through whole. */
+function streamShape(kind: RecurrentShape['kind'], vocabSize: number, window: number, embeddingDim: number, hiddenUnits: number): RecurrentShape {
+  return { kind, task: 'stream', vocabSize, context: window, embeddingDim, hiddenUnits, bptt: 0 };
 }

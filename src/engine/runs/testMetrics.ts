@@ -5,6 +5,6 @@ import type { Trainer } from '../trainer';
 import { RunSummary } from './runFiles';
 
 export function testMetrics(t: Trainer): NonNullable<RunSummary['test']> {
-  const r = new Evaluator(t.shape, t.params, t.kernels).evaluate(t.dataset.test);
+  const r = new Evaluator(t.shape, t.params, t.kernels).evaluateSplit(t.dataset, 'test');
   return { ce: r.ce, acc: r.acc, top5: r.top5, perplexity: r.perplexity };
 }

@@ -37,7 +37,7 @@ export class LstmModel extends RecurrentModel {
     super(shape, paramSpecs(shape), params, capacity, kernels, dtype, [
       ...all.flatMap((t) => [spec(`A${t}`, 4 * P), spec(`I${t}`), spec(`F${t}`), spec(`G${t}`), spec(`O${t}`), spec(`C${t}`)]),
       ...backward.flatMap((t) => [spec(`dC${t}`), spec(`dA${t}`, 4 * P)]),
-    ]);
+    ], ['H', 'C']);
   }
 
   protected forwardPhase(t: number): Phase {
@@ -46,7 +46,7 @@ export class LstmModel extends RecurrentModel {
     const { Wxh, Whh, bh } = this.params;
     const b = this.buffers;
     const [X, A, I, F, G, O, C, H] = [b[`X${t}`], b[`A${t}`], b[`I${t}`], b[`F${t}`], b[`G${t}`], b[`O${t}`], b[`C${t}`], b[`H${t}`]];
-    const first = t === 1;
+    const first = !this.hasPrevious(t);
     const [Hp, Cp] = first ? [undefined, undefined] : [b[`H${t - 1}`], b[`C${t - 1}`]];
     const recurrence = first ? '' : ` + H${t - 1}·Whh`;
     const constant = this.outsideWindow(t);
@@ -107,12 +107,14 @@ export class LstmModel extends RecurrentModel {
     const g = this.grads;
     const b = this.buffers;
     const [X, I, F, G, O, C, dH, dC, dA, dX] = [b[`X${t}`], b[`I${t}`], b[`F${t}`], b[`G${t}`], b[`O${t}`], b[`C${t}`], b[`dH${t}`], b[`dC${t}`], b[`dA${t}`], b[`dX${t}`]];
-    const [Hp, Cp]: (FloatArray | undefined)[] = t > 1 ? [b[`H${t - 1}`], b[`C${t - 1}`]] : [undefined, undefined];
+    const [Hp, Cp]: (FloatArray | undefined)[] = this.hasPrevious(t) ? [b[`H${t - 1}`], b[`C${t - 1}`]] : [undefined, undefined];
     // The last time step starts the sums over time and dC; the others add to them.
     const last = t === T;
     const op = last ? '=' : '+=';
     const carries = t > this.window;
-    const tail = carries ? ` ; dH${t - 1} = dA${t}·Whhᵀ ; dC${t - 1} = dC${t}⊙F${t}` : Hp ? ` ; H${t - 1}, C${t - 1} held constant (truncated BPTT)` : '';
+    // In the stream task dH_{t−1} already holds the head's gradient at step t − 1: add to it.
+    const into = this.stream ? '+=' : '=';
+    const tail = carries ? ` ; dH${t - 1} ${into} dA${t}·Whhᵀ ; dC${t - 1} = dC${t}⊙F${t}` : Hp ? ` ; H${t - 1}, C${t - 1} held constant (truncated BPTT)` : '';
     return {
       name: `bptt${t}`,
       direction: 'backward',
@@ -163,9 +165,9 @@ export class LstmModel extends RecurrentModel {
         ...(carries
           ? [
               {
-                label: `dH${t - 1} = dA${t}·Whhᵀ ; dC${t - 1} = dC${t}⊙F${t}`,
+                label: `dH${t - 1} ${into} dA${t}·Whhᵀ ; dC${t - 1} = dC${t}⊙F${t}`,
                 run: () => {
-                  k.matmulNT(dA, Whh.data, b[`dH${t - 1}`], this.n, 4 * P, P, false);
+                  k.matmulNT(dA, Whh.data, b[`dH${t - 1}`], this.n, 4 * P, P, this.stream);
                   const dCp = b[`dC${t - 1}`];
                   for (let i = 0; i < this.n * P; i++) dCp[i] = dC[i] * F[i];
                 },

@@ -25,7 +25,7 @@ export class RnnModel extends RecurrentModel {
     const { Wxh, Whh, bh } = this.params;
     const b = this.buffers;
     const [X, A, H] = [b[`X${t}`], b[`A${t}`], b[`H${t}`]];
-    const previous = t > 1 ? b[`H${t - 1}`] : undefined;
+    const previous = this.hasPrevious(t) ? b[`H${t - 1}`] : undefined;
     const recurrence = previous ? ` + H${t - 1}·Whh` : '';
     const constant = this.outsideWindow(t);
     return {
@@ -57,12 +57,14 @@ export class RnnModel extends RecurrentModel {
     const g = this.grads;
     const b = this.buffers;
     const [X, A, H, dH, dA, dX] = [b[`X${t}`], b[`A${t}`], b[`H${t}`], b[`dH${t}`], b[`dA${t}`], b[`dX${t}`]];
-    const previous = t > 1 ? b[`H${t - 1}`] : undefined;
+    const previous = this.hasPrevious(t) ? b[`H${t - 1}`] : undefined;
     // The first backward step (t = T) writes the sums over time; the others add to them.
     const first = t === T;
     const op = first ? '=' : '+=';
     const carries = t > this.window;
-    const tail = carries ? ` ; dH${t - 1} = dA${t}·Whhᵀ` : previous ? ` ; H${t - 1} held constant (truncated BPTT)` : '';
+    // In the stream task dH_{t−1} already holds the head's gradient at step t − 1: add to it.
+    const into = this.stream ? '+=' : '=';
+    const tail = carries ? ` ; dH${t - 1} ${into} dA${t}·Whhᵀ` : previous ? ` ; H${t - 1} held constant (truncated BPTT)` : '';
     return {
       name: `bptt${t}`,
       direction: 'backward',
@@ -85,7 +87,7 @@ export class RnnModel extends RecurrentModel {
           },
         },
         { label: `dX${t} = dA${t}·Wxhᵀ`, run: () => k.matmulNT(dA, Wxh.data, dX, this.n, P, D, false) },
-        ...(carries ? [{ label: `dH${t - 1} = dA${t}·Whhᵀ`, run: () => k.matmulNT(dA, Whh.data, b[`dH${t - 1}`], this.n, P, P, false) }] : []),
+        ...(carries ? [{ label: `dH${t - 1} ${into} dA${t}·Whhᵀ`, run: () => k.matmulNT(dA, Whh.data, b[`dH${t - 1}`], this.n, P, P, this.stream) }] : []),
       ],
     };
   }
