@@ -1,0 +1,56 @@
+// How long the embedding map takes to lay out a large vocabulary: W1 (V × D) of the KJV text at
+// V = 8000 after TRAIN_STEPS iterations of the defaults, then Barnes-Hut t-SNE as the dashboard's
+// layout worker runs it (cosine, perplexity 30): the affinities (nearest neighbours + calibration),
+// then the iterations, timed at the marks the map draws. Needs `npx tsc -p tsconfig.test.json`
+// (it imports out/) and ../shared/data/kjv.
+//
+//   node scripts/bench-tsne.mjs [V=8000] [D=16]
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const require = createRequire(import.meta.url);
+const out = (p) => require(path.join(root, 'out', 'src', p));
+const { Trainer } = out('engine/trainer');
+const { loadDataset } = out('engine/data/load');
+const { allowRelaxedSimd, pickKernels } = out('engine/backend');
+const { DEFAULT_CONFIG } = out('engine/config');
+const { BhTsne, MAP_TSNE } = out('engine/bhTsne');
+
+
+const V = Number(process.argv[2] ?? 8000);
+const D = Number(process.argv[3] ?? 16);
+const TRAIN_STEPS = 300;
+allowRelaxedSimd();
+
+const dataset = loadDataset(path.resolve(root, '..', 'shared', 'data', 'kjv', 'kjv.txt'), { vocabSize: V });
+const trainer = new Trainer(dataset, { ...DEFAULT_CONFIG, embeddingDim: D, threads: 1 }, pickKernels());
+for (let i = 0; i < TRAIN_STEPS; i++) trainer.step();
+const embedding = trainer.params[trainer.specs.find((s) => s.role === 'embedding').name];
+const w1 = Float64Array.from(embedding.data);
+trainer.close();
+const n = dataset.vocab.length;
+
+const t0 = performance.now();
+const tsne = new BhTsne(w1, n, D, MAP_TSNE);
+const affinitiesMs = performance.now() - t0;
+const marks = {};
+for (const mark of [250, 500, MAP_TSNE.firstIterations]) {
+  tsne.step(mark - tsne.iteration);
+  marks[mark] = Math.round(performance.now() - t0);
+}
+console.log(
+  JSON.stringify({
+    date: new Date().toISOString(),
+    loadAverage: os.loadavg()[0],
+    cores: os.cpus().length,
+    words: n,
+    dim: D,
+    trainedSteps: TRAIN_STEPS,
+    neighbours: tsne.neighbours,
+    affinitiesMs: Math.round(affinitiesMs),
+    msToIteration: marks,
+    firstLayoutSeconds: marks[MAP_TSNE.firstIterations] / 1000,
+  }),
+);
