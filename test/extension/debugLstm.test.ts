@@ -1,7 +1,7 @@
 /// <reference types="mocha" />
 // In a real VS Code extension host: debugging an LSTM iteration. A breakpoint on the line of the
 // backward time loop with the condition `t == 2` stops before time step 2 of backpropagation
-// through time (in the second iteration, `step >= 1`); the stack has a frame for the time step;
+// through time (after 300 iterations, `step >= 300`); the stack has a frame for the time step;
 // Variables hold each step's gates, cell and hidden state; the dashboard's Gate saturation card
 // shows the gates the LSTM declares.
 import * as assert from 'assert';
@@ -20,6 +20,8 @@ const LAUNCH: vscode.DebugConfiguration = {
   hiddenUnits: 16,
   batchSize: 50,
   epochs: 1,
+  // Adam at 10× the default saturates the gates within a few hundred iterations: a card with something to show.
+  lr: 0.05,
 };
 
 suite('NLM debugger, LSTM', () => {
@@ -50,7 +52,7 @@ suite('NLM debugger, LSTM', () => {
       await waitFor('the LSTM iteration document', () => /bptt2/.test(doc.getText()));
       const loop = [...Array(doc.lineCount).keys()].find((i) => /^for t = 3…1, backward through time:/.test(doc.lineAt(i).text));
       assert.ok(loop !== undefined, doc.getText());
-      breakpoint = new vscode.SourceBreakpoint(new vscode.Location(doc.uri, new vscode.Position(loop, 0)), true, 't == 2 && step >= 1');
+      breakpoint = new vscode.SourceBreakpoint(new vscode.Location(doc.uri, new vscode.Position(loop, 0)), true, 't == 2 && step >= 300');
       vscode.debug.addBreakpoints([breakpoint]);
       await new Promise((r) => setTimeout(r, 500));
       await session.customRequest('continue', { threadId: entry.body.threadId });
@@ -67,7 +69,7 @@ suite('NLM debugger, LSTM', () => {
       const watch = async (expression: string) =>
         ((await session.customRequest('evaluate', { expression, context: 'watch', frameId: stackFrames[0].id })) as DebugProtocol.EvaluateResponse['body']).result;
       assert.strictEqual(await watch('t'), '2');
-      assert.strictEqual(await watch('step'), '1');
+      assert.strictEqual(await watch('step'), '300');
       // The issue's watch: the gradient at time step 1 (dH1), by its time step.
       assert.strictEqual(await watch('norm(dh[1])'), await watch('norm(dH1)'));
       assert.ok(Number(await watch('norm(dH[t])')) > 0, 'dH2 is computed before bptt2 runs');
