@@ -189,6 +189,7 @@ export function toPersisted(state: DashboardState): PersistedState {
       grads: shortSeries(history.grads),
       ratios: history.ratios && shortSeries(history.ratios),
       hidden: shortSeries(history.hidden),
+      correct: history.correct && shortSeries(history.correct),
     },
     layout: state.layout?.map(short),
   };

@@ -8,10 +8,10 @@ import { loadDataset } from '../engine/data/load';
 import { InputError } from '../engine/errors';
 import { checkExercise, LineVerdict } from '../engine/exercise/checker';
 import { ExerciseError } from '../engine/exercise/exerciseError';
-import { Blank, BLANKS, DEFAULT_TARGET, newExercise } from '../engine/exercise/exerciseFile';
+import { Blank, BLANKS, DEFAULT_CONTEXT, DEFAULT_TARGET, newExercise } from '../engine/exercise/exerciseFile';
 
 export const EXERCISE_USAGE = `usage:
-  nlm exercise new [--model mlp] [--activation sigmoid|tanh|relu|linear] [--blank backward|forward|all|none]
+  nlm exercise new [--model mlp|rnn] [--activation sigmoid|tanh|relu|linear] [--context C] [--blank backward|forward|all|none]
   nlm exercise check FILE.nlmx [--data PATH|demo] [--seed S] [--json]`;
 
 class ExerciseUsageError extends Error {
@@ -40,13 +40,15 @@ export function exercise(argv: string[]): void {
 }
 
 function newCommand(argv: string[]): void {
-  const { values, positionals } = options(argv, { model: { type: 'string' }, activation: { type: 'string' }, blank: { type: 'string' } });
+  const { values, positionals } = options(argv, { model: { type: 'string' }, activation: { type: 'string' }, context: { type: 'string' }, blank: { type: 'string' } });
   if (positionals.length > 0) throw new ExerciseUsageError(`unexpected argument "${positionals[0]}"`);
   const blank = (values.blank ?? 'backward') as Blank;
   if (!BLANKS.includes(blank)) throw new ExerciseUsageError(`--blank must be one of ${BLANKS.join(', ')}`);
   const activation = (values.activation ?? DEFAULT_TARGET.activation) as ActivationName;
   if (!ACTIVATIONS.includes(activation)) throw new ExerciseUsageError(`--activation must be one of ${ACTIVATIONS.join(', ')}`);
-  process.stdout.write(newExercise({ model: values.model ?? DEFAULT_TARGET.model, activation }, blank));
+  const context = Number(values.context ?? DEFAULT_CONTEXT);
+  if (!(Number.isInteger(context) && context >= 1 && context <= 10)) throw new ExerciseUsageError('--context must be a whole number of context words from 1 to 10');
+  process.stdout.write(newExercise({ model: values.model ?? DEFAULT_TARGET.model, activation, context }, blank));
 }
 
 function checkCommand(argv: string[]): void {

@@ -110,6 +110,8 @@ export interface Snapshot {
   /** Every step since the previous snapshot, as buckets of [loss, acc] weighted by examples
    *  (runHistory.ts's LOSS, ACC), on the grid of a series of STEP_BUCKETS. */
   steps: Bucket[];
+  /** Training with a student's backward: the same for the run with the engine's backward beside it. */
+  correctSteps?: Bucket[];
   params: TensorStats[];
   grads: TensorStats[];
   hidden?: HiddenStats;

@@ -37,6 +37,9 @@ export interface HistoryData {
   grads: SeriesData;
   /** log10 update-to-data ratio per parameter (of paramNames); absent in states saved before. */
   ratios?: SeriesData;
+  /** Training with a student's backward: the mini-batches of the correct run beside it (the
+   *  channels of `steps`); absent otherwise. */
+  correct?: SeriesData;
   hidden: SeriesData;
 }
 
@@ -50,6 +53,8 @@ export class RunHistory {
   readonly ratios: BucketSeries;
   /** Shares of saturated values and of dead units. */
   readonly hidden: BucketSeries;
+  /** The correct run's mini-batches beside a student's backward (empty otherwise). */
+  readonly correct: BucketSeries;
   paramNames: string[];
   gradNames: string[];
 
@@ -60,6 +65,7 @@ export class RunHistory {
     this.grads = BucketSeries.fromData(snapshotBuckets, data?.grads);
     this.ratios = BucketSeries.fromData(snapshotBuckets, data?.ratios);
     this.hidden = BucketSeries.fromData(snapshotBuckets, data?.hidden);
+    this.correct = BucketSeries.fromData(stepBuckets, data?.correct);
     this.paramNames = data?.paramNames.slice() ?? [];
     this.gradNames = data?.gradNames.slice() ?? [];
   }
@@ -69,6 +75,7 @@ export class RunHistory {
       this.steps.addBucket(b);
       if (b.to <= FIRST_STEPS) this.firstSteps.addBucket(b);
     }
+    for (const b of s.correctSteps ?? []) this.correct.addBucket(b);
     // The norms and saturation describe the model where the cursor is: a later snapshot at the
     // same iteration (stepping phase by phase) replaces them. A moment before the present (the run
     // went back in time) is in the history already: the curves keep the present's.
@@ -96,6 +103,7 @@ export class RunHistory {
       grads: this.grads.toData(),
       ratios: this.ratios.toData(),
       hidden: this.hidden.toData(),
+      ...(this.correct.length > 0 && { correct: this.correct.toData() }),
     };
   }
 
@@ -113,7 +121,7 @@ export class RunHistory {
     const cut = (s: SeriesData): SeriesData => ({ buckets: s.buckets.filter((b) => b.to <= step), latest: s.latest && s.latest.to <= step ? s.latest : undefined });
     const d = this.toData();
     return new RunHistory(
-      { ...d, steps: cut(d.steps), firstSteps: cut(d.firstSteps), params: cut(d.params), grads: cut(d.grads), ratios: d.ratios && cut(d.ratios), hidden: cut(d.hidden) },
+      { ...d, steps: cut(d.steps), firstSteps: cut(d.firstSteps), params: cut(d.params), grads: cut(d.grads), ratios: d.ratios && cut(d.ratios), hidden: cut(d.hidden), correct: d.correct && cut(d.correct) },
       this.steps.capacity,
       this.params.capacity,
       this.firstSteps.capacity,

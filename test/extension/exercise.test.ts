@@ -6,7 +6,9 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { Bucket, bucketMean } from '../../src/extension/bucketSeries';
 import type { ExerciseReport } from '../../src/extension/protocol';
+import { LOSS } from '../../src/extension/runHistory';
 import { api, harness, problemOf, SMALL, tempDir, train, waitFor } from './helpers';
 
 const SOURCE = 'nlm exercise';
@@ -128,5 +130,32 @@ suite('Exercise mode', () => {
     const broken = await vscode.commands.executeCommand<vscode.Uri>('nlm.newExercise', { blank: 'backward', folder });
     const problem = await problemOf(() => vscode.commands.executeCommand('nlm.trainWithExercise', broken, { paused: true, noDashboard: true }));
     assert.match(problem, /fix the lines with errors first \(line \d+, line \d+/);
+  });
+
+  test('Train with My Backward: a wrong sign fails to learn beside the correct run, both live on the dashboard', async function () {
+    this.timeout(180000);
+    const { run } = await api();
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('nlm.newExercise', { blank: 'none', folder });
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    await replaceLine(doc, 'dZ2', 'dZ2 = (onehot(y, V) - P) / N');
+    assert.ok(await doc.save());
+    await vscode.commands.executeCommand('nlm.trainWithExercise', uri);
+    await waitFor('both runs trained 300 steps', () => run.history.correct.length > 0 && (run.snapshot?.cursor.steps ?? 0) >= 300, 120000);
+    await vscode.commands.executeCommand('nlm.pause');
+    await waitFor('paused', () => run.state === 'paused');
+    const steps = run.history.steps.buckets;
+    const correct = run.history.correct.buckets;
+    const last = (buckets: readonly Bucket[]) => bucketMean(buckets[buckets.length - 1], LOSS);
+    assert.ok(correct.length >= steps.length - 1 && correct[0].from === steps[0].from, 'the correct run has the same steps');
+    assert.ok(last(correct) < bucketMean(correct[0], LOSS) - 0.5, `the correct run learns: ${bucketMean(correct[0], LOSS)} → ${last(correct)}`);
+    assert.ok(last(steps) > last(correct) + 1, `the wrong sign's loss ${last(steps)} stays far above the correct run's ${last(correct)}`);
+    if (process.env.VSCODE_HARNESS_URL) {
+      await vscode.commands.executeCommand('workbench.action.closePanel');
+      const shown = (await harness('/webviews', { waitForText: 'correct backward, smoothed', timeoutMs: 30000 })) as { frames?: { text: string }[]; error?: string };
+      assert.ok(shown.frames?.some((f) => /yours, smoothed/.test(f.text) && /your backward ≈ [\d.]+ · correct backward/.test(f.text)), `both runs on the loss chart (${shown.error ?? 'not in one frame'})`);
+      const shot = (await harness('/screenshot', { name: 'exercise-beside-correct' })) as { path?: string } | undefined;
+      if (shot?.path) console.log(`      screenshot: ${shot.path}`);
+    }
   });
 });

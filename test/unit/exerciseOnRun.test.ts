@@ -8,6 +8,9 @@ import { checkOnTrainer } from '../../src/engine/exercise/checker';
 import { newExercise } from '../../src/engine/exercise/exerciseFile';
 import { jsKernels } from '../../src/engine/kernels';
 import { Trainer } from '../../src/engine/trainer';
+import { Bucket, bucketMean } from '../../src/extension/bucketSeries';
+import type { WorkerEvent } from '../../src/extension/protocol';
+import { LOSS, RunHistory } from '../../src/extension/runHistory';
 import { SessionCore } from '../../src/extension/worker/sessionCore';
 import { toyDataset } from './fixtures';
 
@@ -90,4 +93,25 @@ test('the worker’s checkExercise request: on the loaded run where it stopped, 
   const bad = core.handle({ kind: 'checkExercise', text: '# nlm exercise: model nope, activation sigmoid\n', fresh });
   assert.deepEqual(bad.verdicts.map((v) => [v.line, v.verdict]), [[1, 'error']]);
   assert.match(bad.verdicts[0].message, /unknown model nope/);
+});
+
+test('the worker’s trainWithExercise request trains the engine’s backward beside the student’s: snapshots carry both runs’ mini-batches', () => {
+  const queue: (() => void)[] = [];
+  const events: WorkerEvent[] = [];
+  const core = new SessionCore((e) => events.push(e), () => jsKernels, (fn) => queue.push(fn));
+  core.handle({ kind: 'load', dataset: { path: 'demo' }, config: { epochs: 1, hiddenUnits: 16, batchSize: 50 } });
+  assert.deepEqual(core.handle({ kind: 'trainWithExercise', text: withLine(SOLVED, 'dZ2', '(onehot(y, V) - P) / N') }).replaced, ['dZ2', 'dW3', 'dH', 'dZ1', 'dW2', 'dE', 'dW1']);
+  core.handle({ kind: 'run' });
+  for (let i = 0; i < 40 && queue.length; i++) queue.shift()!();
+  core.handle({ kind: 'pause' });
+  for (let i = 0; i < 100 && queue.length; i++) queue.shift()!();
+  const history = new RunHistory();
+  for (const e of events) if (e.kind === 'snapshot') history.addSnapshot(e.snapshot);
+  const steps = history.steps.buckets;
+  const correct = history.correct.buckets;
+  assert.ok(steps.length > 5, `${steps.length} steps trained`);
+  assert.deepEqual(correct.map((b) => [b.from, b.to]), steps.map((b) => [b.from, b.to]), 'one correct iteration for each of the student’s');
+  const last = (buckets: readonly Bucket[]) => bucketMean(buckets[buckets.length - 1], LOSS);
+  assert.ok(last(steps) > last(correct), `the wrong sign's loss ${last(steps)} is above the correct run's ${last(correct)}`);
+  assert.ok(bucketMean(correct[correct.length - 1], LOSS) < bucketMean(correct[0], LOSS), 'the correct run learns');
 });

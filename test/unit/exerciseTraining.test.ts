@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_CONFIG, TrainConfig } from '../../src/engine/config';
 import { newExercise } from '../../src/engine/exercise/exerciseFile';
+import { CorrectRun } from '../../src/engine/exercise/correctRun';
 import { trainWithStudentBackward } from '../../src/engine/exercise/studentBackward';
 import { jsKernels } from '../../src/engine/kernels';
 import { Trainer } from '../../src/engine/trainer';
@@ -61,4 +62,28 @@ test('lines that cannot be evaluated are refused with the line; blank backward l
   const only = newExercise({ model: 'mlp', activation: 'sigmoid' }, 'backward').replace(/^dZ2 = $/m, 'dZ2 = (P - onehot(y, V)) / N');
   assert.deepEqual(trainWithStudentBackward(trainer, only), ['dZ2']);
   assert.ok(Number.isFinite(trainer.step().iteration!.loss));
+});
+
+test('the correct run beside a student’s: the engine’s backward from the same state, one iteration for each of the student’s', () => {
+  const engine = new Trainer(DATA, CONFIG, jsKernels);
+  const student = new Trainer(DATA, CONFIG, jsKernels);
+  student.step(); // it starts wherever the student's run stands
+  engine.step();
+  trainWithStudentBackward(student, withLine(SOLVED, 'dZ2', '(onehot(y, V) - P) / N'));
+  const correct = new CorrectRun(student);
+  const records = [];
+  for (let i = 0; i < 30; i++) {
+    const s = student.step().iteration!;
+    const c = correct.follow(s.step)!;
+    const e = engine.step().iteration!;
+    assert.equal(c.step, s.step);
+    assert.equal(c.loss, e.loss, `step ${s.step}: the correct run is the engine's run, to the bit`);
+    records.push([s.loss, c.loss]);
+  }
+  assert.equal(correct.follow(student.steps), undefined, 'a step it has trained already (a replay) trains nothing');
+  const [last] = records.slice(-1);
+  assert.ok(last[0] > last[1] + 0.5, `the wrong sign's loss ${last[0]} is far above the correct run's ${last[1]}`);
+  // A learning rate changed where both stand applies to both; where the correct run is ahead, it cannot.
+  assert.equal(correct.setLearningRate(student.steps, 0.001), true);
+  assert.equal(correct.setLearningRate(student.steps - 5, 0.001), false);
 });

@@ -6,7 +6,7 @@ import { bucketColumns } from '../series';
 import { DashboardState, epochStep } from '../state';
 import { formatPercent } from './format';
 import type { LineChartSpec } from './lineChart';
-import { stepBuckets, timeTravelMarks, trainSeries } from './lossChart';
+import { correctSeries, stepBuckets, timeTravelMarks, trainSeries } from './lossChart';
 
 export function accuracyChartSpec(state: DashboardState): LineChartSpec {
   const acc = bucketColumns(stepBuckets(state), ACC);
@@ -19,6 +19,7 @@ export function accuracyChartSpec(state: DashboardState): LineChartSpec {
     yInclude: [0],
     series: [
       ...trainSeries(state, acc, 'green'),
+      ...correctSeries(state, ACC, 'blue'),
       {
         label: 'validation, each epoch',
         colour: 'purple',

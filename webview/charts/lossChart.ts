@@ -21,6 +21,7 @@ export function lossChartSpec(state: DashboardState): LineChartSpec {
     references: vocabSize ? [{ y: Math.log(vocabSize), label: `uniform guess: ln ${vocabSize} = ${Math.log(vocabSize).toFixed(2)}` }] : [],
     series: [
       ...trainSeries(state, loss, 'blue'),
+      ...correctSeries(state, LOSS, 'green'),
       {
         label: 'validation, each epoch',
         colour: 'orange',
@@ -46,19 +47,37 @@ export function timeTravelMarks(state: DashboardState): Pick<LineChartSpec, 'mar
 
 export function lossCaption(state: DashboardState): string {
   const train = smoothed(state, bucketColumns(stepBuckets(state), LOSS)).pop();
+  const correct = smoothed(state, bucketColumns(state.history.correct.buckets, LOSS)).pop();
   const valid = state.epochs[state.epochs.length - 1]?.valid;
   const parts: string[] = [];
-  if (train !== undefined) parts.push(`train ≈ ${formatLoss(train)}`);
+  if (train !== undefined) parts.push(`${besideCorrect(state) ? 'your backward' : 'train'} ≈ ${formatLoss(train)}`);
+  if (correct !== undefined) parts.push(`correct backward (the engine's, same seed and batches) ≈ ${formatLoss(correct)}`);
   if (valid) parts.push(`validation ${formatLoss(valid.ce)} (perplexity ${valid.perplexity.toFixed(1)})`);
   return parts.join(' · ');
 }
 
 /** The mini-batches of one channel: their band, and the moving average of their means. */
 export function trainSeries(state: DashboardState, c: BucketColumns, colour: LineSeries['colour']): LineSeries[] {
+  // Short names beside a correct run: the legend is one line of five entries.
+  const name = besideCorrect(state) ? 'yours' : 'train';
   return [
-    { label: 'train, each batch', colour, x: c.x, y: c.mean, style: 'faint', buckets: c.band },
-    { label: state.ui.smoothing === 'off' ? 'train, mean' : 'train, smoothed', colour, x: c.x, y: smoothed(state, c), style: 'line' },
+    { label: `${name}, each batch`, colour, x: c.x, y: c.mean, style: 'faint', buckets: c.band },
+    { label: `${name}, ${state.ui.smoothing === 'off' ? 'mean' : 'smoothed'}`, colour, x: c.x, y: smoothed(state, c), style: 'line' },
   ];
+}
+
+/** Whether the run trains with a student's backward beside a correct run (NLM: Train with My
+ *  Backward): then its curves are "your backward" and the correct run's are drawn beside them. */
+export function besideCorrect(state: DashboardState): boolean {
+  return state.history.correct.length > 0;
+}
+
+/** The correct run's mini-batches of one channel (the same run with the engine's backward, same
+ *  seed and data), as its moving average: none unless training with a student's backward. */
+export function correctSeries(state: DashboardState, channel: number, colour: LineSeries['colour']): LineSeries[] {
+  if (!besideCorrect(state)) return [];
+  const c = bucketColumns(state.history.correct.buckets, channel);
+  return [{ label: `correct backward, ${state.ui.smoothing === 'off' ? 'mean' : 'smoothed'}`, colour, x: c.x, y: smoothed(state, c), style: 'line' }];
 }
 
 /** The mini-batches' buckets; on a log step axis with the first steps one by one. */

@@ -7,9 +7,10 @@ import { allocate, Matrix, scalar } from './matrix';
 
 function fromTensor(t: Tensor): Matrix {
   const [rows, cols] = t.shape.length === 1 ? [1, t.shape[0]] : [t.shape[0], t.shape.slice(1).reduce((a, b) => a * b, 1)];
+  const values = t.data.subarray(0, rows * cols) as FloatArray;
   const data = allocate(rows * cols, false);
-  data.set(t.data.subarray(0, rows * cols) as FloatArray);
-  return { rows, cols, data };
+  data.set(values);
+  return { rows, cols, data, ...(values instanceof Float32Array && { float32: values }) };
 }
 
 /** The batch's inputs: context position k of every example as one column, named x{k+1}. */

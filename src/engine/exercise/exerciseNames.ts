@@ -1,7 +1,7 @@
 // The names an exercise file may use, with a line about each, from the model's declarations (its
 // parameters, its phases' tensors with their shapes, its sizes) and the language's function table:
 // what the editor completes and explains. Nothing here names a model's tensors.
-import { ExerciseTarget, exercisePhases } from './exerciseFile';
+import { ExerciseTarget, exercisePhases, forLine } from './exerciseFile';
 import { FUNCTIONS } from './functions';
 
 export type NameKind = 'parameter' | 'gradient' | 'tensor' | 'batch' | 'size' | 'function';
@@ -23,8 +23,7 @@ const SIZE_MEANING: Readonly<Record<string, string>> = {
 };
 
 export function exerciseNames(target: ExerciseTarget): ExerciseName[] {
-  const { definition, exercise, phases } = exercisePhases(target);
-  const shape = definition.gradcheckShape({ activation: target.activation });
+  const { definition, exercise, shape, phases } = exercisePhases(target);
   const answers = exercise.answers(shape);
   const out: ExerciseName[] = [];
   const seen = new Set<string>();
@@ -36,7 +35,7 @@ export function exerciseNames(target: ExerciseTarget): ExerciseName[] {
   for (const spec of definition.paramSpecs(shape)) add({ name: spec.name, kind: 'parameter', detail: spec.description });
   for (const phase of phases) {
     for (const name of phase.writes) {
-      const shapeText = answers[name]?.shape ?? '?';
+      const shapeText = forLine(answers, name, phase.name)?.shape ?? '?';
       add({ name, kind: /^d/.test(name) ? 'gradient' : 'tensor', detail: `${shapeText} · written by phase ${phase.name} (${phase.direction})` });
     }
   }

@@ -9,6 +9,9 @@ export interface Matrix {
   readonly rows: number;
   readonly cols: number;
   readonly data: Float64Array;
+  /** The same values in float32 where the value is a model's tensor as it stands (engineTensors):
+   *  a product on the kernels reads it there instead of rounding a copy. */
+  readonly float32?: Float32Array;
 }
 
 /** The most elements any value may have (8 bytes each): a bound on memory for any input. */
@@ -150,7 +153,7 @@ export function matmul(left: Operand, right: Operand, pos: Position, kernels?: K
   const r = left.transposed && right.transposed ? transpose(right.value) : right.value;
   const [m, k, n] = [a.rows, a.cols, b.cols];
   const backend = kernels ?? jsKernels;
-  const [x, y, z] = kernels ? [float32(left.value.data), float32(r.data), float32(m * n)] : [left.value.data, r.data, out.data];
+  const [x, y, z] = kernels ? [left.value.float32 ?? float32(left.value.data), r.float32 ?? float32(r.data), float32(m * n)] : [left.value.data, r.data, out.data];
   if (left.transposed) backend.matmulTN(x, y, z, m, k, n, false);
   else if (right.transposed) backend.matmulNT(x, y, z, m, k, n, false);
   else backend.matmul(x, y, z, m, k, n, false);

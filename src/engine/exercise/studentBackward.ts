@@ -10,7 +10,7 @@ import { checkOnTrainer } from './checker';
 import { constantsOf, tensorsOf, writeTensor } from './engineTensors';
 import { Arena } from './arena';
 import { evaluate } from './evaluator';
-import { exerciseTarget, readExercise } from './exerciseFile';
+import { exercisePhases, exerciseTarget, linePhases, readExercise } from './exerciseFile';
 import { withArena } from './matrix';
 import { Expr, namesIn } from './parser';
 
@@ -23,24 +23,32 @@ interface Line {
 /** Replaces the run's backward phases by the file's lines; returns the names of those replaced. */
 export function trainWithStudentBackward(trainer: Trainer, text: string): string[] {
   const target = exerciseTarget(text);
-  if (target.model !== trainer.shape.kind || target.activation !== trainer.config.activation) {
-    throw new Error(`the exercise is for ${target.model} with ${target.activation}; the run is ${trainer.shape.kind} with ${trainer.config.activation}`);
-  }
   const exercise = modelDefinition(target.model).exercise;
   if (!exercise) throw new Error(`the model ${target.model} has no exercises`);
-  const model = trainer.model;
-  const backward = model.phases.filter((p) => p.direction === 'backward');
-  const written = new Set(model.phases.flatMap((p) => p.writes));
-
-  const lines = new Map<string, Line>();
-  const helpers: Line[] = [];
-  for (const entry of readExercise(text)) {
-    if (!('assignment' in entry) || !entry.assignment.expr) continue;
-    const line = { line: entry.line, name: entry.assignment.name, expr: entry.assignment.expr };
-    if (written.has(line.name)) lines.set(line.name, line);
-    else helpers.push(line);
+  const activation = exercise.usesActivation && target.activation !== trainer.config.activation;
+  if (target.model !== trainer.shape.kind || activation) {
+    const of = (model: string, a: string) => (exercise.usesActivation ? `${model} with ${a}` : model);
+    throw new Error(`the exercise is for ${of(target.model, target.activation)}; the run is ${of(trainer.shape.kind, trainer.config.activation)}`);
   }
-  const replaced = backward.filter((p) => p.writes.every((name) => lines.has(name)));
+  const model = trainer.model;
+  const names = (phases: readonly { name: string }[]) => phases.map((p) => p.name).join(' ');
+  if (names(exercisePhases(target).phases) !== names(model.phases)) {
+    throw new Error(`the run's phases (${names(model.phases)}) are not the exercise's (${names(exercisePhases(target).phases)}): exercises backpropagate through every time step (set nlm.bptt to 0)`);
+  }
+  const backward = model.phases.filter((p) => p.direction === 'backward');
+
+  // Each tensor line goes with its phase (a sum over time steps has a line in each phase that
+  // writes it; blank lines count); the others are helpers.
+  const all = readExercise(text);
+  const phaseOfLine = linePhases(all.map((e) => ('error' in e ? e.name : e.assignment.name)), model.phases);
+  const written = new Set(model.phases.flatMap((p) => p.writes));
+  const entries = all.flatMap((e, i) => ('assignment' in e && e.assignment.expr ? [{ line: e.line, name: e.assignment.name, expr: e.assignment.expr, phase: phaseOfLine[i] }] : []));
+  const helpers = entries.filter((e) => !written.has(e.name));
+  const linesOf = (phase: number): Line[] => entries.filter((e) => e.phase === phase);
+  const replaced = backward.filter((p) => {
+    const own = linesOf(model.phases.indexOf(p));
+    return p.writes.every((name) => own.some((l) => l.name === name));
+  });
   if (replaced.length === 0) throw new Error('the file has no backward phase with all its lines written: nothing to train with');
 
   // What would break during training breaks now, with the line.
@@ -50,7 +58,7 @@ export function trainWithStudentBackward(trainer: Trainer, text: string): string
 
   const sizes = exercise.sizes(trainer.shape);
   for (const phase of replaced) {
-    const own = phase.writes.map((name) => lines.get(name)!);
+    const own = linesOf(model.phases.indexOf(phase));
     const first = Math.min(...own.map((l) => l.line));
     const before = helpers.filter((h) => h.line < first);
     // Only the tensors the lines read are copied out of the model, each iteration.

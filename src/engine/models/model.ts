@@ -218,12 +218,19 @@ export interface ExerciseMistake {
   readonly hint: string;
 }
 
-/** What exercise mode needs of a model besides its tensors: only the model names them. */
+/** What exercise mode needs of a model besides its tensors: only the model names them.
+ *  Answers and mistakes are keyed by tensor name; a tensor that several phases write (a sum over
+ *  time steps, one line per phase) may have its own for one phase under `NAME@PHASE`, which wins
+ *  over `NAME` on that phase's line. */
 export interface ExerciseDefinition<S extends ModelShape = ModelShape> {
+  /** Whether the phases depend on the activation setting (the file's header then names it). */
+  readonly usesActivation: boolean;
   /** The sizes a student may name (V, D, …), beside N, the batch's examples. */
   sizes(shape: S): Record<string, number>;
   /** A correct answer for every tensor the model's phases write. */
   answers(shape: S): Record<string, ExerciseAnswer>;
   /** Common mistakes per tensor, checked in order when a student's value is wrong. */
   mistakes(shape: S): Record<string, readonly ExerciseMistake[]>;
+  /** Comment lines for the top of an exercise file: what a student of this model needs to know. */
+  notes?(shape: S): string[];
 }

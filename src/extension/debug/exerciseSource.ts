@@ -3,6 +3,7 @@
 // document's phase lines do; a stop in such a phase shows the exercise file's line. No vscode
 // import: the standalone adapter uses it too.
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { linePhases } from '../../engine/exercise/exerciseFile';
 import type { PhaseInfo } from '../protocol';
 
 export function isExerciseSource(source: DebugProtocol.Source): boolean {
@@ -19,15 +20,20 @@ export interface ExerciseLines {
 }
 
 export function exerciseLines(text: string, phases: readonly PhaseInfo[]): ExerciseLines {
-  const writer = new Map<string, string>();
-  for (const p of phases) for (const name of p.writes) if (!writer.has(name)) writer.set(name, p.name);
+  // A tensor's k-th line is the k-th phase's that writes it (a sum over time steps: one per step).
+  const assigned = text.split('\n').flatMap((source, i) => {
+    const name = /^\s*([A-Za-z_]\w*)\s*=/.exec(source)?.[1];
+    return name ? [{ line: i + 1, name }] : [];
+  });
+  const phaseIndex = linePhases(assigned.map((a) => a.name), phases);
   const byLine = new Map<number, string>();
   const first = new Map<string, number>();
-  text.split('\n').forEach((source, i) => {
-    const phase = writer.get(/^\s*([A-Za-z_]\w*)\s*=/.exec(source)?.[1] ?? '');
-    if (!phase) return;
-    byLine.set(i + 1, phase);
-    if (!first.has(phase)) first.set(phase, i + 1);
+  assigned.forEach(({ line }, i) => {
+    const k = phaseIndex[i];
+    if (k === undefined) return;
+    const phase = phases[k].name;
+    byLine.set(line, phase);
+    if (!first.has(phase)) first.set(phase, line);
   });
   const lines = [...byLine.keys()];
   return {

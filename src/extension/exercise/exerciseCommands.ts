@@ -4,8 +4,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { DEFAULT_CONFIG } from '../../engine/config';
-import { Blank, DEFAULT_TARGET, ExerciseTarget, newExercise } from '../../engine/exercise/exerciseFile';
+import { DEFAULT_CONFIG, TrainConfig } from '../../engine/config';
+import { Blank, DEFAULT_TARGET, ExerciseTarget, exerciseStem, newExercise } from '../../engine/exercise/exerciseFile';
 import { writeFileAtomic } from '../../engine/modelfile/atomic';
 import { CommandContext, registerCommand } from '../commands/context';
 import { lastDataset } from '../commands/datasetPicker';
@@ -43,7 +43,7 @@ export function registerExerciseCommands(ctx: CommandContext, checker: ExerciseC
       await vscode.window.showTextDocument(doc);
       return doc.uri;
     }
-    const file = freeName(folder, `${target.model}-${target.activation}-${blank}`);
+    const file = freeName(folder, exerciseStem(target, blank));
     writeFileAtomic(file, Buffer.from(text, 'utf8'));
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     await vscode.window.showTextDocument(doc);
@@ -77,7 +77,9 @@ export function registerTrainWithExercise(ctx: CommandContext, checker: Exercise
     const report = await checker.check(document);
     const broken = report.verdicts.filter((v) => v.verdict === 'error' && v.line !== null);
     if (broken.length > 0) throw new Error(`${path.basename(document.uri.path)}: fix the lines with errors first (${broken.map((v) => `line ${v.line}`).join(', ')}; see the Problems view)`);
-    const info = await loadRun(ctx, { dataset: lastDataset(ctx.extension) ?? 'demo', config: { activation: exerciseTarget(text).activation } });
+    const target = exerciseTarget(text);
+    // The file's model (and activation), through every time step; the other settings as configured.
+    const info = await loadRun(ctx, { dataset: lastDataset(ctx.extension) ?? 'demo', config: { model: target.model as TrainConfig['model'], activation: target.activation, bptt: 0 } });
     if (!info) return undefined;
     const { replaced } = await ctx.run.request({ kind: 'trainWithExercise', text });
     ctx.output.appendLine(`[exercise] training with the backward of ${path.basename(document.uri.path)}: phases ${replaced.join(', ')} compute its lines`);
@@ -89,8 +91,9 @@ export function registerTrainWithExercise(ctx: CommandContext, checker: Exercise
 
 /** The loaded run's model and activation, else the configured ones. */
 function currentTarget({ run }: CommandContext): ExerciseTarget {
-  if (run.info) return { model: run.info.modelKind, activation: run.info.config.activation };
-  return { model: DEFAULT_TARGET.model, activation: configuredHyperParameters().activation ?? DEFAULT_CONFIG.activation };
+  if (run.info) return { model: run.info.modelKind, activation: run.info.config.activation, context: run.info.context };
+  const settings = configuredHyperParameters();
+  return { model: settings.model ?? DEFAULT_TARGET.model, activation: settings.activation ?? DEFAULT_CONFIG.activation };
 }
 
 /** `folder/stem.nlmx`, or `stem-2.nlmx`, … when that is taken: never overwrite a student's work. */

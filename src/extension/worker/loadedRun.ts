@@ -2,6 +2,7 @@
 // what the debugger and Predict read from it; and the RunInfo that tells views about its model.
 import { resolveConfig, TrainConfig } from '../../engine/config';
 import { Dataset } from '../../engine/data/dataset';
+import type { CorrectRun } from '../../engine/exercise/correctRun';
 import { Predictor } from '../../engine/inference';
 import { Kernels } from '../../engine/kernels';
 import { checkKindMatches, checkVocabMatches, loadModel, savedShape } from '../../engine/modelfile/modelFile';
@@ -26,6 +27,8 @@ export interface LoadedRun {
   readonly startedFrom?: string;
   /** Its record in a runs folder, when the host asked for one. */
   readonly recording?: RunRecording;
+  /** Training with a student's backward: the same run with the engine's, trained alongside. */
+  correctRun?: CorrectRun;
 }
 
 /**

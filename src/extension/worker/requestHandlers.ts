@@ -8,6 +8,7 @@ import { checkVocabMatches, loadModel, savedShape } from '../../engine/modelfile
 import { runModelFile, writeModelFile } from '../../engine/modelfile/runModelFile';
 import type { ModelShape, Params } from '../../engine/models/model';
 import { evaluationReportSteps } from '../../engine/report';
+import { CorrectRun } from '../../engine/exercise/correctRun';
 import { trainWithStudentBackward } from '../../engine/exercise/studentBackward';
 import * as fs from 'fs';
 import { completionsAt } from '../expression';
@@ -111,7 +112,13 @@ export function requestHandlers(s: Session): RequestHandlers {
     },
     previewDataset: (r, id) => s.sliced.runTask(id, (progress, signal) => s.datasets.prepare(r.dataset, progress, signal)).then(datasetSummary),
     checkExercise: (r) => checkExerciseFile(r.text, s.loaded(), r.fresh),
-    trainWithExercise: (r) => ({ replaced: trainWithStudentBackward(s.current().trainer, r.text) }),
+    trainWithExercise: (r) => {
+      const run = s.current();
+      const replaced = trainWithStudentBackward(run.trainer, r.text);
+      run.correctRun?.close();
+      run.correctRun = new CorrectRun(run.trainer);
+      return { replaced };
+    },
   };
 }
 

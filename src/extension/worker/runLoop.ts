@@ -198,7 +198,7 @@ export class RunLoop {
     // while running phase by phase to a breakpoint, where each copy would slow training down.
     const stepping = this.goal?.kind === 'step' && (this.goal.unit === 'sub' || this.goal.unit === 'phase');
     travel.observe(t, p.iteration?.loss, stepping && !whole);
-    if (p.iteration) this.snapshots.addIteration(p.iteration, t.model.n, replayed);
+    if (p.iteration) this.snapshots.addIteration(p.iteration, t.model.n, replayed, this.run!.correctRun?.follow(p.iteration.step));
     // The record has the replayed steps and epochs already.
     if (!replayed) this.run!.recording?.progress(this.run!, p);
     if (p.epoch && !replayed) this.emit({ kind: 'epoch', record: p.epoch });
@@ -284,6 +284,12 @@ export class RunLoop {
     const rewound = travel.isBeforePresent(t);
     // Kept as a branch point even at the present: replays after it must start from it.
     travel.branch(t);
+    if (run.correctRun && !run.correctRun.setLearningRate(t.steps, lr)) {
+      // It trained on past this step with the old rate: it is no longer the same run.
+      run.correctRun.close();
+      run.correctRun = undefined;
+      this.emit({ kind: 'log', level: 'info', message: `the run with the engine's backward beside it ends at step ${t.steps}: it trained past this step with the old learning rate` });
+    }
     if (rewound) {
       run.recording?.branch(run, t.steps, lr);
       this.snapshots.branched(t.steps);

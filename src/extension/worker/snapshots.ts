@@ -20,6 +20,8 @@ export class Snapshots {
   /** The steps since the last snapshot, merged into the buckets of the run's history (so every
    *  step is counted and each bucket's envelope is exact, however many steps a snapshot spans). */
   private pendingSteps = new BucketSeries(STEP_BUCKETS);
+  /** The same for the correct run beside a student's backward (runHistory's `correct`). */
+  private pendingCorrect = new BucketSeries(STEP_BUCKETS);
   /** Every step's loss, so no step escapes the divergence rule. */
   private divergence: DivergenceWatch | undefined;
   private vocabSize = 0;
@@ -31,6 +33,7 @@ export class Snapshots {
   /** A new run: no pending steps, a divergence rule for its vocabulary. */
   reset(vocabSize: number): void {
     this.pendingSteps = new BucketSeries(STEP_BUCKETS);
+    this.pendingCorrect = new BucketSeries(STEP_BUCKETS);
     this.vocabSize = vocabSize;
     this.divergence = new DivergenceWatch(vocabSize);
   }
@@ -43,14 +46,18 @@ export class Snapshots {
 
   /** The run branched at `steps`: pending steps after it are not the run's any more. */
   branched(steps: number): void {
-    const kept = this.pendingSteps.take().filter((b) => b.to <= steps);
-    for (const b of kept) this.pendingSteps.addBucket(b);
+    for (const series of [this.pendingSteps, this.pendingCorrect]) {
+      const kept = series.take().filter((b) => b.to <= steps);
+      for (const b of kept) series.addBucket(b);
+    }
   }
 
   /** A finished iteration of `examples` rows (what throughput counts); a `replayed` one (after
-   *  going back in time) is in the run's history already. */
-  addIteration(step: StepRecord, examples: number, replayed = false): void {
+   *  going back in time) is in the run's history already. `correct`: the same iteration of the
+   *  correct run beside a student's backward. */
+  addIteration(step: StepRecord, examples: number, replayed = false, correct?: StepRecord): void {
     if (!replayed) this.pendingSteps.add(step.step, stepValues(step), step.examples);
+    if (correct) this.pendingCorrect.add(correct.step, stepValues(correct), correct.examples);
     this.divergence?.add(step.loss);
     this.examplesSinceSnapshot += examples;
   }
@@ -76,6 +83,7 @@ export class Snapshots {
         cursor,
         lr: t.optimizer.lr,
         steps: this.pendingSteps.take(),
+        correctSteps: this.pendingCorrect.length > 0 ? this.pendingCorrect.take() : undefined,
         params,
         grads,
         hidden: hidden && H && t.model.n > 0 ? hiddenStats(H.data, t.model.n, hidden.units, hidden.activation) : undefined,

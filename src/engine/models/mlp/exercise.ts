@@ -23,6 +23,8 @@ const contexts = (s: MlpShape) => Array.from({ length: s.context }, (_, k) => k)
 const column = (k: number) => (k === 0 ? '0' : k === 1 ? 'D' : `${k} * D`);
 
 export const mlpExercise: ExerciseDefinition<MlpShape> = {
+  usesActivation: true,
+
   sizes: (s) => ({ V: s.vocabSize, D: s.embeddingDim, M: s.hiddenUnits, C: s.context }),
 
   answers: (s) => ({
