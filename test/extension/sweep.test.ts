@@ -58,7 +58,14 @@ suite('NLM sweeps', () => {
     // The results table opened at the start and shows what finished.
     await waitFor('the results table', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'NLM: Compare Runs'));
 
-    const resumed = await vscode.commands.executeCommand<RunSweepResult>('nlm.runSweep', { file });
+    const resuming = vscode.commands.executeCommand<RunSweepResult>('nlm.runSweep', { file });
+    if (process.env.VSCODE_HARNESS_URL) {
+      // The notification while the second point trains: the point, then the time left.
+      await waitFor('the second point training again', () => run.record?.status === 'running' && run.record.id !== second.id && run.record);
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      console.log('      screenshot:', ((await harness('/screenshot', { name: 'sweep-progress' })) as { path: string }).path);
+    }
+    const resumed = await resuming;
     assert.equal(resumed.status, 'finished');
     assert.equal(resumed.id, stopped.id, 'the same sweep');
     assert.deepEqual([resumed.finished, resumed.total], [2, 2]);

@@ -13,7 +13,7 @@ import { CHART_COLOURS, chartColour, ChartColour, onThemeChange } from '../theme
 
 /** What the page's controls chose: the gradient whose norm the gradient chart shows. */
 interface View {
-  /** TOTAL, or a gradient's name ("dW1"). */
+  /** TOTAL, or a gradient's name ("d" and its parameter's). */
   gradient: string;
 }
 

@@ -32,6 +32,8 @@ export interface SweepOutcome {
 export class SweepRunner {
   private cancelled = false;
   private training = false;
+  /** Cancels a dataset still being read for the next point. */
+  private readonly loading = new AbortController();
 
   constructor(
     private readonly run: RunController,
@@ -47,12 +49,21 @@ export class SweepRunner {
     for (const [i, point] of todo.entries()) {
       if (this.cancelled) return outcome('stopped');
       hooks.onPoint?.(point, plan.finishedCount + 1);
-      const info = await this.run.load({
-        kind: 'load',
-        dataset: { path: plan.spec.data, corpus: plan.spec.dataOptions },
-        config: point.config,
-        record: { runsDir: plan.runsDir, sweep: { id: plan.id, point: point.settings }, test: plan.spec.test },
-      });
+      let info;
+      try {
+        info = await this.run.load(
+          {
+            kind: 'load',
+            dataset: { path: plan.spec.data, corpus: plan.spec.dataOptions },
+            config: point.config,
+            record: { runsDir: plan.runsDir, sweep: { id: plan.id, point: point.settings }, test: plan.spec.test },
+          },
+          { signal: this.loading.signal },
+        );
+      } catch (e) {
+        if (this.cancelled) return outcome('stopped');
+        throw e;
+      }
       if (this.cancelled) return outcome('stopped');
       const pace = (clock ??= new SweepClock(todo.map((p) => p.config), info.dataset.train));
       const ended = this.trained((steps) => hooks.onSteps?.(steps, pace.stepsSoFar(steps) / pace.totalSteps, pace.left(i, steps)));
@@ -76,6 +87,7 @@ export class SweepRunner {
   /** Stops the sweep: the point training now is stopped (its run kept as "stopped"), no other starts. */
   cancel(): void {
     this.cancelled = true;
+    this.loading.abort();
     if (this.training) void this.run.request({ kind: 'stop' }).catch(() => undefined);
   }
 
