@@ -4,7 +4,9 @@
 // PyTorch word-language-model recipe), NLM Lab's CLI against scripts/stream_reference.py (PyTorch's
 // nn.LSTM on one thread) fed the token ids our loader makes and our initial weights, alternating
 // over the rounds; medians of the epoch times, the ratio round by round, and each run's validation
-// perplexity per token (evaluation on 10 streams).
+// perplexity per token (evaluation on 10 streams). Then the CPU time of one window (one training
+// iteration), in-process, alternating BENCH_STREAM_CPU_ROUNDS rounds (default 3) of 40 windows
+// each: where other jobs share the machine, the epochs' wall times say more about them than us.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,6 +36,7 @@ async function engine() {
   await build({
     stdin: {
       contents: `export { Trainer } from './src/engine/trainer'; export { jsKernels } from './src/engine/kernels';
+export { createWasmKernels } from './src/engine/wasmKernels'; export { allowRelaxedSimd } from './src/engine/backend';
 export { loadDataset } from './src/engine/data/load'; export { resolveConfig } from './src/engine/config';`,
       resolveDir: root,
       loader: 'ts',
@@ -62,6 +65,46 @@ async function exportReference(folder) {
   return { windows: trainer.batchesPerEpoch, tokens: dataset.stream.train.length };
 }
 
+const CPU_WINDOWS = 40;
+
+/** CPU ms per window of `count` windows (after 3 to warm up): ours in-process, on one thread. */
+async function oursCpu(count) {
+  const { Trainer, createWasmKernels, allowRelaxedSimd, loadDataset, resolveConfig } = await engine();
+  allowRelaxedSimd(); // as the CLI does
+  const trainer = new Trainer(loadDataset(kjv, { task: 'stream', vocabSize: VOCAB }), resolveConfig(SETTINGS), createWasmKernels());
+  for (let i = 0; i < 3; i++) trainer.step();
+  const [c0, t0] = [process.cpuUsage(), performance.now()];
+  for (let i = 0; i < count; i++) trainer.step();
+  const c = process.cpuUsage(c0);
+  return { cpu: (c.user + c.system) / 1000 / count, wall: (performance.now() - t0) / count };
+}
+
+function referenceCpu(folder, count) {
+  const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const r = spawnSync(python, [path.join(root, 'scripts', 'stream_reference.py'), folder, '1', String(count)], { encoding: 'utf8', env });
+  if (r.status !== 0) throw new Error(r.stderr);
+  const e = JSON.parse(r.stdout.trim().split('\n').at(-1));
+  return { cpu: e.cpu_ms_per_window, wall: e.ms_per_window };
+}
+
+async function cpuRounds(folder, rounds) {
+  console.log(`\none window (20×35 tokens, one training iteration), CPU time, ${CPU_WINDOWS} windows a run; ${rounds} alternating rounds`);
+  const ours = [];
+  const torch = [];
+  for (let round = 1; round <= rounds; round++) {
+    ours.push(await oursCpu(CPU_WINDOWS));
+    torch.push(referenceCpu(folder, CPU_WINDOWS));
+    console.log(`round ${round}: ours ${ours.at(-1).cpu.toFixed(1)} ms CPU (${ours.at(-1).wall.toFixed(1)} ms wall), PyTorch ${torch.at(-1).cpu.toFixed(1)} ms CPU (${torch.at(-1).wall.toFixed(1)} ms wall)`);
+  }
+  const ratios = ours.map((o, i) => o.cpu / torch[i].cpu);
+  const range = (v) => `${median(v).toFixed(1)} (${Math.min(...v).toFixed(1)}–${Math.max(...v).toFixed(1)})`;
+  console.log('\n| one window, one thread | CPU ms, median (min–max) | wall ms, median |');
+  console.log('|---|---|---|');
+  console.log(`| NLM Lab, \`step()\` | ${range(ours.map((r) => r.cpu))} | ${median(ours.map((r) => r.wall)).toFixed(1)} |`);
+  console.log(`| PyTorch nn.LSTM | ${range(torch.map((r) => r.cpu))} | ${median(torch.map((r) => r.wall)).toFixed(1)} |`);
+  console.log(`| ratio, round by round | ${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}) | |`);
+}
+
 function ours() {
   const r = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'train', '--data', kjv, '--task', 'stream', '--vocab', String(VOCAB), ...FLAGS, '--json', '--no-record'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr);
@@ -88,6 +131,9 @@ export async function streamBench(rounds) {
   const folder = mkdtempSync(path.join(tmpdir(), 'nlm-bench-stream-'));
   try {
     const { windows, tokens } = await exportReference(folder);
+    const cpu = Number(process.env.BENCH_STREAM_CPU_ROUNDS ?? 3);
+    if (cpu > 0) await cpuRounds(folder, cpu);
+    if (rounds === 0) return;
     console.log(`\nstream task, one epoch: LSTM 128/128 on ${kjv} at V = ${VOCAB} (${tokens.toLocaleString('en-US')} training tokens, ${windows} windows of 20×35), SGD lr 20, clip 0.25; ${rounds} rounds`);
     const runs = { ours: [], torch: [] };
     for (let round = 1; round <= rounds; round++) {

@@ -4,7 +4,7 @@ reference for NLM Lab's stream task: nn.Embedding → nn.LSTM (or nn.RNN, tanh) 
 with p ← p − lr·∂L/∂p after clip_grad_norm_, the hidden state detached between windows of K
 tokens, B parallel streams for training and 10 for evaluation.
 
-usage: stream_reference.py FOLDER [threads]
+usage: stream_reference.py FOLDER [threads] [windows]
 
 FOLDER (written by scripts/bench.mjs from NLM Lab's own loader) holds train.npy and valid.npy
 (int32 token ids, lines and their <eos> in order), the initial parameters as NLM Lab names them
@@ -17,7 +17,9 @@ the same weights, on the same windows. Differences from main.py, each also NLM L
   them as a shorter window), in training and in evaluation.
 
 Prints one JSON line: the epoch's training seconds (the loop over windows only, as NLM Lab's
-`seconds`), the mean training loss, and the validation cross-entropy and perplexity per token.
+`seconds`) and CPU seconds, the mean training loss, and the validation cross-entropy and
+perplexity per token. With `windows`, it trains on that many windows only and reports the CPU
+time per window (no evaluation): a figure a machine shared with other jobs distorts less.
 """
 import json
 import math
@@ -89,6 +91,7 @@ def evaluate(model, data, bptt, streams):
 def main():
     folder = sys.argv[1]
     threads = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+    limit = int(sys.argv[3]) if len(sys.argv) > 3 else None
     torch.set_num_threads(threads)
     settings = json.load(open(f"{folder}/settings.json"))
     params = {name: np.load(f"{folder}/{name}.npy") for name in ["W1", "Wxh", "Whh", "bh", "Why", "by"]}
@@ -100,8 +103,10 @@ def main():
     model.train()
     hidden = model.init_hidden(settings["batch"])
     loss_sum, steps = 0.0, 0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for x, y in windows(train, bptt):
+        if steps == limit:
+            break
         hidden = detach(hidden)
         model.zero_grad()
         output, hidden = model(x, hidden)
@@ -113,11 +118,16 @@ def main():
                 p.add_(p.grad, alpha=-lr)
         loss_sum += loss.item()
         steps += 1
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    name = f"PyTorch {torch.__version__} nn.{'LSTM' if settings['model'] == 'lstm' else 'RNN'}, {threads} thread{'s' if threads > 1 else ''}"
+    if limit is not None:
+        print(json.dumps({"name": name, "windows": steps, "cpu_ms_per_window": 1000 * cpu / steps, "ms_per_window": 1000 * seconds / steps}))
+        return
     valid_ce, n = evaluate(model, valid, bptt, settings["eval_batch"])
     print(json.dumps({
-        "name": f"PyTorch {torch.__version__} nn.{'LSTM' if settings['model'] == 'lstm' else 'RNN'}, {threads} thread{'s' if threads > 1 else ''}",
+        "name": name,
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "windows": steps,
         "train_ce": loss_sum / steps,
         "valid_ce": valid_ce,
