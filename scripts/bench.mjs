@@ -7,6 +7,8 @@
 // Then the same at V = 8000 (issue 12): the KJV text with an 8,000-word vocabulary, NLM Lab on its
 // default two threads and on one against PyTorch on one thread, alternating over
 // BENCH_LARGE_ROUNDS rounds (default BENCH_ROUNDS; 0 skips it), and stepping one iteration phase by phase.
+// Then, opt-in (BENCH_STREAM_ROUNDS=N, minutes a round): the recurrent row, one epoch of the stream
+// task (an LSTM on the KJV text's token streams) against PyTorch's nn.LSTM (bench-stream.mjs).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -173,6 +175,8 @@ function printLatencies(latencies) {
 const { loadDataset } = await engine();
 if (ROUNDS > 0) await courseData();
 await largeVocabulary();
+const STREAM_ROUNDS = Number(process.env.BENCH_STREAM_ROUNDS ?? 0);
+if (STREAM_ROUNDS > 0) await (await import('./bench-stream.mjs')).streamBench(STREAM_ROUNDS);
 
 /** An int32 .npy file (version 1.0) of `data` shaped `shape`, for the Python reference. */
 function writeNpy(file, data, shape) {

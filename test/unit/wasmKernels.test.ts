@@ -52,6 +52,7 @@ function largeOutputLayerCases(): ProductCase[] {
     ['matmulTN', P, N, V],
     ['matmulTN', 32, N, V, P, 64], // one of the fused iteration's blocks of dW3's rows
     ['matmulNT', N, V, P],
+    ['matmulTN', 16, 700, 600], // a stream window's dWhy: k = K·B rows, summed in slices that fit the pack buffer
   ];
   largeCases = shapes.map(([kernel, m, k, n, lda = m, first = 0]) => {
     const whole = kernel === 'matmulTN' ? k * lda : m * k;

@@ -175,8 +175,9 @@ export abstract class RecurrentModel implements Model {
 
   setBatch(inputs: Int32Array, targets: Int32Array, n: number, continues = false): void {
     if (n > this.capacity) throw new Error(`batch of ${n} exceeds the model's capacity ${this.capacity}`);
-    // The head's rows are the K blocks of `capacity` rows: every window holds all the streams.
-    if (this.stream && n !== this.capacity) throw new Error(`a window of ${n} streams, but the model reads ${this.capacity} streams`);
+    // The head's rows are the K blocks of `capacity` rows: every window holds all the streams (or
+    // none: a restored state from before the first batch).
+    if (this.stream && n !== 0 && n !== this.capacity) throw new Error(`a window of ${n} streams, but the model reads ${this.capacity} streams`);
     this.inputs = inputs;
     this.targets = targets;
     this.n = n;

@@ -157,6 +157,22 @@ function packPanel(b: usize, ldb: usize, j0: i32, strips: i32, k: i32, pack: usi
 
 function gemm(a: usize, ars: usize, aps: usize, b: usize, c: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
   const ld = <usize>n << 2; // row stride of both B and C
+  // A long k whose panels would not fit the pack buffer (Hᵀ·dZ over the K·B rows of a stream
+  // window: k = 700) is summed in slices that do, each added to C: unpacked, the tiles' walk down
+  // a wide B misses the TLB at every step and runs at half speed.
+  const sliceK = <i32>(packBytes / (<usize>PANEL_COLUMNS << 2));
+  if (n > PANEL_COLUMNS && (m & ~3) >= 8 && sliceK > 0 && k > sliceK) {
+    for (let k0 = 0; k0 < k; k0 += sliceK) {
+      panels(a + <usize>k0 * aps, ars, aps, b + <usize>k0 * ld, c, m, min(sliceK, k - k0), n, accumulate || k0 > 0);
+    }
+    return;
+  }
+  panels(a, ars, aps, b, c, m, k, n, accumulate);
+}
+
+/** gemm for a k whose panels fit the pack buffer (or that is not packed). */
+function panels(a: usize, ars: usize, aps: usize, b: usize, c: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
+  const ld = <usize>n << 2; // row stride of both B and C
   if (n <= PANEL_COLUMNS) {
     // One panel: the loop the panels reduce to, without their bookkeeping (V = 250's products).
     for (let i = 0; i < m; i += 4) {
