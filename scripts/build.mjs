@@ -3,6 +3,7 @@
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { layoutWorkerDefine } from './layoutWorkerSource.mjs';
 
 const production = process.argv.includes('--production');
 
@@ -32,7 +33,8 @@ await build({
   external: ['vscode'],
 });
 if (browser.length) {
-  await build({ ...common, outdir: 'dist/webview', entryPoints: browser, platform: 'browser', target: 'es2022', format: 'iife' });
+  const define = await layoutWorkerDefine(production);
+  await build({ ...common, outdir: 'dist/webview', entryPoints: browser, platform: 'browser', target: 'es2022', format: 'iife', define });
 }
 if (existsSync('scripts/build-wasm.mjs')) {
   const r = spawnSync(process.execPath, ['scripts/build-wasm.mjs'], { stdio: 'inherit' });

@@ -32,10 +32,13 @@ const TABS: { id: TabId; label: string }[] = [
 type Part = 'header' | 'curves' | 'norms' | 'hidden' | 'heatmap' | 'map';
 const TAB_PARTS: Record<TabId, Part[]> = { curves: ['curves', 'norms', 'hidden'], weights: ['heatmap'], embeddings: ['map'] };
 
-/** How often shown tensors are refreshed while training runs (ms). A new W1 costs the map a
- *  quarter of a second of t-SNE and a transition of every label: every 10 s. */
+/** How often shown tensors are refreshed while training runs (ms). A new W1 costs the map's
+ *  worker a t-SNE refresh (a core for ~0.3 s at 250 words, several seconds at 8,000) and a
+ *  transition of every label: every 10 s, and at least ten layouts' time apart, so the worker
+ *  takes at most a tenth of a core from the training. */
 const HEATMAP_REFRESH_MS = 1000;
 const MAP_REFRESH_MS = 10000;
+const MAP_IDLE_SHARE = 10;
 /** Frames at most this often (ms): ~10 fps while a student looks around, 2 while training runs
  *  (unless the embedding map is moving), since each frame costs the browser style, layout, paint
  *  and compositing on the very cores the training threads run on; and while it runs the charts,
@@ -49,8 +52,6 @@ const TICK_MS = 250;
  *  gets the run's curves from the extension anyway. */
 const PERSIST_MS = 1000;
 const RUNNING_PERSIST_MS = 5000;
-/** Time per frame given to t-SNE iterations. */
-const TSNE_BUDGET_MS = 12;
 const FRAME_MEASURE = 'nlm-dashboard-frame';
 
 interface ChartCard {
@@ -183,6 +184,7 @@ export class Dashboard {
         this.unsaved = true;
       },
       () => this.invalidate('map'),
+      () => this.scheduler.request(),
     );
     if (state.info) {
       this.nameTensors(state.info);
@@ -306,7 +308,8 @@ export class Dashboard {
     if (info) {
       const running = runState === 'running';
       if (ui.tab === 'weights') this.feed.want(ui.tensor, this.position(), running ? HEATMAP_REFRESH_MS : 0);
-      if (ui.tab === 'embeddings' && info.embedding) this.feed.want(info.embedding, this.position(), running ? MAP_REFRESH_MS : 0);
+      const mapRefresh = Math.max(MAP_REFRESH_MS, MAP_IDLE_SHARE * this.map.layoutMs);
+      if (ui.tab === 'embeddings' && info.embedding && !this.map.moving) this.feed.want(info.embedding, this.position(), running ? mapRefresh : 0);
     }
     const now = performance.now();
     if (this.unsaved && now - this.lastPersist >= (runState === 'running' ? RUNNING_PERSIST_MS : PERSIST_MS)) {
@@ -330,7 +333,7 @@ export class Dashboard {
     const due = new Set([...this.dirty].filter((p) => visible.has(p) && (p === 'header' || (p === 'map' ? !urgent : !chartsWait))));
     for (const p of due) this.dirty.delete(p);
     if ([...due].some((p) => p !== 'header' && p !== 'map')) this.chartsDrawnAt = start;
-    // The map animates t-SNE for most of a frame: not in an urgent one.
+    // The map's drawing moves every label: not in an urgent frame.
     const deferred = [...this.dirty].some((p) => visible.has(p)) || (urgent && visible.has('map'));
     if (due.has('header')) this.header.render(this.state);
     for (const c of this.charts) {
@@ -352,7 +355,7 @@ export class Dashboard {
     let moved = false;
     if (visible.has('map') && !urgent) {
       this.feedMap();
-      moved = this.map.advance(TSNE_BUDGET_MS);
+      moved = this.map.advance();
       // While training runs the map is drawn once its layout has settled rather than at every
       // slice: each drawing moves 250 labels, a transition the browser animates.
       if (due.has('map') || (moved && !(running && this.map.moving))) this.map.render();

@@ -1,31 +1,31 @@
-// The embedding map: a 2-D t-SNE of W1's rows with the words as labels, coloured by word class.
-// New W1 values warm-start the layout so the map drifts instead of jumping; iterations run in
-// small time slices inside the render loop. Hovering or clicking a word shows its nearest
-// neighbours by cosine similarity in the full D-dimensional space. Wheel and drag zoom and pan
-// the positions while labels keep their size; labels that would overlap are left out (the word
-// under the pointer, the pinned one and its neighbours first), so zooming in shows more of them.
-import { quantile, scaleLinear, select, symbol, symbolCircle, symbolDiamond, symbolSquare, symbolTriangle, symbolWye, zoom, zoomIdentity } from 'd3';
-import type { D3ZoomEvent, ZoomTransform } from 'd3';
-import { Tsne } from '../src/engine/tsne';
+// The embedding map: a 2-D t-SNE of W1's rows with the words as labels, coloured by word class
+// (the demo corpus) or by frequency (a text corpus, whose vocabulary lists the most frequent words
+// first). Barnes-Hut t-SNE runs in a worker (layoutClient.ts), so 8,000 words lay out without
+// holding up the dashboard; new W1 values warm-start the layout so the map drifts instead of
+// jumping. The most frequent words are SVG nodes with labels; the rest are dots on a canvas below,
+// labelled on hover. Hovering, clicking or searching a word shows its nearest neighbours by cosine
+// similarity in the full D-dimensional space. Wheel and drag zoom and pan the positions while
+// labels keep their size; labels that would overlap are left out (the word under the pointer, the
+// pinned one and its neighbours first), so zooming in shows more of them.
+import { quadtree, quantile, scaleLinear, select, symbol, symbolCircle, symbolDiamond, symbolSquare, symbolTriangle, symbolWye, zoom, zoomIdentity } from 'd3';
+import type { D3ZoomEvent, Quadtree, ZoomTransform } from 'd3';
 import type { CsvTable } from './card';
 import { element } from './card';
 import { formatCount } from './charts/format';
 import { textWidth } from './charts/textWidth';
 import { ElementSize } from './elementSize';
 import { standaloneSvg } from './export';
+import { rankShare, rankTicks } from './frequencyScale';
 import { LabelBox, LabelRequest, placeLabels } from './labelPlacement';
+import { LayoutClient } from './layoutClient';
 import { formatSimilarities, Neighbour, nearestByCosine } from './neighbours';
-import { classColours, cssVar } from './theme';
+import { classColours, cssVar, foreground, frequencyColour } from './theme';
 import { hideTooltip, showTooltip } from './tooltip';
+import { findWord } from './wordSearch';
 
 const MARGIN = 28;
 const LEGEND_WIDTH = 150;
-/** From a random start (early exaggeration included), then after each W1 refresh. */
-const FIRST_ITERATIONS = 1000;
-const REFRESH_ITERATIONS = 250;
-const ITERATIONS_PER_SLICE = 5;
 const NEIGHBOURS = 8;
-const PERPLEXITY = 30;
 /** Symbols that tell classes apart once the class colours are used up. */
 const SYMBOLS = [symbolCircle, symbolSquare, symbolTriangle, symbolDiamond, symbolWye];
 const MARKER_AREA = 40;
@@ -35,10 +35,13 @@ const FOCUS_PX = 14;
 /** Layout coordinates beyond these quantiles are drawn at the edge, so outliers do not shrink the rest. */
 const FIT_QUANTILE = 0.01;
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const MAX_ZOOM = 16;
-/** Exact t-SNE costs O(n²) per iteration and memory: larger vocabularies show their first words —
- *  a text corpus's 1,000 most frequent, the words CMU 10-707 looks for neighbours among. */
-const MAX_WORDS = 1000;
+const MAX_ZOOM = 64;
+/** Words drawn as SVG nodes with a label when there is room: the first (a text corpus's most
+ *  frequent) this many; the others are canvas dots, labelled on hover, search or as a neighbour. */
+const LABELLED_WORDS = 1000;
+/** A canvas dot's radius, and how near (px) the pointer must come to hover it. */
+const DOT_RADIUS = 2;
+const DOT_HOVER_PX = 6;
 
 export class EmbeddingMap {
   private readonly svg: SVGSVGElement;
@@ -50,20 +53,26 @@ export class EmbeddingMap {
   private readonly heading: HTMLElement;
   private readonly neighbourList: HTMLOListElement;
   private readonly status: HTMLElement;
+  private readonly canvas: HTMLCanvasElement;
+  private readonly search: HTMLElement & { value: string; invalid: boolean };
   private words: string[] = [];
   private vocabularySize = 0;
   /** Whether the vocabulary lists its words most frequent first (a text corpus's does). */
   private byFrequency = false;
   private wordClasses: string[] | undefined;
   private classNames: string[] = [];
-  private nodes: SVGGElement[] = [];
-  private tsne: Tsne | undefined;
+  /** A word's SVG node, for the labelled words and those shown on demand; the others are canvas dots. */
+  private nodes: (SVGGElement | undefined)[] = [];
+  private readonly tsne: LayoutClient;
+  /** Whether a layout came in since the last advance(). */
+  private layoutArrived = false;
   /** With D = 2 the embedding is its own map: W1's rows as they are (CMU 10-707 §3.5), no t-SNE. */
   private raw: Float64Array | undefined;
   private weights: Float64Array | undefined;
   private dim = 0;
-  private pendingIterations = 0;
   private weightsStep = 0;
+  /** The canvas dots in screen coordinates, to find the one under the pointer. */
+  private dots: Quadtree<[number, number, number]> | undefined;
   private savedLayout: number[] | undefined;
   private pinned: number | undefined;
   private hovered: number | undefined;
@@ -78,9 +87,16 @@ export class EmbeddingMap {
     container: HTMLElement,
     private readonly onPin: (word: string | undefined) => void,
     onResize: () => void,
+    onLayout: () => void,
   ) {
+    this.tsne = new LayoutClient(() => {
+      this.layoutArrived = true;
+      onLayout();
+    });
     const mapArea = container.appendChild(element('div', 'map-area'));
     const aside = container.appendChild(element('aside', 'map-aside'));
+    this.canvas = mapArea.appendChild(document.createElement('canvas'));
+    this.canvas.className = 'map-dots';
     this.svg = document.createElementNS(SVG_NS, 'svg');
     this.svg.classList.add('chart', 'embedding-map');
     const clipPath = this.svg.appendChild(document.createElementNS(SVG_NS, 'clipPath'));
@@ -94,7 +110,9 @@ export class EmbeddingMap {
     mapArea.appendChild(this.svg);
     this.size = new ElementSize(this.svg, onResize);
     const search = document.createElement('vscode-textfield');
+    this.search = search;
     search.placeholder = 'Find a word';
+    search.setAttribute('aria-label', 'Find a word');
     search.addEventListener('input', () => {
       search.invalid = search.value.trim() !== '' && !this.find(search.value);
     });
@@ -102,9 +120,9 @@ export class EmbeddingMap {
     this.neighbourList = element('ol', 'neighbour-list');
     this.status = element('p', 'aside-status');
     aside.append(search, this.heading, this.neighbourList, this.status);
-    this.svg.addEventListener('mouseover', (e) => this.onHover(e));
+    this.svg.addEventListener('mousemove', (e) => this.onHover(e));
     this.svg.addEventListener('mouseleave', () => this.setHovered(undefined));
-    this.svg.addEventListener('click', (e) => this.pin(this.wordIndexAt(e.target)));
+    this.svg.addEventListener('click', (e) => this.pin(this.wordIndexAt(e)));
     const zoomBehaviour = zoom<SVGSVGElement, unknown>()
       .scaleExtent([1, MAX_ZOOM])
       .on('zoom', (e: D3ZoomEvent<SVGSVGElement, unknown>) => {
@@ -123,17 +141,17 @@ export class EmbeddingMap {
   setVocabulary(words: string[], wordClasses: string[] | undefined, byFrequency = false): void {
     this.vocabularySize = words.length;
     this.byFrequency = byFrequency;
-    this.words = words.slice(0, MAX_WORDS);
-    this.wordClasses = wordClasses?.length === words.length ? wordClasses.slice(0, MAX_WORDS) : undefined;
+    this.words = words;
+    this.wordClasses = wordClasses?.length === words.length ? wordClasses : undefined;
     this.classNames = this.wordClasses ? [...new Set(this.wordClasses)].sort() : [];
-    this.tsne = undefined;
+    this.tsne.reset();
     this.raw = undefined;
     this.weights = undefined;
-    this.pendingIterations = 0;
     this.pinned = undefined;
     this.hovered = undefined;
-    this.nodes.forEach((n) => n.remove());
+    this.nodes.forEach((n) => n?.remove());
     this.nodes = [];
+    this.dots = undefined;
   }
 
   /** Layout and pinned word saved by an earlier view of the same run. */
@@ -144,50 +162,47 @@ export class EmbeddingMap {
 
   setWeights(values: number[], rows: number, dim: number, step: number): void {
     if (rows !== this.vocabularySize || this.words.length < 2) return;
+    const previousDim = this.dim;
     this.weights = Float64Array.from(values.slice(0, this.words.length * dim));
     this.dim = dim;
     this.weightsStep = step;
     if (dim === 2) {
       this.raw = this.weights;
-      this.tsne = undefined;
-      this.pendingIterations = 0;
+      this.tsne.reset();
       return;
     }
     this.raw = undefined;
-    if (this.tsne && this.tsne.dim === dim) {
-      this.tsne.setData(this.weights);
-      this.pendingIterations = REFRESH_ITERATIONS;
-      return;
-    }
-    const initialLayout = this.savedLayout?.length === this.words.length * 2 ? this.savedLayout : undefined;
-    this.tsne = new Tsne(this.weights, this.words.length, dim, { metric: 'cosine', perplexity: PERPLEXITY, seed: 1, initialLayout });
-    this.pendingIterations = initialLayout ? REFRESH_ITERATIONS : FIRST_ITERATIONS;
+    // The worker keeps its own layout for rows of the same size; a first start may resume a saved one.
+    const resume = this.tsne.layout && previousDim === dim;
+    const saved = this.savedLayout?.length === this.words.length * 2 ? this.savedLayout : undefined;
+    this.tsne.start(this.weights, this.words.length, dim, resume ? undefined : saved);
   }
 
-  /** Runs t-SNE iterations for up to `budgetMs`; true if the layout moved (draw it, then come back). */
-  advance(budgetMs: number): boolean {
-    if (!this.tsne || this.pendingIterations <= 0) return false;
-    const start = performance.now();
-    while (this.pendingIterations > 0 && performance.now() - start < budgetMs) {
-      this.tsne.step(ITERATIONS_PER_SLICE);
-      this.pendingIterations -= ITERATIONS_PER_SLICE;
-    }
-    return true;
+  /** True if a new layout came from the worker since the last call (draw it). */
+  advance(): boolean {
+    const arrived = this.layoutArrived;
+    this.layoutArrived = false;
+    return arrived;
   }
 
   /** Whether t-SNE iterations are still due for the latest W1. */
   get moving(): boolean {
-    return this.tsne !== undefined && this.pendingIterations > 0;
+    return this.tsne.moving;
+  }
+
+  /** How long the last layout took the worker (ms). */
+  get layoutMs(): number {
+    return this.tsne.lastDurationMs;
   }
 
   /** The t-SNE layout, to keep for a later view (W1 itself at D = 2 needs no keeping). */
   get layout(): number[] | undefined {
-    return this.tsne ? Array.from(this.tsne.layout) : undefined;
+    return this.raw || !this.tsne.layout ? undefined : Array.from(this.tsne.layout);
   }
 
   /** The positions drawn: t-SNE's, or W1's own rows at D = 2. */
   private get positions(): Float64Array | undefined {
-    return this.raw ?? this.tsne?.layout;
+    return this.raw ?? this.tsne.layout;
   }
 
   private pin(index: number | undefined): void {
@@ -196,9 +211,9 @@ export class EmbeddingMap {
     this.render();
   }
 
-  /** Pins the word typed in the search box; false when the vocabulary has no such word. */
+  /** Pins the word typed in the search box (or the most frequent one it begins); false when there is none. */
   private find(word: string): boolean {
-    const index = this.indexOf(word.trim());
+    const index = findWord(this.words, word);
     if (index === undefined) return false;
     if (index !== this.pinned) this.pin(index);
     return true;
@@ -210,24 +225,33 @@ export class EmbeddingMap {
     const y = this.positions;
     if (!y) {
       this.links.replaceChildren();
-      this.nodes.forEach((n) => n.remove());
+      this.nodes.forEach((n) => n?.remove());
       this.nodes = [];
-      select(this.svg).append('text').attr('class', 'empty').attr('x', width / 2).attr('y', height / 2).text(`Waiting for the embeddings ${this.embeddingName}…`);
+      this.dots = undefined;
+      this.canvas.hidden = true;
+      const waiting = this.tsne.error ? `The map could not be laid out: ${this.tsne.error}` : `Waiting for the embeddings ${this.embeddingName}…`;
+      select(this.svg).append('text').attr('class', 'empty').attr('x', width / 2).attr('y', height / 2).text(waiting);
       this.renderAside([]);
       return;
     }
-    if (this.nodes.length !== this.words.length) this.createNodes();
+    if (!this.nodes.length) this.createNodes();
+    const focus = this.hovered ?? this.pinned;
+    const neighbours = focus !== undefined && this.weights ? nearestByCosine(this.weights, this.words.length, this.dim, focus, NEIGHBOURS) : [];
+    // Words beyond the labelled ones get a node while they are in focus or a neighbour.
+    for (const i of [focus, this.pinned, ...neighbours.map((n) => n.index)]) if (i !== undefined) this.ensureNode(i);
     if (this.colours !== classColours()) this.styleNodes();
-    const mapWidth = width - (this.classNames.length ? LEGEND_WIDTH : 0);
+    const mapWidth = width - (this.classNames.length || this.byFrequency ? LEGEND_WIDTH : 0);
     this.clip.setAttribute('width', String(Math.max(0, mapWidth)));
     this.clip.setAttribute('height', String(height));
     const fit = fitLayout(y, mapWidth, height);
     const sx = (v: number): number => this.view.applyX(fit.sx(v));
     const sy = (v: number): number => this.view.applyY(fit.sy(v));
-    const points = this.nodes.map((_, i) => [sx(y[2 * i]), sy(y[2 * i + 1])]);
-    for (let i = 0; i < this.nodes.length; i++) this.nodes[i].style.transform = `translate(${points[i][0]}px, ${points[i][1]}px)`;
-    const focus = this.hovered ?? this.pinned;
-    const neighbours = focus !== undefined && this.weights ? nearestByCosine(this.weights, this.words.length, this.dim, focus, NEIGHBOURS) : [];
+    const points = this.words.map((_, i) => [sx(y[2 * i]), sy(y[2 * i + 1])]);
+    for (let i = 0; i < this.nodes.length; i++) {
+      const node = this.nodes[i];
+      if (node) node.style.transform = `translate(${points[i][0]}px, ${points[i][1]}px)`;
+    }
+    this.drawDots(points, focus, mapWidth, height);
     this.highlight(focus, neighbours);
     this.placeLabels(points, focus, neighbours, mapWidth, height);
     this.links.replaceChildren(
@@ -259,30 +283,78 @@ export class EmbeddingMap {
   }
 
   private createNodes(): void {
-    this.nodes.forEach((n) => n.remove());
+    this.nodes.forEach((n) => n?.remove());
     this.labelSides = [];
-    this.nodes = this.words.map((word, i) => {
-      const g = document.createElementNS(SVG_NS, 'g');
-      g.classList.add('word');
-      g.dataset.index = String(i);
-      const marker = document.createElementNS(SVG_NS, 'path');
-      const label = document.createElementNS(SVG_NS, 'text');
-      label.setAttribute('dy', '0.35em');
-      label.textContent = word;
-      g.append(marker, label);
-      this.wordLayer.appendChild(g);
-      return g;
-    });
+    this.nodes = new Array<SVGGElement | undefined>(this.words.length);
+    for (let i = 0; i < Math.min(LABELLED_WORDS, this.words.length); i++) this.ensureNode(i);
+  }
+
+  private ensureNode(i: number): void {
+    if (this.nodes[i]) return;
+    const g = document.createElementNS(SVG_NS, 'g');
+    g.classList.add('word');
+    g.dataset.index = String(i);
+    const marker = document.createElementNS(SVG_NS, 'path');
+    const label = document.createElementNS(SVG_NS, 'text');
+    label.setAttribute('dy', '0.35em');
+    label.textContent = this.words[i];
+    g.append(marker, label);
+    this.wordLayer.appendChild(g);
+    this.nodes[i] = g;
+    if (this.colours.length) this.styleNode(i);
   }
 
   /** Colours and marker shapes by class: the readable class colours first, then the next shape with each again. */
   private styleNodes(): void {
     this.colours = classColours();
-    for (let i = 0; i < this.nodes.length; i++) {
-      const c = this.classIndex(i);
-      this.nodes[i].style.fill = c < 0 ? '' : this.classColour(c);
-      this.nodes[i].firstElementChild?.setAttribute('d', this.classSymbol(Math.max(0, c), MARKER_AREA));
+    for (let i = 0; i < this.nodes.length; i++) if (this.nodes[i]) this.styleNode(i);
+  }
+
+  private styleNode(i: number): void {
+    const node = this.nodes[i];
+    if (!node) return;
+    const c = this.classIndex(i);
+    node.style.fill = this.wordColour(i);
+    node.firstElementChild?.setAttribute('d', this.classSymbol(Math.max(0, c), MARKER_AREA));
+  }
+
+  /** Its class's colour, else (a text corpus) its frequency's, else the theme's (CSS). */
+  private wordColour(i: number): string {
+    const c = this.classIndex(i);
+    if (c >= 0) return this.classColour(c);
+    return this.byFrequency ? frequencyColour(rankShare(i, this.words.length)) : '';
+  }
+
+  /** The words without a node, as dots on the canvas under the SVG (faded like the nodes when a word is in focus). */
+  private drawDots(points: number[][], focus: number | undefined, width: number, height: number): void {
+    const dpr = window.devicePixelRatio || 1;
+    this.canvas.hidden = false;
+    this.canvas.width = Math.round(width * dpr);
+    this.canvas.height = Math.round(height * dpr);
+    this.canvas.style.width = `${width}px`;
+    this.canvas.style.height = `${height}px`;
+    const ctx = this.canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.scale(dpr, dpr);
+    ctx.globalAlpha = focus === undefined ? 1 : 0.22;
+    const plain = foreground();
+    const inView: [number, number, number][] = [];
+    // Rarest first, so the more frequent words are drawn on top.
+    for (let i = points.length - 1; i >= 0; i--) {
+      if (this.nodes[i]) continue;
+      const [x, y] = points[i];
+      if (x < -DOT_RADIUS || y < -DOT_RADIUS || x > width + DOT_RADIUS || y > height + DOT_RADIUS) continue;
+      inView.push([x, y, i]);
+      ctx.fillStyle = this.wordColour(i) || plain;
+      ctx.beginPath();
+      ctx.arc(x, y, DOT_RADIUS, 0, 2 * Math.PI);
+      ctx.fill();
     }
+    this.dots = quadtree(
+      inView,
+      (d) => d[0],
+      (d) => d[1],
+    );
   }
 
   private classIndex(i: number): number {
@@ -305,14 +377,17 @@ export class EmbeddingMap {
     const family = cssVar('--vscode-font-family', 'sans-serif');
     const near = new Set(neighbours.map((n) => n.index));
     const requests: LabelRequest[] = points.map(([x, y], i) => {
+      // A canvas dot neither has a label nor keeps labels off (NaN is in no view).
+      if (!this.nodes[i]) return { x: NaN, y: NaN, width: 0, height: 0 };
       const px = i === focus ? FOCUS_PX : LABEL_PX;
       const bold = i === focus || near.has(i) ? '700 ' : '';
       return { x, y, width: textWidth(this.words[i], `${bold}${px}px ${family}`), height: Math.ceil(px * 1.25) };
     });
     const first = [focus, this.pinned, ...neighbours.map((n) => n.index)].filter((i): i is number => i !== undefined);
-    const order = [...new Set([...first, ...points.keys()])];
+    const labelled = [...points.keys()].filter((i) => this.nodes[i]);
+    const order = [...new Set([...first, ...labelled])];
     const boxes = placeLabels(requests, order, width, height, focus);
-    for (let i = 0; i < this.nodes.length; i++) this.showLabel(i, boxes[i], requests[i]);
+    for (let i = 0; i < this.nodes.length; i++) if (this.nodes[i]) this.showLabel(i, boxes[i], requests[i]);
     const top = focus === undefined ? undefined : this.nodes[focus];
     if (top && this.wordLayer.lastChild !== top) this.wordLayer.appendChild(top);
   }
@@ -324,8 +399,10 @@ export class EmbeddingMap {
     const key = box ? `${x.toFixed(1)} ${y.toFixed(1)} ${anchor}` : 'hidden';
     if (this.labelSides[i] === key) return;
     this.labelSides[i] = key;
-    const label = this.nodes[i].lastElementChild;
-    this.nodes[i].classList.toggle('label-hidden', !box);
+    const node = this.nodes[i];
+    if (!node) return;
+    const label = node.lastElementChild;
+    node.classList.toggle('label-hidden', !box);
     label?.setAttribute('x', x.toFixed(1));
     label?.setAttribute('y', y.toFixed(1));
     label?.setAttribute('text-anchor', anchor);
@@ -334,7 +411,8 @@ export class EmbeddingMap {
   private highlight(focus: number | undefined, neighbours: Neighbour[]): void {
     const near = new Set(neighbours.map((n) => n.index));
     for (let i = 0; i < this.nodes.length; i++) {
-      const cl = this.nodes[i].classList;
+      const cl = this.nodes[i]?.classList;
+      if (!cl) continue;
       cl.toggle('focus', i === focus);
       cl.toggle('pinned', i === this.pinned);
       cl.toggle('neighbour', near.has(i));
@@ -345,7 +423,10 @@ export class EmbeddingMap {
   private drawLegend(mapWidth: number): void {
     const legend = select(this.legend);
     legend.selectAll('*').remove();
-    if (!this.classNames.length) return;
+    if (!this.classNames.length) {
+      if (this.byFrequency) this.drawFrequencyLegend(mapWidth);
+      return;
+    }
     legend.attr('transform', `translate(${mapWidth + 12},${MARGIN})`);
     legend.append('text').attr('class', 'legend-title').attr('y', 0).text('word class');
     this.classNames.forEach((name, c) => {
@@ -356,6 +437,34 @@ export class EmbeddingMap {
     });
   }
 
+  /** A colour bar from the most frequent word (rank 1, top) to the rarest, on the log scale the dots use. */
+  private drawFrequencyLegend(mapWidth: number): void {
+    const legend = select(this.legend).attr('transform', `translate(${mapWidth + 12},${MARGIN})`);
+    const n = this.words.length;
+    const barHeight = 180;
+    const steps = 48;
+    legend.append('text').attr('class', 'legend-title').attr('y', 0).text('frequency rank');
+    const bar = legend.append('g').attr('transform', 'translate(6,14)');
+    for (let k = 0; k < steps; k++) {
+      bar
+        .append('rect')
+        .attr('class', 'frequency-step')
+        .attr('y', (k * barHeight) / steps)
+        .attr('width', 12)
+        .attr('height', barHeight / steps + 0.5)
+        .style('fill', frequencyColour(k / (steps - 1)));
+    }
+    for (const rank of rankTicks(n)) {
+      bar
+        .append('text')
+        .attr('class', 'legend')
+        .attr('x', 18)
+        .attr('y', rankShare(rank - 1, n) * barHeight)
+        .attr('dy', '0.35em')
+        .text(formatCount(rank));
+    }
+  }
+
   private renderAside(neighbours: Neighbour[]): void {
     const focus = this.hovered ?? this.pinned;
     if (focus === undefined) {
@@ -364,8 +473,7 @@ export class EmbeddingMap {
       hint.textContent = this.positions ? 'Hover over a word, or click it to pin it, to list the words whose embeddings point the same way.' : '';
       this.neighbourList.replaceChildren(hint);
     } else {
-      const among = this.words.length < this.vocabularySize && this.byFrequency ? ` among the ${formatCount(this.words.length)} most frequent` : '';
-      this.heading.textContent = `Nearest to “${this.words[focus]}”${among}`;
+      this.heading.textContent = `Nearest to “${this.words[focus]}”`;
       const similarities = formatSimilarities(neighbours.map((nb) => nb.similarity));
       this.neighbourList.replaceChildren(
         ...neighbours.map((nb, k) => {
@@ -385,34 +493,30 @@ export class EmbeddingMap {
   private statusText(): string {
     const tsne = this.tsne;
     const n = this.words.length;
+    const colours = this.classNames.length ? '' : this.byFrequency ? ' Colour: frequency rank.' : '';
+    const labels = n > LABELLED_WORDS ? ` Labels for the ${formatCount(LABELLED_WORDS)} most frequent where they fit; hover a dot for its word.` : '';
     if (this.raw) {
-      const shown = n < this.vocabularySize ? `the first ${formatCount(n)} of ${formatCount(this.vocabularySize)} words` : `all ${formatCount(n)} words`;
       return (
-        `${this.embeddingName} itself: with D = 2 each word sits at its two embedding coordinates (axes stretched to fill the area), ${shown}, ` +
-        `${this.embeddingName} of step ${formatCount(this.weightsStep)}. Scroll to zoom, drag to pan, double-click to reset.`
+        `${this.embeddingName} itself: with D = 2 each word sits at its two embedding coordinates (axes stretched to fill the area), all ${formatCount(n)} words, ` +
+        `${this.embeddingName} of step ${formatCount(this.weightsStep)}.${colours}${labels} Scroll to zoom, drag to pan, double-click to reset.`
       );
     }
-    if (!tsne) return '';
-    const emb = this.embeddingName;
-    const rows =
-      n >= this.vocabularySize
-        ? `the ${n} rows of ${emb}`
-        : this.byFrequency
-          ? `the rows of ${emb} of the ${formatCount(n)} most frequent of its ${formatCount(this.vocabularySize)} words`
-          : `the first ${n} of the ${this.vocabularySize} rows of ${emb}`;
+    if (!tsne.layout) return tsne.error ?? (this.weights ? `Laying out ${formatCount(n)} words (Barnes-Hut t-SNE)…` : '');
+    const state = tsne.moving ? ' (still moving)' : '';
     return (
-      `t-SNE of ${rows} (cosine, perplexity ${Math.round(tsne.perplexity)}), iteration ${formatCount(tsne.iteration)}, ` +
+      `t-SNE of the ${formatCount(n)} rows of ${this.embeddingName} (Barnes-Hut, cosine, perplexity ${Math.round(tsne.perplexity)}), iteration ${formatCount(tsne.iteration)}${state}, ` +
       `${this.embeddingName} of step ${formatCount(this.weightsStep)}. Distances between clusters mean little; neighbourhoods do. ` +
-      'Scroll to zoom, drag to pan, double-click to reset.'
+      `${colours}${labels} Scroll to zoom, drag to pan, double-click to reset.`
     );
   }
 
   private onHover(e: MouseEvent): void {
-    const index = this.wordIndexAt(e.target);
+    const index = this.wordIndexAt(e);
     this.setHovered(index);
     if (index === undefined) return hideTooltip();
     const wordClass = this.wordClasses?.[index];
-    showTooltip(e.pageX, e.pageY, [this.words[index], ...(wordClass ? [`class: ${wordClass}`] : []), 'click to pin']);
+    const detail = wordClass ? [`class: ${wordClass}`] : this.byFrequency ? [`frequency rank ${formatCount(index + 1)}`] : [];
+    showTooltip(e.pageX, e.pageY, [this.words[index], ...detail, 'click to pin']);
   }
 
   private setHovered(index: number | undefined): void {
@@ -422,9 +526,12 @@ export class EmbeddingMap {
     this.render();
   }
 
-  private wordIndexAt(target: EventTarget | null): number | undefined {
-    const g = target instanceof Element ? target.closest<SVGGElement>('g.word') : null;
-    return g?.dataset.index === undefined ? undefined : Number(g.dataset.index);
+  /** The word whose node is under the pointer, else the canvas dot nearest to it within a few pixels. */
+  private wordIndexAt(e: MouseEvent): number | undefined {
+    const g = e.target instanceof Element ? e.target.closest<SVGGElement>('g.word') : null;
+    if (g?.dataset.index !== undefined) return Number(g.dataset.index);
+    const box = this.svg.getBoundingClientRect();
+    return this.dots?.find(e.clientX - box.left, e.clientY - box.top, DOT_HOVER_PX)?.[2];
   }
 
   private indexOf(word: string): number | undefined {

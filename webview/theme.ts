@@ -33,7 +33,11 @@ interface Palette {
   named: Record<ChartColour, string>;
   /** Distinct readable colours for word classes: the chart colours, then a few more hues. */
   classes: string[];
+  /** From the most frequent word's colour to the rarest's, each readable. */
+  frequency: string[];
 }
+
+const FREQUENCY_STEPS = 32;
 
 let paletteCache: Palette | undefined;
 
@@ -43,7 +47,10 @@ function palette(): Palette {
   const fallback: Rgb = parseColour(foreground()) ?? [136, 136, 136];
   const theme = CHART_COLOURS.map((c) => parseColour(cssVar(`--vscode-charts-${c}`)) ?? fallback);
   const named = Object.fromEntries(CHART_COLOURS.map((c, k) => [c, toHex(readableColour(theme[k], bg))])) as Record<ChartColour, string>;
-  paletteCache = { named, classes: readablePalette(theme, bg).map(toHex) };
+  const [frequent, rare] = [parseColour(named.orange) ?? fallback, parseColour(named.blue) ?? fallback];
+  const between = interpolateLab(toHex(frequent), toHex(rare));
+  const frequency = Array.from({ length: FREQUENCY_STEPS }, (_, k) => toHex(readableColour(parseColour(color(between(k / (FREQUENCY_STEPS - 1)))?.formatHex() ?? '') ?? fallback, bg)));
+  paletteCache = { named, classes: readablePalette(theme, bg).map(toHex), frequency };
   return paletteCache;
 }
 
@@ -54,6 +61,12 @@ export function chartColour(c: ChartColour): string {
 
 export function classColours(): readonly string[] {
   return palette().classes;
+}
+
+/** The colour of a word at `share` (0 = the most frequent, 1 = the rarest; see frequencyScale.ts). */
+export function frequencyColour(share: number): string {
+  const steps = palette().frequency;
+  return steps[Math.round(Math.max(0, Math.min(1, share)) * (steps.length - 1))];
 }
 
 /** Publishes the readable chart colours as --nlm-charts-* variables for the stroke-/fill- classes. */

@@ -2,7 +2,8 @@
 // stylesheet only, under a policy where nothing else runs. The one script runs by a fresh nonce,
 // so no other script runs, even one from the extension's own resources. The web components style
 // themselves through constructable stylesheets (adoptedStyleSheets) and the charts through CSSOM,
-// neither of which needs 'unsafe-inline'; exports are data:/blob: images.
+// neither of which needs 'unsafe-inline'; exports are data:/blob: images; the one worker is a blob:
+// made from text inside the bundle.
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 
@@ -22,6 +23,8 @@ export function webviewPage(webview: vscode.Webview, extensionUri: vscode.Uri, p
     `style-src ${webview.cspSource}`,
     `img-src ${webview.cspSource} data: blob:`,
     `font-src ${webview.cspSource}`,
+    // The embedding map's layout worker: webviews start workers from blob: URLs only (layoutClient.ts).
+    'worker-src blob:',
   ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">

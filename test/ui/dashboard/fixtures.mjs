@@ -326,7 +326,7 @@ export function largeRunInfo() {
   const info = runInfo();
   return {
     ...info,
-    dataset: { ...info.dataset, name: 'kjv/kjv.txt', source: 'kjv.txt', vocabSize: LARGE_V, train: 655678 },
+    dataset: { ...info.dataset, name: 'kjv/kjv.txt', source: 'kjv.txt', vocabSize: LARGE_V, train: 655678, corpus: { tokens: 958000, distinct: 12850, unkTokens: 27000, punctuation: 'split' } },
     vocab: largeVocabulary(),
     wordClasses: undefined,
     params: Object.entries(LARGE_SHAPES).map(([name, shape]) => ({ name, shape, ...DECLARED[name] })),

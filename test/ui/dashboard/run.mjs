@@ -3,9 +3,11 @@
 // Chromium (playwright-core from the VS Code test runtime) and, for the light, dark and
 // high-contrast themes, checks the curves, the heatmap and the embedding map (colour contrast,
 // label overlaps, marker shapes, neighbour values), the heatmaps of W1 and W3 at V = 8000 (the
-// whole matrix, zoom, pan, the word and value under the pointer) and writes screenshots to
+// whole matrix, zoom, pan, the word and value under the pointer), the embedding map of 8,000 words
+// (labels, dots, search and neighbours) and writes screenshots to
 // .vscode-test-out/dashboard-<theme>-<tab>.png. Also measures render time per
-// frame with 4000 steps of series, t-SNE settling time and the bundle size. Downloads made by the
+// frame with 4000 steps of series, t-SNE settling time (250 words, and 8,000 in the layout worker)
+// and the bundle size. Downloads made by the
 // export buttons are kept as .vscode-test-out/dashboard-export-*.
 //
 //   node test/ui/dashboard/run.mjs      (env: VSCODE_RUNTIME, CHROMIUM, NO_BUILD=1)
@@ -17,6 +19,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { layoutWorkerDefine } from '../../../scripts/layoutWorkerSource.mjs';
 import { EMPTY_HISTORY, historyOf, largeRunInfo, runInfo, largeTensor, largeValue, largeVocabulary, LARGE_V, longHistory, random, snapshot, tensor, trainingMessages } from './fixtures.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -41,6 +44,7 @@ async function buildWebview() {
     target: 'es2022',
     minify: true,
     logLevel: 'warning',
+    define: await layoutWorkerDefine(true),
   });
 }
 
@@ -148,9 +152,9 @@ async function checkHeatmap(page) {
 
 async function checkMap(page) {
   await page.waitForFunction(() => document.querySelectorAll('svg.embedding-map g.word text').length === 250);
-  // Let t-SNE settle (1000 iterations from a random start; a busy machine takes its time).
+  // Let t-SNE settle (600 iterations from a random start, in the layout worker; a busy machine takes its time).
   await page.waitForFunction(
-    () => Number(/iteration ([\d,]+)/.exec(document.querySelector('.aside-status')?.textContent ?? '')?.[1].replace(/,/g, '')) >= 1000,
+    () => /iteration 600,/.test(document.querySelector('.aside-status')?.textContent ?? ''),
     null,
     { timeout: 90000 },
   );
@@ -743,6 +747,80 @@ async function largeVocabularyHeatmaps(context, base) {
   return shots;
 }
 
+/** W1 at V = 8000 with 40 planted clusters: word i belongs to cluster i % 40 (a centre per cluster plus hashed noise). */
+function plantedValue(i, j) {
+  // A hash in (−1, 1) (sin-fract): random centres, so no two clusters sit close by accident.
+  const hash = (a, b) => (Math.sin(a * 12.9898 + b * 78.233) * 43758.5453) % 1;
+  return hash((i % 40) * 1.7 + 3.1, j * 2.3 + 0.7) + 0.25 * hash(i, j);
+}
+
+/**
+ * The embedding map at V = 8000 (a text corpus: most frequent words first, no classes): the
+ * layout worker's Barnes-Hut t-SNE places all 8,000 words; the 1,000 most frequent are labelled
+ * where they fit, without overlaps, the rest are dots coloured by frequency; the search finds a
+ * rare word and highlights its nearest neighbours by cosine (its planted cluster). Returns the
+ * time from W1's arrival to the settled layout, and screenshots in `theme`.
+ */
+async function largeVocabularyMap(context, base, theme) {
+  const answer = async (page, name, seed) => {
+    if (name !== 'W1') return;
+    const { data } = largeTensor(name, seed, false);
+    await page.evaluate(`window.__plantedValue = ${plantedValue.toString()}`);
+    await page.evaluate((d) => {
+      const values = new Array(d.rows * d.shape[1]);
+      for (let i = 0; i < d.rows; i++) for (let j = 0; j < d.shape[1]; j++) values[i * d.shape[1] + j] = window.__plantedValue(i, j);
+      window.__w1SentAt = performance.now();
+      window.postMessage({ type: 'tensor', data: { ...d, values } }, '*');
+    }, data);
+  };
+  const { page, errors } = await openPage(context, base, theme, answer);
+  await send(page, [{ type: 'run', runId: 'kjv-map', info: largeRunInfo(), epochs: [], history: EMPTY_HISTORY }, { type: 'state', state: 'paused' }]);
+  await sleep(300);
+  await selectTab(page, 2);
+  await page.waitForFunction(() => /iteration 600,/.test(document.querySelector('.aside-status')?.textContent ?? ''), null, { timeout: 180000 });
+  const layoutMs = await page.evaluate(() => Math.round(performance.now() - window.__w1SentAt));
+  await sleep(300);
+  const nodes = await page.evaluate(() => document.querySelectorAll('svg.embedding-map g.word').length);
+  assert.equal(nodes, 1000, 'SVG nodes for the 1,000 most frequent words, dots for the rest');
+  const dots = await page.evaluate(() => {
+    const c = document.querySelector('canvas.map-dots');
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let painted = 0;
+    for (let k = 3; k < data.length; k += 4) if (data[k] > 0) painted++;
+    return { hidden: c.hidden, painted };
+  });
+  assert.ok(!dots.hidden && dots.painted > 20000, `the other 7,000 words are dots on the canvas: ${dots.painted} px painted`);
+  const overview = await mapLabels(page);
+  assert.deepEqual(overview.overlaps, [], 'overlapping map labels at V = 8000');
+  assert.deepEqual(overview.outside, [], 'labels outside the map at V = 8000');
+  assert.ok(overview.shown >= 40, `labels shown in the overview: ${overview.shown}`);
+  const legend = await page.evaluate(() => [...document.querySelectorAll('svg.embedding-map text.legend-title')].map((t) => t.textContent));
+  assert.deepEqual(legend, ['frequency rank']);
+  const shots = [await cardScreenshot(page, 'Embedding map', `${theme}-large-vocabulary-map`)];
+  // A rare word (a canvas dot) found by the search: labelled, with its neighbours by cosine in W1 — its planted cluster.
+  await page.locator('vscode-textfield[aria-label="Find a word"] input').fill('w5003');
+  await sleep(400);
+  const found = await page.evaluate(() => ({
+    heading: document.querySelector('.aside-heading').textContent,
+    neighbours: [...document.querySelectorAll('.neighbour-word')].map((w) => w.textContent),
+    labelled: !document.querySelector('svg.embedding-map g.word.pinned')?.classList.contains('label-hidden'),
+    pinned: document.querySelector('svg.embedding-map g.word.pinned text')?.textContent,
+    highlighted: [...document.querySelectorAll('svg.embedding-map g.word.neighbour text')].map((t) => t.textContent),
+  }));
+  assert.equal(found.heading, 'Nearest to “w5003”');
+  assert.equal(found.pinned, 'w5003');
+  assert.ok(found.labelled, 'the word found is labelled');
+  assert.equal(found.neighbours.length, 8);
+  const vocab = largeVocabulary();
+  assert.deepEqual(found.neighbours.filter((w) => vocab.indexOf(w) % 40 !== 5003 % 40), [], `neighbours of w5003 from its planted cluster: ${found.neighbours.join(' ')}`);
+  assert.deepEqual([...found.highlighted].sort(), [...found.neighbours].sort(), 'the neighbours are highlighted on the map');
+  shots.push(await cardScreenshot(page, 'Embedding map', `${theme}-large-vocabulary-map-search`));
+  assert.deepEqual(await page.evaluate(() => window.__cspViolations), [], 'CSP violations');
+  assert.deepEqual(errors, []);
+  await page.close();
+  return { shots, layoutMs };
+}
+
 /** D = 2: the map draws W1's rows themselves (CMU 10-707 §3.5), no t-SNE: each word's marker is
  *  where its two coordinates put it. */
 async function twoDimensionalMap(context, base) {
@@ -809,11 +887,11 @@ async function measureFrames(context, base) {
   };
 }
 
-/** Our exact t-SNE in this Chromium: 1000 iterations on 250 random 16-D rows, from the affinities on. */
+/** The map's Barnes-Hut t-SNE in this Chromium: its first layout of 250 random 16-D rows, from the affinities on. */
 async function measureTsne(context) {
   const { build } = await import('esbuild');
   const bundle = await build({
-    entryPoints: [path.join(root, 'src/engine/tsne.ts')],
+    entryPoints: [path.join(root, 'src/engine/bhTsne.ts')],
     bundle: true,
     write: false,
     format: 'iife',
@@ -830,14 +908,15 @@ async function measureTsne(context) {
       return () => ((a = (a * 16807) % 2147483647) / 2147483647) - 0.5;
     })();
     const data = Float64Array.from({ length: 250 * 16 }, rng);
+    const { BhTsne, MAP_TSNE } = window.TsneModule;
     return [0, 1, 2].map(() => {
       const start = performance.now();
-      new window.TsneModule.Tsne(data, 250, 16, { metric: 'cosine' }).step(1000);
+      new BhTsne(data, 250, 16, MAP_TSNE).step(MAP_TSNE.firstIterations);
       return performance.now() - start;
     });
   });
   await page.close();
-  return { points: 250, dim: 16, iterations: 1000, msPerRun: runs.map(round) };
+  return { points: 250, dim: 16, iterations: 600, msPerRun: runs.map(round) };
 }
 
 const round = (x) => Math.round(x * 100) / 100;
@@ -879,6 +958,12 @@ async function main() {
     results.screenshots.push(...(await longRun(context, base)));
     results.screenshots.push(...(await largeVocabularyHeatmaps(context, base)));
     results.screenshots.push(await twoDimensionalMap(context, base));
+    results.largeVocabularyMap = {};
+    for (const theme of ['vscode-dark', 'vscode-light']) {
+      const { shots, layoutMs } = await largeVocabularyMap(context, base, theme);
+      results.screenshots.push(...shots);
+      results.largeVocabularyMap[theme] = { words: LARGE_V, layoutMs };
+    }
     results.frames = await measureFrames(context, base);
     results.tsne = await measureTsne(context);
     results.bundle = { bytes: bundle.length, gzipBytes: gzipSync(bundle).length };
