@@ -41,7 +41,7 @@ export function evaluate(expr: Expr, env: ExpressionEnv): Value {
     case 'call':
       return call(expr.name, expr.args, expr, env);
     case 'index': {
-      const step = timeStepTarget(expr, env);
+      const step = timeStepTarget(expr, env, (e) => evaluate(e, env));
       if (step) return step.rest.length > 0 ? evaluate({ ...expr, target: step.tensor, indices: step.rest }, env) : evaluate(step.tensor, env);
       const target = evaluate(expr.target, env);
       if (!(target instanceof TensorView)) throw new ExpressionError(`cannot index ${describe(target)}`, expr.target.pos, expr.target.end);

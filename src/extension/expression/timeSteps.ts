@@ -5,13 +5,13 @@
 import { Expr, IndexArg, Span } from './ast';
 import { ExpressionEnv } from './env';
 import { ExpressionError, quote } from './errors';
-import { evaluate } from './evaluate';
-import { describe } from './values';
+import { describe, Value } from './values';
 
 type IndexExpr = Extract<Expr, { kind: 'index' }>;
 
-/** The tensor at the chosen time step, as a name to evaluate, and the indices left for it. */
-export function timeStepTarget(expr: IndexExpr, env: ExpressionEnv): { tensor: Expr; rest: readonly IndexArg[] } | undefined {
+/** The tensor at the chosen time step, as a name to evaluate, and the indices left for it;
+ *  `evaluate` gives the time step's value (the evaluator's, passed in to keep the imports one-way). */
+export function timeStepTarget(expr: IndexExpr, env: ExpressionEnv, evaluate: (e: Expr) => Value): { tensor: Expr; rest: readonly IndexArg[] } | undefined {
   const target = expr.target;
   if (target.kind !== 'name' || env.tensor(target.name) || env.scalar(target.name) !== undefined) return undefined;
   const series = env.timeSeries?.(target.name);
@@ -20,7 +20,7 @@ export function timeStepTarget(expr: IndexExpr, env: ExpressionEnv): { tensor: E
   const steps = [...series.keys()];
   const known = `${quote(target.name)} has time steps ${steps.join(', ')}`;
   if (first.kind === 'slice') throw new ExpressionError(`pick one time step: ${known}`, first.pos, first.end);
-  const t = evaluate(first, env);
+  const t = evaluate(first);
   const name = typeof t === 'number' ? series.get(t) : undefined;
   if (name === undefined) throw new ExpressionError(`${typeof t === 'number' ? `no time step ${t}` : `${describe(t)} is not a time step`}: ${known}`, first.pos, first.end);
   const span: Span = { pos: target.pos, end: first.end };
