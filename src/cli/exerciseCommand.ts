@@ -11,7 +11,7 @@ import { ExerciseError } from '../engine/exercise/exerciseError';
 import { Blank, BLANKS, DEFAULT_CONTEXT, DEFAULT_TARGET, newExercise } from '../engine/exercise/exerciseFile';
 
 export const EXERCISE_USAGE = `usage:
-  nlm exercise new [--model mlp|rnn] [--activation sigmoid|tanh|relu|linear] [--context C] [--blank backward|forward|all|none]
+  nlm exercise new [--model mlp|rnn|lstm] [--activation sigmoid|tanh|relu|linear] [--context C] [--blank backward|forward|all|none]
   nlm exercise check FILE.nlmx [--data PATH|demo] [--seed S] [--json]`;
 
 class ExerciseUsageError extends Error {

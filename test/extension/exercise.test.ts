@@ -151,11 +151,46 @@ suite('Exercise mode', () => {
     assert.ok(last(correct) < bucketMean(correct[0], LOSS) - 0.5, `the correct run learns: ${bucketMean(correct[0], LOSS)} → ${last(correct)}`);
     assert.ok(last(steps) > last(correct) + 1, `the wrong sign's loss ${last(steps)} stays far above the correct run's ${last(correct)}`);
     if (process.env.VSCODE_HARNESS_URL) {
+      // The dashboard alone, wide enough for the loss chart's legend.
       await vscode.commands.executeCommand('workbench.action.closePanel');
+      await vscode.commands.executeCommand('workbench.action.closeSidebar');
+      await vscode.commands.executeCommand('nlm.showDashboard');
+      await vscode.commands.executeCommand('workbench.action.closeEditorsInOtherGroups');
       const shown = (await harness('/webviews', { waitForText: 'correct backward, smoothed', timeoutMs: 30000 })) as { frames?: { text: string }[]; error?: string };
       assert.ok(shown.frames?.some((f) => /yours, smoothed/.test(f.text) && /your backward ≈ [\d.]+ · correct backward/.test(f.text)), `both runs on the loss chart (${shown.error ?? 'not in one frame'})`);
       const shot = (await harness('/screenshot', { name: 'exercise-beside-correct' })) as { path?: string } | undefined;
       if (shot?.path) console.log(`      screenshot: ${shot.path}`);
     }
+  });
+
+  test('an RNN run: NLM: New Exercise writes backpropagation through time; Check Exercise passes its answers; Train with My Backward replaces each time step', async function () {
+    this.timeout(180000);
+    const { run } = await api();
+    await train({ dataset: 'demo', config: { ...SMALL, model: 'rnn' }, paused: true, noDashboard: true });
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('nlm.newExercise', { blank: 'backward', folder });
+    assert.equal(path.basename(uri.fsPath), 'rnn-backward.nlmx');
+    const text = fs.readFileSync(uri.fsPath, 'utf8');
+    assert.match(text, /^# nlm exercise: model rnn\n/);
+    assert.match(text, /^A3 = X3 @ Wxh \+ H2 @ Whh \+ bh$/m);
+    assert.equal(text.match(/^dWxh = $/gm)?.length, 3, 'the sum over time has a line in each backward step');
+    const solved = await vscode.commands.executeCommand<vscode.Uri>('nlm.newExercise', { blank: 'none', folder });
+    const report = await vscode.commands.executeCommand<ExerciseReport>('nlm.checkExercise', solved);
+    assert.equal(report.verdicts.length, 34);
+    assert.ok(report.verdicts.every((v) => v.verdict === 'correct'), JSON.stringify(report.verdicts.filter((v) => v.verdict !== 'correct')));
+    // Forgetting the recurrent term: wrong, with the hint on its line. (A missing tanh' factor
+    // hides in a fresh run's first iteration, where the small weights keep tanh' within 1e-5 of 1.)
+    const doc = await vscode.workspace.openTextDocument(solved);
+    await vscode.window.showTextDocument(doc);
+    await replaceLine(doc, 'dH1', 'dH1 = 0 * dA2');
+    assert.ok(await doc.save());
+    const diagnostic = await waitFor('the dH1 diagnostic', () => exerciseDiagnostics(solved).find((d) => d.range.start.line === lineOf(doc, 'dH1')));
+    assert.match(diagnostic.message, /^dH1: wrong — .*\nhint: missing the recurrent term: H1 feeds A2, so dH1 = dA2·Whhᵀ$/);
+    const replaced = await vscode.commands.executeCommand<string[]>('nlm.trainWithExercise', solved, { paused: true, noDashboard: true });
+    assert.deepEqual(replaced, ['dZ', 'dWhy', 'dH', 'bptt3', 'bptt2', 'bptt1', 'dW1']);
+    assert.equal(run.info?.modelKind, 'rnn');
+    const before = run.snapshot?.cursor.steps ?? 0;
+    await vscode.commands.executeCommand('nlm.stepMiniBatch');
+    const snapshot = await waitFor('a step trained on the file’s gradients', () => run.snapshot && run.snapshot.cursor.steps > before && run.snapshot);
+    assert.ok(snapshot.grads.every((g) => Number.isFinite(g.norm)), JSON.stringify(snapshot.grads));
   });
 });

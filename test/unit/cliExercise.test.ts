@@ -82,3 +82,20 @@ test('exercise check: a missing file, a bad header or no file is one error line 
   assert.equal(none.status, 1);
   assert.match(none.stderr, /give exactly one exercise FILE\.nlmx/);
 });
+
+test('exercise new --model rnn (and lstm): backpropagation through time, as shipped; its answers pass; a file for another context is refused', () => {
+  const r = nlm('exercise', 'new', '--model', 'rnn');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^# nlm exercise: model rnn\n/);
+  assert.equal(r.stdout, fs.readFileSync(path.join(root, 'exercises', 'rnn-backward.nlmx'), 'utf8'));
+  assert.equal(nlm('exercise', 'new', '--model', 'lstm').stdout, fs.readFileSync(path.join(root, 'exercises', 'lstm-backward.nlmx'), 'utf8'));
+  const solved = write('rnn.nlmx', nlm('exercise', 'new', '--model', 'rnn', '--blank', 'none').stdout);
+  const checked = nlm('exercise', 'check', solved);
+  assert.equal(checked.status, 0, checked.stdout + checked.stderr);
+  assert.match(checked.stdout, /34 of 34 lines correct\n$/);
+  const four = write('rnn4.nlmx', nlm('exercise', 'new', '--model', 'rnn', '--context', '4', '--blank', 'none').stdout);
+  const refused = nlm('exercise', 'check', four);
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /the exercise is for 4 context words, but the data has 3/);
+  assert.match(nlm('exercise', 'new', '--context', '0').stderr, /--context must be a whole number of context words from 1 to 10/);
+});

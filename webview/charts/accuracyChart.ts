@@ -6,7 +6,7 @@ import { bucketColumns } from '../series';
 import { DashboardState, epochStep } from '../state';
 import { formatPercent } from './format';
 import type { LineChartSpec } from './lineChart';
-import { correctSeries, stepBuckets, timeTravelMarks, trainSeries } from './lossChart';
+import { besideCorrect, correctSeries, stepBuckets, timeTravelMarks, trainSeries } from './lossChart';
 
 export function accuracyChartSpec(state: DashboardState): LineChartSpec {
   const acc = bucketColumns(stepBuckets(state), ACC);
@@ -18,8 +18,9 @@ export function accuracyChartSpec(state: DashboardState): LineChartSpec {
     percent: true,
     yInclude: [0],
     series: [
-      ...trainSeries(state, acc, 'green'),
-      ...correctSeries(state, ACC, 'blue'),
+      // Beside a correct run, each run keeps its loss chart's colour.
+      ...trainSeries(state, acc, besideCorrect(state) ? 'blue' : 'green'),
+      ...correctSeries(state, ACC, 'green'),
       {
         label: 'validation, each epoch',
         colour: 'purple',

@@ -1,5 +1,6 @@
-// Evaluates a parsed expression on named matrices, in float64. Unknown names and functions, wrong
-// argument counts and shapes are ExerciseErrors at the offending token.
+// Evaluates a parsed expression on named matrices, in float64 (products on a run's kernels in
+// float32 when given: see matmul). Unknown names and functions, wrong argument counts and shapes are
+// ExerciseErrors at the offending token.
 import { errorAt } from './exerciseError';
 import { FUNCTIONS } from './functions';
 import type { Kernels } from '../kernels';

@@ -171,7 +171,7 @@ export class DashboardPanel {
       const message: ToDashboard = { type: 'run', runId: runIdOf(info), info, epochs: [...this.run.epochs], history: this.run.history.toData() };
       this.post(message);
       // Its steps and norms are already in the history.
-      if (snapshot) this.post({ type: 'snapshot', snapshot: { ...snapshot, steps: [] } } satisfies ToDashboard);
+      if (snapshot) this.post({ type: 'snapshot', snapshot: { ...snapshot, steps: [], correctSteps: undefined } } satisfies ToDashboard);
     }
     this.post({ type: 'state', state: this.run.state } satisfies ToDashboard);
     if (this.pendingTensor) this.post({ type: 'showTensor', name: this.pendingTensor } satisfies ToDashboard);
@@ -181,9 +181,10 @@ export class DashboardPanel {
 
 /**
  * Messages waiting for the next flush, at most one flush per interval while training runs.
- * Snapshots coalesce into the latest one carrying all their step records; only the latest state
- * is kept; a new run drops everything queued before it. A message saying training stopped (a
- * step, a breakpoint, a pause) flushes at once: the student is waiting to see it.
+ * Snapshots coalesce into the latest one carrying all their step records (and the correct run's
+ * beside a student's backward); only the latest state is kept; a new run drops everything queued
+ * before it. A message saying training stopped (a step, a breakpoint, a pause) flushes at once:
+ * the student is waiting to see it.
  */
 class Outbox {
   private queue: ToDashboard[] = [];
@@ -200,7 +201,9 @@ class Outbox {
     if (message.type === 'snapshot') {
       const earlier = this.queue.find((m): m is Extract<ToDashboard, { type: 'snapshot' }> => m.type === 'snapshot');
       if (earlier) {
-        message = { type: 'snapshot', snapshot: { ...message.snapshot, steps: [...earlier.snapshot.steps, ...message.snapshot.steps] } };
+        const [a, b] = [earlier.snapshot.correctSteps, message.snapshot.correctSteps];
+        const correctSteps = a || b ? [...(a ?? []), ...(b ?? [])] : undefined;
+        message = { type: 'snapshot', snapshot: { ...message.snapshot, steps: [...earlier.snapshot.steps, ...message.snapshot.steps], correctSteps } };
         this.queue = this.queue.filter((m) => m !== earlier);
       }
     }
