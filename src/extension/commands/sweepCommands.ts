@@ -59,6 +59,12 @@ export function registerSweepCommands(ctx: CommandContext): void {
     }
   });
 
+  /** The status bar item's click, and the palette's: as the notification's Cancel. */
+  registerCommand(ctx, 'nlm.cancelSweep', () => {
+    if (!running) throw new Error('no sweep is running');
+    running.cancel();
+  });
+
   /** Writes a sweep file from the current settings and opens it; returns its path. `folder`: where (tests). */
   registerCommand(ctx, 'nlm.newSweepFile', (folder?: string): Promise<string> => newSweepFile(ctx, folder));
 }
@@ -80,34 +86,52 @@ async function runWithProgress(ctx: CommandContext, runner: SweepRunner, file: s
   ctx.output.appendLine(`[sweep] ${file}: sweep ${plan.id} (${plan.record.dir}), ${total} runs` + (plan.finishedCount ? `, ${plan.finishedCount} already finished` : ''));
   // The results table from the start: the points finished before, then each one as it finishes.
   const table = args.noResults ? undefined : ComparePanel.show(ctx.extension, compareRuns(plan.rows().map((r) => readRun(plan.runsDir, r.id))));
-  const outcome = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `NLM: sweep ${name}`, cancellable: true },
-    async (progress, token) => {
-      token.onCancellationRequested(() => runner.cancel());
-      let point = '';
-      let shown = 0;
-      let lastReport = 0;
-      return runner.train({
-        onPoint: (p, number) => {
-          point = `run ${number}/${total}: ${plan.describe(p)}`;
-          ctx.output.appendLine(`[sweep] ${point}`);
-          progress.report({ message: point });
+  // Also in the status bar, where it stays in sight when the notification is collapsed; a click cancels.
+  const item = vscode.window.createStatusBarItem('nlm.sweep', vscode.StatusBarAlignment.Left, 49);
+  item.name = 'NLM sweep';
+  item.tooltip = `NLM: sweep ${file}: click to cancel it (the run training now is kept as stopped; running the sweep again resumes it)`;
+  item.command = 'nlm.cancelSweep';
+  let outcome: SweepOutcome;
+  try {
+    outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `NLM: sweep ${name}`, cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => runner.cancel());
+        let point = '';
+        let counted = '';
+        let shown = 0;
+        let lastReport = 0;
+        const show = (message: string, bar: string) => {
+          progress.report({ message });
+          item.text = `$(run-all) ${bar}`;
+          item.show();
           lastReport = performance.now();
-        },
-        onSteps: (_steps, fraction, left) => {
-          if (performance.now() - lastReport < PROGRESS_MS) return;
-          lastReport = performance.now();
-          progress.report({ increment: Math.max(0, 100 * fraction - shown), message: `${point}${left === undefined ? '' : ` · about ${formatDuration(left)} left`}` });
-          shown = Math.max(shown, 100 * fraction);
-        },
-        onFinished: (p, runId) => {
-          ctx.output.appendLine(`[sweep] finished ${plan.describe(p)}: run ${runId}`);
-          // Only the panel this sweep opened, and only while it shows (a closed one stays closed).
-          if (table && ComparePanel.current === table) table.update(compareRuns(plan.rows().map((r) => readRun(plan.runsDir, r.id))));
-        },
-      });
-    },
-  );
+        };
+        return runner.train({
+          onPoint: (p, number) => {
+            counted = `${number}/${total}`;
+            point = `run ${counted}: ${plan.describe(p)}`;
+            ctx.output.appendLine(`[sweep] ${point}`);
+            show(point, `sweep ${counted}`);
+          },
+          onSteps: (_steps, fraction, left) => {
+            if (performance.now() - lastReport < PROGRESS_MS) return;
+            const time = left === undefined ? '' : ` · about ${formatDuration(left)} left`;
+            progress.report({ increment: Math.max(0, 100 * fraction - shown) });
+            shown = Math.max(shown, 100 * fraction);
+            show(`${point}${time}`, `sweep ${counted} · ${Math.floor(100 * fraction)}%${time}`);
+          },
+          onFinished: (p, runId) => {
+            ctx.output.appendLine(`[sweep] finished ${plan.describe(p)}: run ${runId}`);
+            // Only the panel this sweep opened, and only while it shows (a closed one stays closed).
+            if (table && ComparePanel.current === table) table.update(compareRuns(plan.rows().map((r) => readRun(plan.runsDir, r.id))));
+          },
+        });
+      },
+    );
+  } finally {
+    item.dispose();
+  }
   const runs = plan.rows().map((r) => r.id);
   const said = `${outcome.finished} of ${outcome.total} runs finished`;
   if (outcome.status === 'finished') void vscode.window.showInformationMessage(`NLM: sweep ${name} finished: ${said}.`);
