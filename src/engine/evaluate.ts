@@ -70,6 +70,7 @@ export class Evaluator {
   /** forEachPrediction one chunk per step, yielding the rows done so far: the worker runs the
    *  steps in separate time slices so it can answer other requests (and a cancel) between them. */
   *predictionChunks(split: Split, visit: (row: number, p: FloatArray, z: FloatArray, offset: number) => void): Generator<number, void> {
+    if (this.shape.task === 'stream') throw new Error('a model trained on token streams is evaluated per token over its streams (evaluateStream, `nlm eval`), not example by example');
     const C = this.shape.context;
     const V = this.shape.vocabSize;
     for (let start = 0; start < split.n; start += CHUNK) {
