@@ -35,6 +35,7 @@ export class Evaluator {
 
   /** A dataset's split as the model's task reads it: its examples, or its token stream. */
   evaluateSplit(ds: Dataset, split: SplitName): EvalResult {
+    if (this.shape.task !== 'stream' && ds.stream) throw new InputError(ds.source, 'is read as token streams, but the model was trained on n-grams: read it with --task ngram');
     if (this.shape.task !== 'stream') return this.evaluate(ds[split]);
     if (!ds.stream) throw new InputError(ds.source, 'is read as n-grams, but the model was trained on token streams: read it with --task stream');
     return this.evaluateStream(ds.stream[split], ds.source);
