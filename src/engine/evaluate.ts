@@ -35,6 +35,7 @@ export class Evaluator {
 
   /** A dataset's split as the model's task reads it: its examples, or its token stream. */
   evaluateSplit(ds: Dataset, split: SplitName): EvalResult {
+    if (this.shape.task !== 'stream' && ds.stream) throw new InputError(ds.source, 'is read as token streams, but the model was trained on n-grams: read it with --task ngram');
     if (this.shape.task !== 'stream') return this.evaluate(ds[split]);
     if (!ds.stream) throw new InputError(ds.source, 'is read as n-grams, but the model was trained on token streams: read it with --task stream');
     return this.evaluateStream(ds.stream[split], ds.source);
@@ -70,6 +71,7 @@ export class Evaluator {
   /** forEachPrediction one chunk per step, yielding the rows done so far: the worker runs the
    *  steps in separate time slices so it can answer other requests (and a cancel) between them. */
   *predictionChunks(split: Split, visit: (row: number, p: FloatArray, z: FloatArray, offset: number) => void): Generator<number, void> {
+    if (this.shape.task === 'stream') throw new Error('a model trained on token streams is evaluated per token over its streams (evaluateStream, `nlm eval`), not example by example');
     const C = this.shape.context;
     const V = this.shape.vocabSize;
     for (let start = 0; start < split.n; start += CHUNK) {

@@ -31,6 +31,10 @@ test('train --model lstm --task stream --vocab --bptt --clip --batch trains on t
   const evaluated = JSON.parse(e.stdout);
   assert.ok(Math.abs(evaluated.ce - Number(epoch![1])) < 1e-4, 'eval on valid reproduces the epoch (the file says it reads streams)');
   assert.equal(evaluated.n, 10 * 6 * 3, '10 evaluation streams of 24 tokens: 3 whole windows of 6');
+  const asNgrams = nlm('eval', '--model', file, '--data', corpus, '--vocab', '12', '--task', 'ngram');
+  assert.equal(asNgrams.status, 1);
+  // Read as n-grams the text has no <eos>: the vocabularies differ, and the error says so.
+  assert.match(asNgrams.stderr, /lstm\.safetensors: the vocabularies differ: word 0 is "<eos>" in the model/);
   const p = nlm('predict', '--model', file, 'the cat sat on the', '-k', '3');
   assert.equal(p.status, 0, p.stderr);
   assert.equal(p.stdout.trim().split('\n').length, 3);

@@ -50,4 +50,12 @@ test('a stream-task LSTM in the debugger: its window, the carried state, a break
   assert.deepEqual(p.shape, [4 * 5, info.dataset.vocabSize], 'a next-word distribution at every position of every stream');
   assert.ok(core.handle({ kind: 'tensor', name: 'dH1' }).stats.norm > 0, 'the head and bptt2 wrote dH1');
   assert.match(core.handle({ kind: 'evaluate', expression: 'norm(dH2)' }).text, /^\d/);
+  // The Batch scope: each stream's window, and the word that follows it.
+  const batch = core.handle({ kind: 'batch' });
+  assert.equal(batch.length, 5);
+  const { inputs, targets } = t.model;
+  batch.forEach((e, r) => {
+    assert.deepEqual(e.context, Array.from(inputs.subarray(r * 4, r * 4 + 4), (id) => t.dataset.vocab[id]));
+    assert.equal(e.target, t.dataset.vocab[targets[r * 4 + 3]]);
+  });
 });

@@ -36,11 +36,11 @@ export abstract class RecurrentModel implements Model {
   protected readonly x: TimeMajorIds;
   /** Stream task: a target at every position, and the state carried from window to window. */
   protected readonly stream: boolean;
-  /** Stream task: the targets time step by time step (the rows of Z), and whether the batch
-   *  continues the previous one's streams (else the carried state starts at zero). */
+  /** Stream task: the targets time step by time step (the rows of Z). */
   private readonly y: TimeMajorIds | undefined;
   /** Stream task: the arrays holding H_1…H_K and dH_1…dH_K back to back. */
   private readonly blocks: Record<string, FloatArray> = {};
+  /** Stream task: the batch continues the previous one's streams (else the carried state is zero). */
   private continues = false;
   /** The first time step of the BPTT window (1-based). */
   protected readonly window: number;

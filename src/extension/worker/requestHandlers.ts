@@ -2,6 +2,7 @@
 // gets its own request and must return that request's ReplyResult: the compiler checks every
 // pairing, and dispatch needs no casts.
 import { notComputedYet } from '../../engine/iterationProgress';
+import { targetsPerExample } from '../../engine/models/model';
 import type { Kernels } from '../../engine/kernels';
 import { tensorStats } from '../../engine/metrics';
 import { checkVocabMatches, loadModel, savedShape } from '../../engine/modelfile/modelFile';
@@ -144,10 +145,12 @@ function tensorData({ trainer, expressions }: LoadedRun, name: string, rowStart:
 function batchExamples({ trainer: t, dataset }: LoadedRun): BatchExample[] {
   const { n, inputs, targets } = t.model;
   const C = t.shape.context;
+  // A stream's window has a target at every position: show the one after its last token.
+  const perExample = targetsPerExample(t.shape);
   const vocab = dataset.vocab;
   return Array.from({ length: n }, (_, r) => ({
     context: Array.from(inputs.subarray(r * C, (r + 1) * C), (id) => vocab[id]),
-    target: vocab[targets[r]],
+    target: vocab[targets[r * perExample + perExample - 1]],
   }));
 }
 
