@@ -185,7 +185,7 @@ export class Dashboard {
       this.nameTensors(state.info);
       this.map.setVocabulary(state.info.vocab, state.info.wordClasses, state.info.dataset.corpus !== undefined);
       this.map.restore(state.layout, state.ui.word);
-      this.weights.setTensors(heatmapTensors(state.info), state.ui.tensor);
+      this.weights.setTensors(heatmapTensors(state.info), state.ui.tensor, state.info.dataset.corpus !== undefined);
     }
 
     onThemeChange(() => this.invalidate('header', 'curves', 'norms', 'hidden', 'heatmap', 'map'));
@@ -205,7 +205,7 @@ export class Dashboard {
       this.map.setVocabulary(msg.info.vocab, msg.info.wordClasses, msg.info.dataset.corpus !== undefined);
       const tensors = heatmapTensors(msg.info);
       if (!tensors.some((t) => t.name === this.state.ui.tensor)) this.state.ui.tensor = tensors[0]?.name ?? '';
-      this.weights.setTensors(tensors, this.state.ui.tensor);
+      this.weights.setTensors(tensors, this.state.ui.tensor, msg.info.dataset.corpus !== undefined);
       this.map.restore(this.state.layout, this.state.ui.word);
       this.invalidate('heatmap', 'map');
     }
