@@ -38,10 +38,12 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 const MAX_ZOOM = 64;
 /** Words drawn as SVG nodes with a label when there is room: the first (a text corpus's most
  *  frequent) this many; the others are canvas dots, labelled on hover, search or as a neighbour. */
-const LABELLED_WORDS = 1000;
+const LABELLED_WORDS = 300;
 /** A canvas dot's radius, and how near (px) the pointer must come to hover it. */
 const DOT_RADIUS = 2;
 const DOT_HOVER_PX = 6;
+/** The share of a core t-SNE takes while training runs. */
+const TRAINING_SHARE = 0.2;
 /** While the layout forms, it is drawn at most this often (ms). */
 const MOVING_DRAW_MS = 1000;
 
@@ -198,6 +200,14 @@ export class EmbeddingMap {
   /** Whether t-SNE iterations are still due for the latest W1. */
   get moving(): boolean {
     return this.tsne.moving;
+  }
+
+  /**
+   * While training runs, the layout worker takes TRAINING_SHARE of a core: on two cores the two
+   * training threads keep theirs (the layout takes longer); paused, it takes all it can.
+   */
+  setTraining(running: boolean): void {
+    this.tsne.setPace(running ? TRAINING_SHARE : 1);
   }
 
   /** How long the last layout took the worker (ms). */
