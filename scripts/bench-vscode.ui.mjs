@@ -1,5 +1,6 @@
 // The UI script of scripts/bench-vscode.mjs, run by the test harness in real VS Code: what a student
-// feels. Trains the demo corpus from the Command Palette, then
+// feels. Trains the demo corpus (or BENCH_CORPUS, a text file scripts/bench-vscode.mjs put into the
+// workspace) from the Command Palette, then
 //   - throughput: iterations per second read off the status bar over windows of WINDOW_MS, with
 //     the dashboard open (on each of its tabs) and closed in turn, ROUNDS of each, so the
 //     rendering's cost shows;
@@ -9,6 +10,7 @@
 //   - memory: the extension host's resident set before training and while it runs.
 // Prints a JSON line `bench-vscode: {...}` with every measurement, and a table.
 import fs from 'node:fs';
+import path from 'node:path';
 
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 6000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
@@ -16,6 +18,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const TABS = ['Training curves', 'Weights & gradients', 'Embedding map'];
 const STEPS = Number(process.env.BENCH_STEPS ?? 20);
 const BATCH = 100;
+const CORPUS = process.env.BENCH_CORPUS;
 
 async function statusText(page) {
   return (await page.locator('.statusbar-item[id$="nlm.status"]').innerText()).trim();
@@ -137,9 +140,19 @@ export default async function (ctx) {
   const memoryBefore = extensionHostMemory();
   await ctx.runCommand('NLM: Train');
   await page.locator('.quick-input-widget .quick-input-title', { hasText: 'NLM: Train' }).waitFor({ timeout: 30000 });
-  await page.keyboard.type('demo corpus');
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Built-in demo corpus' }).waitFor({ timeout: 10000 });
-  await page.keyboard.press('Enter');
+  if (CORPUS) {
+    const name = path.basename(CORPUS);
+    await page.keyboard.type(name);
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).waitFor({ timeout: 10000 });
+    await page.keyboard.press('Enter');
+    // What the corpus options make of it, read off the whole text first: train with them.
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Train with V =' }).waitFor({ timeout: 180000 });
+    await page.keyboard.press('Enter');
+  } else {
+    await page.keyboard.type('demo corpus');
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Built-in demo corpus' }).waitFor({ timeout: 10000 });
+    await page.keyboard.press('Enter');
+  }
   await dashboardFrame(ctx);
   await page.waitForTimeout(2000); // past the helper thread's start and the first renders
 
@@ -208,12 +221,25 @@ export default async function (ctx) {
     palette.push(r.shownAt - pressed);
     await page.waitForTimeout(300);
   }
+  // Paused (W1 stays put): the map tab from the click to its settled layout — W1's trip from the
+  // worker and the whole t-SNE — then a screenshot with a word searched.
+  const mapClicked = Date.now();
+  await frame.locator('vscode-tab-header', { hasText: 'Embedding map' }).click();
+  await frame.waitForFunction(() => /iteration [\d,]+,/.test(document.querySelector('.aside-status')?.textContent ?? ''), null, { timeout: 300000 });
+  const mapLayoutMs = Date.now() - mapClicked;
+  await frame.locator('vscode-textfield[aria-label="Find a word"] input').fill(CORPUS ? 'lord' : 'monday');
+  await page.waitForTimeout(1000);
+  const shot = path.join(process.cwd(), '.vscode-test-out', `bench-vscode-map${CORPUS ? `-${path.basename(CORPUS, '.txt')}` : ''}.png`);
+  fs.mkdirSync(path.dirname(shot), { recursive: true });
+  await page.screenshot({ path: shot });
   await ctx.runCommand('NLM: Stop');
 
   const result = {
     tabs,
     dashboardOverheadPercent: Object.fromEntries(TABS.map((tab) => [tab, median(overheads(tabs[tab]))])),
     stepLatencyMs: { button, palette },
+    mapLayoutMs,
+    mapScreenshot: shot,
     extensionHostMemory: { beforeTraining: memoryBefore, training: memoryTraining },
   };
   console.log(`bench-vscode: ${JSON.stringify(result)}`);
@@ -231,4 +257,5 @@ export default async function (ctx) {
   console.log(`| extension host memory, before training / training | ${mib(memoryBefore)} / ${mib(memoryTraining)} |`);
   console.log(`| Step mini-batch (dashboard button) → dashboard shows it, ms | ${ms(button)} |`);
   console.log(`| NLM: Step Mini-batch (palette Enter) → dashboard shows it, ms | ${ms(palette)} |`);
+  console.log(`| Embedding map tab (paused) → layout settled, ms | ${mapLayoutMs} |`);
 }

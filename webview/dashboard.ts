@@ -37,6 +37,10 @@ const TAB_PARTS: Record<TabId, Part[]> = { curves: ['curves', 'norms', 'hidden']
  *  transition of every label: every 10 s, and at least ten layouts' time apart, so the worker
  *  takes at most a tenth of a core from the training. */
 const HEATMAP_REFRESH_MS = 1000;
+/** A heatmap's refresh waits a second per this many entries: W3 at V = 8000 (a million) every
+ *  10 s, since each copy costs the extension host and the page ~100 ms of work; at V = 250 every
+ *  matrix is under it and refreshes every second. */
+const HEATMAP_CELLS_PER_REFRESH = 100_000;
 const MAP_REFRESH_MS = 10000;
 const MAP_IDLE_SHARE = 10;
 /** Frames at most this often (ms): ~10 fps while a student looks around, 2 while training runs
@@ -190,7 +194,7 @@ export class Dashboard {
       this.nameTensors(state.info);
       this.map.setVocabulary(state.info.vocab, state.info.wordClasses, state.info.dataset.corpus !== undefined);
       this.map.restore(state.layout, state.ui.word);
-      this.weights.setTensors(heatmapTensors(state.info), state.ui.tensor);
+      this.weights.setTensors(heatmapTensors(state.info), state.ui.tensor, state.info.dataset.corpus !== undefined);
     }
 
     onThemeChange(() => this.invalidate('header', 'curves', 'norms', 'hidden', 'heatmap', 'map'));
@@ -211,7 +215,7 @@ export class Dashboard {
       this.map.setVocabulary(msg.info.vocab, msg.info.wordClasses, msg.info.dataset.corpus !== undefined);
       const tensors = heatmapTensors(msg.info);
       if (!tensors.some((t) => t.name === this.state.ui.tensor)) this.state.ui.tensor = tensors[0]?.name ?? '';
-      this.weights.setTensors(tensors, this.state.ui.tensor);
+      this.weights.setTensors(tensors, this.state.ui.tensor, msg.info.dataset.corpus !== undefined);
       this.map.restore(this.state.layout, this.state.ui.word);
       this.invalidate('heatmap', 'map');
     }
@@ -307,7 +311,8 @@ export class Dashboard {
     const { info, runState, ui } = this.state;
     if (info) {
       const running = runState === 'running';
-      if (ui.tab === 'weights') this.feed.want(ui.tensor, this.position(), running ? HEATMAP_REFRESH_MS : 0);
+      const heatmapRefresh = HEATMAP_REFRESH_MS * Math.max(1, tensorEntries(info, ui.tensor) / HEATMAP_CELLS_PER_REFRESH);
+      if (ui.tab === 'weights') this.feed.want(ui.tensor, this.position(), running ? heatmapRefresh : 0);
       const mapRefresh = Math.max(MAP_REFRESH_MS, MAP_IDLE_SHARE * this.map.layoutMs);
       if (ui.tab === 'embeddings' && info.embedding && !this.map.moving) this.feed.want(info.embedding, this.position(), running ? mapRefresh : 0);
     }
@@ -353,6 +358,7 @@ export class Dashboard {
     }
     if (due.has('heatmap')) this.weights.render(this.state.ui.tensor, this.tensors.get(this.state.ui.tensor), this.state.info);
     let moved = false;
+    this.map.setTraining(running);
     if (visible.has('map') && !urgent) {
       this.feedMap();
       moved = this.map.advance();
@@ -376,4 +382,10 @@ export class Dashboard {
     this.mapWeights = entry.data;
     this.map.setWeights(entry.data.values, entry.data.rows, entry.data.shape[1], entry.step);
   }
+}
+
+/** A matrix's entries from the model's declared shapes (a gradient has its parameter's, as heatmapTensors names it). */
+function tensorEntries(info: RunInfo, name: string): number {
+  const param = info.params.find((p) => p.name === name || `d${p.name}` === name);
+  return param ? param.shape.reduce((a, b) => a * b, 1) : 0;
 }

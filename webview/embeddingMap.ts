@@ -38,10 +38,14 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 const MAX_ZOOM = 64;
 /** Words drawn as SVG nodes with a label when there is room: the first (a text corpus's most
  *  frequent) this many; the others are canvas dots, labelled on hover, search or as a neighbour. */
-const LABELLED_WORDS = 1000;
+const LABELLED_WORDS = 300;
 /** A canvas dot's radius, and how near (px) the pointer must come to hover it. */
 const DOT_RADIUS = 2;
 const DOT_HOVER_PX = 6;
+/** The share of a core t-SNE takes while training runs. */
+const TRAINING_SHARE = 0.2;
+/** While the layout forms, it is drawn at most this often (ms). */
+const MOVING_DRAW_MS = 1000;
 
 export class EmbeddingMap {
   private readonly svg: SVGSVGElement;
@@ -64,8 +68,9 @@ export class EmbeddingMap {
   /** A word's SVG node, for the labelled words and those shown on demand; the others are canvas dots. */
   private nodes: (SVGGElement | undefined)[] = [];
   private readonly tsne: LayoutClient;
-  /** Whether a layout came in since the last advance(). */
+  /** Whether a layout came in since advance() last said to draw one, and when that was. */
   private layoutArrived = false;
+  private drawnAt = -Infinity;
   /** With D = 2 the embedding is its own map: W1's rows as they are (CMU 10-707 §3.5), no t-SNE. */
   private raw: Float64Array | undefined;
   private weights: Float64Array | undefined;
@@ -178,16 +183,31 @@ export class EmbeddingMap {
     this.tsne.start(this.weights, this.words.length, dim, resume ? undefined : saved);
   }
 
-  /** True if a new layout came from the worker since the last call (draw it). */
+  /**
+   * True if a new layout came from the worker since the last call and is worth drawing: the
+   * finished one, and while it forms, one a second (drawing 8,000 words takes the main thread
+   * tens of ms, time the worker's core would otherwise have).
+   */
   advance(): boolean {
-    const arrived = this.layoutArrived;
+    if (!this.layoutArrived) return false;
+    const now = performance.now();
+    if (this.tsne.moving && now - this.drawnAt < MOVING_DRAW_MS) return false;
     this.layoutArrived = false;
-    return arrived;
+    this.drawnAt = now;
+    return true;
   }
 
   /** Whether t-SNE iterations are still due for the latest W1. */
   get moving(): boolean {
     return this.tsne.moving;
+  }
+
+  /**
+   * While training runs, the layout worker takes TRAINING_SHARE of a core: on two cores the two
+   * training threads keep theirs (the layout takes longer); paused, it takes all it can.
+   */
+  setTraining(running: boolean): void {
+    this.tsne.setPace(running ? TRAINING_SHARE : 1);
   }
 
   /** How long the last layout took the worker (ms). */

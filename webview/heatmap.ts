@@ -2,6 +2,8 @@
 // 128×8000 at V = 8000), axes and colour legend in an SVG overlay, and a tooltip naming the cell's
 // row and column. The whole matrix shows first (an overview, averaged where cells are smaller than
 // a pixel); the wheel zooms into a window of it, dragging pans, a double-click shows it all again.
+// The word axis (W1's rows, W3's columns) is in vocabulary order (a text corpus's: by frequency),
+// or shows the words of a chosen list in its order.
 import { axisBottom, axisLeft, axisRight, pointer, range, scaleLinear, select } from 'd3';
 import type { RunInfo, TensorData } from '../src/extension/protocol';
 import type { CsvTable } from './card';
@@ -11,6 +13,7 @@ import { ElementSize } from './elementSize';
 import { TensorAxes, tensorAxes } from './tensorLabels';
 import { divergingColours } from './theme';
 import { hideTooltip, showTooltip } from './tooltip';
+import { pickWordAxis } from './wordOrder';
 
 const MARGIN = { top: 10, right: 96, bottom: 44, left: 64 };
 /** Extra room for word ticks: beside the rows, and rotated under the columns. */
@@ -33,6 +36,17 @@ interface Window {
   cols: number;
 }
 
+/** The cells drawn: the matrix, or its word axis picked in a chosen order; and each drawn row's and column's index in the matrix. */
+interface Shown {
+  values: ArrayLike<number>;
+  rows: number;
+  cols: number;
+  rowOf: (i: number) => number;
+  colOf: (j: number) => number;
+  /** Whether the word axis follows a chosen list. */
+  listed: boolean;
+}
+
 interface Layout {
   rows: number;
   cols: number;
@@ -51,6 +65,9 @@ export class Heatmap {
   private readonly hoverCell: SVGRectElement;
   private readonly size: ElementSize;
   private data: TensorData | undefined;
+  private shown: Shown | undefined;
+  /** Vocabulary indices to show on the word axis, in this order (undefined: all, in vocabulary order). */
+  private wordOrder: readonly number[] | undefined;
   private axes: TensorAxes | undefined;
   private layout: Layout | undefined;
   private scaleMax = 1;
@@ -96,6 +113,11 @@ export class Heatmap {
     return this.scaleMax;
   }
 
+  /** The words a list picked for the word axis, in its order; undefined for the whole vocabulary. Applies at the next render. */
+  setWordOrder(order: readonly number[] | undefined): void {
+    this.wordOrder = order?.length ? order : undefined;
+  }
+
   render(data: TensorData | undefined, info: RunInfo | undefined): void {
     this.data = data;
     const svg = select(this.overlay);
@@ -107,19 +129,40 @@ export class Heatmap {
       svg.append('text').attr('class', 'empty').attr('x', width / 2).attr('y', height / 2).text('Waiting for the weights…');
       return;
     }
-    const rows = data.shape.length > 1 ? data.rows : 1;
-    const cols = data.values.length / rows;
-    const of = `${data.name} ${rows}×${cols}`;
+    this.axes = tensorAxes(data.name, data.shape, info);
+    const shown = this.pick(data, this.axes);
+    this.shown = shown;
+    const { rows, cols } = shown;
+    const of = `${data.name} ${rows}×${cols} ${shown.listed ? (this.wordOrder ?? []).join(',') : ''}`;
     if (of !== this.windowOf) this.window = undefined;
     this.windowOf = of;
     this.window ??= { row0: 0, rows, col0: 0, cols };
-    this.axes = tensorAxes(data.name, data.shape, info);
+    // The colours span the whole matrix's values, so a list's cells compare with the overview's.
     this.scaleMax = colourLimit(data.values);
-    this.paintPixels(data.values, rows, cols);
+    this.paintPixels(shown.values, rows, cols);
     const left = MARGIN.left + (this.axes.rows.words ? WORD_ROWS_EXTRA : 0);
     const bottom = MARGIN.bottom + (this.axes.columns.words ? WORD_COLUMNS_EXTRA : 0);
     this.layout = { rows, cols, left, top: MARGIN.top, ...fitCells(rows, cols, width - left - MARGIN.right, height - MARGIN.top - bottom) };
     this.draw();
+  }
+
+  /** The matrix as drawn: with a word list, its word axis picked in the list's order (a whole matrix only, not a slice of rows). */
+  private pick(data: TensorData, axes: TensorAxes): Shown {
+    const rows = data.shape.length > 1 ? data.rows : 1;
+    const cols = data.values.length / rows;
+    const order = this.wordOrder;
+    const axis = axes.rows.words ? 'rows' : axes.columns.words ? 'columns' : undefined;
+    if (!order || !axis || data.rowStart !== 0) return { values: data.values, rows, cols, rowOf: (i) => data.rowStart + i, colOf: (j) => j, listed: false };
+    const limit = axis === 'rows' ? rows : cols;
+    const valid = order.filter((w) => w < limit);
+    return {
+      values: pickWordAxis(data.values, rows, cols, axis, valid),
+      rows: axis === 'rows' ? valid.length : rows,
+      cols: axis === 'columns' ? valid.length : cols,
+      rowOf: axis === 'rows' ? (i) => valid[i] : (i) => i,
+      colOf: axis === 'columns' ? (j) => valid[j] : (j) => j,
+      listed: true,
+    };
   }
 
   /** Canvas and axes for the current window (no new pixels: zooming and panning only redraw). */
@@ -198,14 +241,14 @@ export class Heatmap {
 
   /** The matrix with its row and column labels. */
   csv(): CsvTable | undefined {
-    const { data, axes, layout } = this;
-    if (!data || !axes || !layout) return undefined;
-    const header = [`${data.name} (${axes.rows.title} \\ ${axes.columns.title})`, ...range(layout.cols).map((j) => axes.columns.label(j))];
-    const rows = range(layout.rows).map((i) => [axes.rows.label(data.rowStart + i), ...data.values.slice(i * layout.cols, (i + 1) * layout.cols)]);
+    const { data, axes, layout, shown } = this;
+    if (!data || !axes || !layout || !shown) return undefined;
+    const header = [`${data.name} (${axes.rows.title} \\ ${axes.columns.title})`, ...range(layout.cols).map((j) => axes.columns.label(shown.colOf(j)))];
+    const rows = range(layout.rows).map((i) => [axes.rows.label(shown.rowOf(i)), ...Array.from({ length: layout.cols }, (_, j) => shown.values[i * layout.cols + j])]);
     return { header, rows };
   }
 
-  private paintPixels(values: number[], rows: number, cols: number): void {
+  private paintPixels(values: ArrayLike<number>, rows: number, cols: number): void {
     const lut = colourTable();
     this.pixels.width = cols;
     this.pixels.height = rows;
@@ -255,6 +298,10 @@ export class Heatmap {
 
   private drawAxes(layout: Layout, axes: TensorAxes, w: Window): void {
     const svg = select(this.overlay);
+    const shown = this.shown;
+    const rowOf = shown?.rowOf ?? ((i: number) => i);
+    const colOf = shown?.colOf ?? ((j: number) => j);
+    const listed = (a: { words: boolean }): string => (shown?.listed && a.words ? ', word list' : '');
     const plot = svg.append('g').attr('transform', `translate(${layout.left},${layout.top})`);
     const y = scaleLinear().domain([w.row0, w.row0 + w.rows]).range([0, layout.height]);
     const x = scaleLinear().domain([w.col0, w.col0 + w.cols]).range([0, layout.width]);
@@ -265,14 +312,14 @@ export class Heatmap {
         plot.append('line').attr('class', 'separator').attr('x1', 0).attr('x2', layout.width).attr('y1', y(b.start)).attr('y2', y(b.start));
       }
     } else {
-      rowAxis.tickValues(cellTicks(w.row0, w.row0 + w.rows, layout.height / 22)).tickFormat((v) => axes.rows.tick(Math.floor(Number(v))));
+      rowAxis.tickValues(cellTicks(w.row0, w.row0 + w.rows, layout.height / 22)).tickFormat((v) => axes.rows.tick(rowOf(Math.floor(Number(v)))));
     }
     plot.append('g').attr('class', 'axis').call(rowAxis);
     const columnAxis = plot
       .append('g')
       .attr('class', 'axis')
       .attr('transform', `translate(0,${layout.height})`)
-      .call(axisBottom(x).tickValues(cellTicks(w.col0, w.col0 + w.cols, layout.width / 40)).tickFormat((v) => axes.columns.tick(Math.floor(Number(v)))).tickSizeOuter(0));
+      .call(axisBottom(x).tickValues(cellTicks(w.col0, w.col0 + w.cols, layout.width / 40)).tickFormat((v) => axes.columns.tick(colOf(Math.floor(Number(v))))).tickSizeOuter(0));
     if (axes.columns.words) columnAxis.selectAll('text').attr('text-anchor', 'end').attr('transform', 'translate(-4,0) rotate(-45)');
     const columnsExtra = axes.columns.words ? WORD_COLUMNS_EXTRA : 0;
     svg
@@ -281,13 +328,13 @@ export class Heatmap {
       .attr('x', layout.left + layout.width / 2)
       .attr('y', layout.top + layout.height + 34 + columnsExtra)
       .attr('text-anchor', 'middle')
-      .text(`${axes.columns.title} (${windowText(w.col0, w.cols, layout.cols)})`);
+      .text(`${axes.columns.title} (${windowText(w.col0, w.cols, layout.cols)}${listed(axes.columns)})`);
     svg
       .append('text')
       .attr('class', 'axis-title')
       .attr('transform', `translate(14,${layout.top + layout.height / 2}) rotate(-90)`)
       .attr('text-anchor', 'middle')
-      .text(`${axes.rows.title} (${windowText(w.row0, w.rows, layout.rows)})`);
+      .text(`${axes.rows.title} (${windowText(w.row0, w.rows, layout.rows)}${listed(axes.rows)})`);
   }
 
   /** A vertical colour bar from −limit (blue) through 0 to +limit (red). */
@@ -314,8 +361,8 @@ export class Heatmap {
   }
 
   private onHover(e: MouseEvent): void {
-    const { data, axes, layout, window: w } = this;
-    if (!data || !axes || !layout || !w) return;
+    const { data, axes, layout, window: w, shown } = this;
+    if (!data || !axes || !layout || !w || !shown) return;
     const [px, py] = pointer(e, this.canvas);
     const col = Math.floor(w.col0 + (px / layout.width) * w.cols);
     const row = Math.floor(w.row0 + (py / layout.height) * w.rows);
@@ -327,13 +374,10 @@ export class Heatmap {
     this.hoverCell.setAttribute('width', String(cellW + 2));
     this.hoverCell.setAttribute('height', String(cellH + 2));
     this.overlay.appendChild(this.hoverCell);
-    const value = data.values[row * layout.cols + col];
-    const r = data.rowStart + row;
-    showTooltip(e.pageX, e.pageY, [
-      `${data.name}[${r}, ${col}] = ${formatValue(value)}`,
-      `row: ${axes.rows.label(r)}`,
-      `column: ${axes.columns.label(col)}`,
-    ]);
+    const value = shown.values[row * layout.cols + col];
+    const r = shown.rowOf(row);
+    const c = shown.colOf(col);
+    showTooltip(e.pageX, e.pageY, [`${data.name}[${r}, ${c}] = ${formatValue(value)}`, `row: ${axes.rows.label(r)}`, `column: ${axes.columns.label(c)}`]);
   }
 }
 

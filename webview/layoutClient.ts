@@ -1,7 +1,7 @@
 // The embedding map's side of its layout worker: starts it from the text the build put into the
 // bundle (webviews start workers from blob: URLs only), sends it W1's rows and keeps the newest
 // layout it posts. Replies to an older request (a previous run's vocabulary) are ignored.
-import type { LayoutReply, LayoutRequest } from './layoutMessages';
+import type { LayoutPace, LayoutReply, LayoutRequest } from './layoutMessages';
 
 /** The worker's bundled source, defined by scripts/layoutWorkerSource.mjs at build time. */
 declare const LAYOUT_WORKER_SOURCE: string;
@@ -20,6 +20,7 @@ export class LayoutClient {
   private startedAt = 0;
   private worker: Worker | undefined;
   private generation = 0;
+  private share = 1;
 
   /** `onLayout` runs when a new layout (or an error) has come in. */
   constructor(private readonly onLayout: () => void) {}
@@ -29,8 +30,16 @@ export class LayoutClient {
     this.moving = true;
     this.error = undefined;
     this.startedAt = performance.now();
-    const request: LayoutRequest = { generation: ++this.generation, values: Float64Array.from(values), n, dim, layout: initialLayout ? Float64Array.from(initialLayout) : undefined };
+    const request: LayoutRequest = { type: 'layout', generation: ++this.generation, values: Float64Array.from(values), n, dim, layout: initialLayout ? Float64Array.from(initialLayout) : undefined };
     this.ensureWorker().postMessage(request, [request.values.buffer]);
+  }
+
+  /** The share of a core the worker may take (1: all it can). */
+  setPace(share: number): void {
+    if (share === this.share) return;
+    this.share = share;
+    const pace: LayoutPace = { type: 'pace', share };
+    this.worker?.postMessage(pace);
   }
 
   /** Forgets the layout (a new vocabulary): late replies for the old one are dropped. */
@@ -47,6 +56,7 @@ export class LayoutClient {
     const url = URL.createObjectURL(new Blob([LAYOUT_WORKER_SOURCE], { type: 'text/javascript' }));
     const worker = new Worker(url);
     worker.onmessage = (e: MessageEvent<LayoutReply>) => this.receive(e.data);
+    if (this.share < 1) worker.postMessage({ type: 'pace', share: this.share } satisfies LayoutPace);
     worker.onerror = (e) => {
       this.error = e.message || 'the layout worker failed';
       this.moving = false;

@@ -531,6 +531,6 @@ class QuadTree {
 /**
  * The embedding map's t-SNE: directions of the rows (cosine); theta 0.8 halves the cells visited
  * against 0.5 (bench: scripts/bench-tsne.mjs), and with the learning rate n / 12 the layout has
- * settled after 250 exaggerated and 350 plain iterations; 250 more after each new W1.
+ * settled after 250 exaggerated and 250 plain iterations; 250 more after each new W1.
  */
-export const MAP_TSNE = { metric: 'cosine', perplexity: 30, theta: 0.8, seed: 1, firstIterations: 600, refreshIterations: 250 } as const;
+export const MAP_TSNE = { metric: 'cosine', perplexity: 30, theta: 0.8, seed: 1, firstIterations: 500, refreshIterations: 250 } as const;

@@ -152,9 +152,9 @@ async function checkHeatmap(page) {
 
 async function checkMap(page) {
   await page.waitForFunction(() => document.querySelectorAll('svg.embedding-map g.word text').length === 250);
-  // Let t-SNE settle (600 iterations from a random start, in the layout worker; a busy machine takes its time).
+  // Let t-SNE settle (500 iterations from a random start, in the layout worker; a busy machine takes its time).
   await page.waitForFunction(
-    () => /iteration 600,/.test(document.querySelector('.aside-status')?.textContent ?? ''),
+    () => /iteration 500,/.test(document.querySelector('.aside-status')?.textContent ?? ''),
     null,
     { timeout: 90000 },
   );
@@ -375,7 +375,7 @@ async function themeRun(context, base, theme) {
   shots.push(await screenshot(page, `${theme}-embeddings-overview`));
   shots.push(await cardScreenshot(page, 'Embedding map', `${theme}-embedding-map`));
   readability.labels = await checkMapLabels(page);
-  await page.locator('vscode-textfield input').fill('monday');
+  await page.locator('vscode-textfield[aria-label="Find a word"] input').fill('monday');
   await sleep(300);
   readability.neighbours = await checkNeighbours(page);
   shots.push(await screenshot(page, `${theme}-embeddings`));
@@ -689,7 +689,7 @@ async function checkHeatmapCell(page, name, x, y, wordAxis) {
 }
 
 /** W1 (8000×16) and W3 (128×8000) at V = 8000: the whole matrix fills the card, the wheel zooms into
- *  a window of it, the hover names the word and the exact value. */
+ *  a window of it, the hover names the word and the exact value; a word list orders the word axis. */
 async function largeVocabularyHeatmaps(context, base) {
   // The values are made in the page: a million numbers through the DevTools protocol take minutes.
   const answer = async (page, name, seed) => {
@@ -742,6 +742,36 @@ async function largeVocabularyHeatmaps(context, base) {
     await sleep(100);
     assert.ok((await axisTitles()).some((t) => t.endsWith(`(${LARGE_V})`)), `${name}: a double-click shows all the words again`);
   }
+  // A word list: only its words, in its order, on W3's columns and W1's rows; a word the vocabulary lacks is reported.
+  const order = (value) =>
+    page.evaluate((v) => {
+      const select = document.querySelector('vscode-single-select[aria-label="Word order"]');
+      select.value = v;
+      select.dispatchEvent(new Event('change'));
+    }, value);
+  await order('list');
+  await page.locator('vscode-textfield[aria-label="Word list"] input').fill('w7999 monday zzzz w5000 tuesday monday');
+  await sleep(400);
+  const listed = ['w7999', 'monday', 'w5000', 'tuesday'];
+  for (const [name, wordAxis] of [['W3', 'columns'], ['W1', 'rows']]) {
+    if (name === 'W1') await selectTensor(page, name);
+    const axisTitles = await page.evaluate(() => [...document.querySelectorAll('svg.heatmap-overlay .axis-title')].map((t) => t.textContent));
+    assert.ok(axisTitles.some((t) => t.endsWith('(4, word list)')), `${name}: the word axis shows the list's 4 words: ${axisTitles.join(', ')}`);
+    const status = await page.locator('.word-list-status').textContent();
+    assert.equal(status, '4 words shown · not in the vocabulary: zzzz');
+    const box = await page.locator('canvas.heatmap-canvas').boundingBox();
+    // The k-th cell along the word axis is the list's k-th word, with its own values.
+    for (const k of [0, 3]) {
+      const along = (k + 0.5) / 4;
+      const [x, y] = wordAxis === 'rows' ? [box.width / 3, along * box.height] : [along * box.width, box.height / 3];
+      const cell = await checkHeatmapCell(page, name, x, y, wordAxis);
+      assert.equal(largeVocabulary()[wordAxis === 'rows' ? cell.row : cell.col], listed[k], `${name}: word ${k + 1} of the list`);
+    }
+    shots.push(await screenshot(page, `large-vocabulary-${name}-word-list`));
+  }
+  await order('frequency');
+  await sleep(300);
+  assert.ok((await page.evaluate(() => [...document.querySelectorAll('svg.heatmap-overlay .axis-title')].map((t) => t.textContent))).some((t) => t.endsWith(`(${LARGE_V})`)), 'back to all the words by frequency');
   assert.deepEqual(errors, []);
   await page.close();
   return shots;
@@ -756,7 +786,7 @@ function plantedValue(i, j) {
 
 /**
  * The embedding map at V = 8000 (a text corpus: most frequent words first, no classes): the
- * layout worker's Barnes-Hut t-SNE places all 8,000 words; the 1,000 most frequent are labelled
+ * layout worker's Barnes-Hut t-SNE places all 8,000 words; the 300 most frequent are labelled
  * where they fit, without overlaps, the rest are dots coloured by frequency; the search finds a
  * rare word and highlights its nearest neighbours by cosine (its planted cluster). Returns the
  * time from W1's arrival to the settled layout, and screenshots in `theme`.
@@ -777,11 +807,11 @@ async function largeVocabularyMap(context, base, theme) {
   await send(page, [{ type: 'run', runId: 'kjv-map', info: largeRunInfo(), epochs: [], history: EMPTY_HISTORY }, { type: 'state', state: 'paused' }]);
   await sleep(300);
   await selectTab(page, 2);
-  await page.waitForFunction(() => /iteration 600,/.test(document.querySelector('.aside-status')?.textContent ?? ''), null, { timeout: 180000 });
+  await page.waitForFunction(() => /iteration 500,/.test(document.querySelector('.aside-status')?.textContent ?? ''), null, { timeout: 180000 });
   const layoutMs = await page.evaluate(() => Math.round(performance.now() - window.__w1SentAt));
   await sleep(300);
   const nodes = await page.evaluate(() => document.querySelectorAll('svg.embedding-map g.word').length);
-  assert.equal(nodes, 1000, 'SVG nodes for the 1,000 most frequent words, dots for the rest');
+  assert.equal(nodes, 300, 'SVG nodes for the 300 most frequent words, dots for the rest');
   const dots = await page.evaluate(() => {
     const c = document.querySelector('canvas.map-dots');
     const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -789,7 +819,7 @@ async function largeVocabularyMap(context, base, theme) {
     for (let k = 3; k < data.length; k += 4) if (data[k] > 0) painted++;
     return { hidden: c.hidden, painted };
   });
-  assert.ok(!dots.hidden && dots.painted > 20000, `the other 7,000 words are dots on the canvas: ${dots.painted} px painted`);
+  assert.ok(!dots.hidden && dots.painted > 20000, `the other 7,700 words are dots on the canvas: ${dots.painted} px painted`);
   const overview = await mapLabels(page);
   assert.deepEqual(overview.overlaps, [], 'overlapping map labels at V = 8000');
   assert.deepEqual(overview.outside, [], 'labels outside the map at V = 8000');
@@ -916,7 +946,7 @@ async function measureTsne(context) {
     });
   });
   await page.close();
-  return { points: 250, dim: 16, iterations: 600, msPerRun: runs.map(round) };
+  return { points: 250, dim: 16, iterations: 500, msPerRun: runs.map(round) };
 }
 
 const round = (x) => Math.round(x * 100) / 100;
