@@ -6,6 +6,7 @@
 // through H_t.
 import { ExerciseAnswer, ExerciseDefinition, ExerciseMistake } from '../model';
 import { RecurrentShape, timeSteps, windowStart } from '../recurrent';
+import { embeddingGradientAnswer, headAnswers, shareNotAdded, sumOverTime } from '../recurrentExercise';
 
 const BLOCKS = ['0, M', 'M, 2 * M', '2 * M, 3 * M', '3 * M, 4 * M'];
 
@@ -44,18 +45,10 @@ export const lstmExercise: ExerciseDefinition<RecurrentShape> = {
       out[`C${t}`] = { expression: t > 1 ? `F${t} * C${t - 1} + I${t} * G${t}` : `I${t} * G${t}`, shape: 'N×M' };
       out[`H${t}`] = { expression: `O${t} * tanh(C${t})`, shape: 'N×M' };
     }
-    Object.assign(out, {
-      Z: { expression: `H${T} @ Why + by`, shape: 'N×V' },
-      P: { expression: 'softmax(Z)', shape: 'N×V' },
-      loss: { expression: '-mean(log(sum(P * onehot(y, V), 1)), 0)', shape: '1×1' },
-      dZ: { expression: '(P - onehot(y, V)) / N', shape: 'N×V' },
-      dWhy: { expression: `H${T}.T @ dZ`, shape: 'M×V' },
-      dby: { expression: 'sum(dZ, 0)', shape: '1×V' },
-      [`dH${T}`]: { expression: 'dZ @ Why.T', shape: 'N×M' },
-    });
+    Object.assign(out, headAnswers(T));
     for (const t of backward) {
       const first = t === T;
-      const sum = (name: string, share: string) => (first ? share : `${name} + ${share}`);
+      const sum = (name: string, share: string) => sumOverTime(t, T, name, share);
       const key = (name: string) => `${name}@bptt${t}`;
       out[key(`dC${t}`)] = { expression: sum(`dC${t}`, `dH${t} * O${t} * ${tanhPrime(t)}`), shape: 'N×M' };
       const dF = t > 1 ? `dC${t} * C${t - 1} * F${t} * (1 - F${t})` : `0 * F${t}`;
@@ -72,7 +65,7 @@ export const lstmExercise: ExerciseDefinition<RecurrentShape> = {
         out[key(`dC${t - 1}`)] = { expression: `dC${t} * F${t}`, shape: 'N×M' };
       }
     }
-    out.dW1 = { expression: [...backward].reverse().map((t) => `scatter_add(W1, x${t}, dX${t})`).join(' + '), shape: 'V×D' };
+    out.dW1 = embeddingGradientAnswer(backward);
     return out;
   },
 
@@ -98,7 +91,7 @@ export const lstmExercise: ExerciseDefinition<RecurrentShape> = {
         out[`dC${t - 1}@bptt${t}`] = [{ expression: `dC${t}`, hint: `the cell state is carried through the forget gate: dC${t - 1} = dC${t}⊙F${t}` }];
       }
       if (!first) {
-        const forgot = (name: string, share: string) => ({ expression: share, hint: `${name} is a sum over time: add step ${t}'s share to the ${name} of the later steps (${name} = ${name} + ${share})` });
+        const forgot = (name: string, share: string) => shareNotAdded(t, name, share);
         out[`dWxh@bptt${t}`] = [forgot('dWxh', `X${t}.T @ dA${t}`)];
         out[`dbh@bptt${t}`] = [forgot('dbh', `sum(dA${t}, 0)`)];
       }

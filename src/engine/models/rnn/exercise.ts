@@ -5,6 +5,7 @@
 // later ones add their step's share, so their answers and mistakes differ per phase (NAME@PHASE).
 import { ExerciseAnswer, ExerciseDefinition, ExerciseMistake } from '../model';
 import { RecurrentShape, timeSteps, windowStart } from '../recurrent';
+import { embeddingGradientAnswer, headAnswers, shareNotAdded, sumOverTime } from '../recurrentExercise';
 
 export const rnnExercise: ExerciseDefinition<RecurrentShape> = {
   usesActivation: false,
@@ -34,19 +35,11 @@ export const rnnExercise: ExerciseDefinition<RecurrentShape> = {
       out[`A${t}`] = { expression: t > 1 ? `X${t} @ Wxh + H${t - 1} @ Whh + bh` : `X${t} @ Wxh + bh`, shape: 'N×M' };
       out[`H${t}`] = { expression: `tanh(A${t})`, shape: 'N×M' };
     }
-    Object.assign(out, {
-      Z: { expression: `H${T} @ Why + by`, shape: 'N×V' },
-      P: { expression: 'softmax(Z)', shape: 'N×V' },
-      loss: { expression: '-mean(log(sum(P * onehot(y, V), 1)), 0)', shape: '1×1' },
-      dZ: { expression: '(P - onehot(y, V)) / N', shape: 'N×V' },
-      dWhy: { expression: `H${T}.T @ dZ`, shape: 'M×V' },
-      dby: { expression: 'sum(dZ, 0)', shape: '1×V' },
-      [`dH${T}`]: { expression: 'dZ @ Why.T', shape: 'N×M' },
-    });
+    Object.assign(out, headAnswers(T));
     for (const t of backward) {
       const first = t === T;
       // The first backward step sets a sum over time; the others add their share to it.
-      const sum = (name: string, share: string) => (first ? share : `${name} + ${share}`);
+      const sum = (name: string, share: string) => sumOverTime(t, T, name, share);
       const key = (name: string) => (first ? name : `${name}@bptt${t}`);
       out[`dA${t}`] = { expression: `dH${t} * (1 - H${t} * H${t})`, shape: 'N×M' };
       out[key('dWxh')] = { expression: sum('dWxh', `X${t}.T @ dA${t}`), shape: 'D×M' };
@@ -56,7 +49,7 @@ export const rnnExercise: ExerciseDefinition<RecurrentShape> = {
       out[`dX${t}`] = { expression: `dA${t} @ Wxh.T`, shape: 'N×D' };
       if (t > window) out[`dH${t - 1}`] = { expression: `dA${t} @ Whh.T`, shape: 'N×M' };
     }
-    out.dW1 = { expression: [...backward].reverse().map((t) => `scatter_add(W1, x${t}, dX${t})`).join(' + '), shape: 'V×D' };
+    out.dW1 = embeddingGradientAnswer(backward);
     return out;
   },
 
@@ -82,7 +75,7 @@ export const rnnExercise: ExerciseDefinition<RecurrentShape> = {
         out[first ? 'dWhh' : `dWhh@bptt${t}`] = [{ expression: first ? `H${t}.T @ dA${t}` : `dWhh + H${t}.T @ dA${t}`, hint: previous }];
       }
       if (!first) {
-        const forgot = (name: string, share: string) => ({ expression: share, hint: `${name} is a sum over time: add step ${t}'s share to the ${name} of the later steps (${name} = ${name} + ${share})` });
+        const forgot = (name: string, share: string) => shareNotAdded(t, name, share);
         out[`dWxh@bptt${t}`] = [forgot('dWxh', `X${t}.T @ dA${t}`)];
         out[`dbh@bptt${t}`] = [forgot('dbh', `sum(dA${t}, 0)`)];
         if (t > 1) out[`dWhh@bptt${t}`].push(forgot('dWhh', `H${t - 1}.T @ dA${t}`));
