@@ -3,17 +3,14 @@
 // alone, in ROUNDS rounds that alternate the two (the machine's speed drifts); prints one JSON line
 // per round and the median overhead. Needs `npx tsc -p tsconfig.test.json` (it imports out/).
 // The webview's own rendering is measured in real VS Code by scripts/bench-vscode.mjs.
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { compiled, root } from './benchSupport.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const require = createRequire(import.meta.url);
-const out = (p) => require(path.join(root, 'out', 'src', p));
-const { SessionCore } = out('extension/worker/sessionCore');
-const { Trainer } = out('engine/trainer');
-const { loadDataset } = out('engine/data/load');
-const { allowRelaxedSimd, pickKernels } = out('engine/backend');
-const { DEFAULT_CONFIG } = out('engine/config');
+const { SessionCore } = compiled('extension/worker/sessionCore');
+const { Trainer } = compiled('engine/trainer');
+const { loadDataset } = compiled('engine/data/load');
+const { allowRelaxedSimd, pickKernels } = compiled('engine/backend');
+const { DEFAULT_CONFIG } = compiled('engine/config');
 const data = path.resolve(root, '..', 'shared', 'data', 'ngram4', 'npy');
 allowRelaxedSimd(); // as the CLI does; VS Code's runtime has relaxed SIMD anyway
 

@@ -7,14 +7,12 @@
 // perplexity per token (evaluation on 10 streams). Then the CPU time of one window (one training
 // iteration), in-process, alternating BENCH_STREAM_CPU_ROUNDS rounds (default 3) of 40 windows
 // each: where other jobs share the machine, the epochs' wall times say more about them than us.
-import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { bundledEngine, root } from './benchSupport.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const kjv = path.resolve(root, '..', 'shared', 'data', 'kjv', 'kjv.txt');
 const python = '/usr/bin/python3';
 /** The run, as CLI flags and as the settings they resolve to. */
@@ -31,24 +29,10 @@ function writeNpy(file, data, shape) {
   writeFileSync(file, Buffer.concat([prefix, Buffer.from(data.buffer, data.byteOffset, data.byteLength)]));
 }
 
-async function engine() {
-  const outfile = path.join(root, 'dist', 'bench-stream-engine.js');
-  await build({
-    stdin: {
-      contents: `export { Trainer } from './src/engine/trainer'; export { jsKernels } from './src/engine/kernels';
+function engine() {
+  return bundledEngine('bench-stream-engine', `export { Trainer } from './src/engine/trainer'; export { jsKernels } from './src/engine/kernels';
 export { createWasmKernels } from './src/engine/wasmKernels'; export { allowRelaxedSimd } from './src/engine/backend';
-export { loadDataset } from './src/engine/data/load'; export { resolveConfig } from './src/engine/config';`,
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile,
-    logLevel: 'warning',
-  });
-  return createRequire(import.meta.url)(outfile);
+export { loadDataset } from './src/engine/data/load'; export { resolveConfig } from './src/engine/config';`);
 }
 
 /** Writes what the reference reads: the ids, our initial weights (the CLI's init for the same

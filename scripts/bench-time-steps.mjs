@@ -4,16 +4,13 @@
 // Needs `npx tsc -p tsconfig.test.json` (it imports out/). Prints medians in ms; asserts nothing.
 // BENCH_ITERATIONS (default 20) iterations per model after 3 to warm up; BENCH_SIZES (default
 // "16/128,128/128") the embedding/hidden sizes; NLM_KERNELS as the CLI.
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { compiled, root } from './benchSupport.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const require = createRequire(import.meta.url);
-const out = (p) => require(path.join(root, 'out', 'src', p));
-const { Trainer } = out('engine/trainer');
-const { loadDataset } = out('engine/data/load');
-const { allowRelaxedSimd, pickKernels } = out('engine/backend');
-const { DEFAULT_CONFIG } = out('engine/config');
+const { Trainer } = compiled('engine/trainer');
+const { loadDataset } = compiled('engine/data/load');
+const { allowRelaxedSimd, pickKernels } = compiled('engine/backend');
+const { DEFAULT_CONFIG } = compiled('engine/config');
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 20);
 const SIZES = (process.env.BENCH_SIZES ?? '16/128,128/128').split(',').map((s) => s.split('/').map(Number));
 const corpus = path.resolve(root, '..', 'shared', 'data', 'kjv', 'kjv.txt');

@@ -4,17 +4,14 @@
 // size, rewinding 1,000 iterations (restore the nearest checkpoint, replay), returning to the
 // present, and the bytes held against the budget over two epochs, also with a small budget.
 // Needs `npx tsc -p tsconfig.test.json` (it imports out/). Prints figures; asserts nothing.
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { compiled, root } from './benchSupport.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const require = createRequire(import.meta.url);
-const out = (p) => require(path.join(root, 'out', 'src', p));
-const { Trainer } = out('engine/trainer');
-const { loadDataset } = out('engine/data/load');
-const { allowRelaxedSimd, pickKernels } = out('engine/backend');
-const { DEFAULT_CONFIG } = out('engine/config');
-const { TimeTravel, DEFAULT_TIME_TRAVEL } = out('engine/timeTravel/timeTravel');
+const { Trainer } = compiled('engine/trainer');
+const { loadDataset } = compiled('engine/data/load');
+const { allowRelaxedSimd, pickKernels } = compiled('engine/backend');
+const { DEFAULT_CONFIG } = compiled('engine/config');
+const { TimeTravel, DEFAULT_TIME_TRAVEL } = compiled('engine/timeTravel/timeTravel');
 const data = path.resolve(root, '..', 'shared', 'data', 'ngram4', 'npy');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 allowRelaxedSimd();

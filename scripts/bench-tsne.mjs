@@ -5,18 +5,15 @@
 // (it imports out/) and ../shared/data/kjv.
 //
 //   node scripts/bench-tsne.mjs [V=8000] [D=16]
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { compiled, root } from './benchSupport.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const require = createRequire(import.meta.url);
-const out = (p) => require(path.join(root, 'out', 'src', p));
-const { Trainer } = out('engine/trainer');
-const { loadDataset } = out('engine/data/load');
-const { allowRelaxedSimd, pickKernels } = out('engine/backend');
-const { DEFAULT_CONFIG } = out('engine/config');
-const { BhTsne, MAP_TSNE } = out('engine/bhTsne');
+const { Trainer } = compiled('engine/trainer');
+const { loadDataset } = compiled('engine/data/load');
+const { allowRelaxedSimd, pickKernels } = compiled('engine/backend');
+const { DEFAULT_CONFIG } = compiled('engine/config');
+const { BhTsne, MAP_TSNE } = compiled('engine/bhTsne');
 
 
 const V = Number(process.argv[2] ?? 8000);

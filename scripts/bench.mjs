@@ -9,14 +9,12 @@
 // BENCH_LARGE_ROUNDS rounds (default BENCH_ROUNDS; 0 skips it), and stepping one iteration phase by phase.
 // Then, opt-in (BENCH_STREAM_ROUNDS=N, minutes a round): the recurrent row, one epoch of the stream
 // task (an LSTM on the KJV text's token streams) against PyTorch's nn.LSTM (bench-stream.mjs).
-import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { bundledEngine, root } from './benchSupport.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const data = path.resolve(root, '..', 'shared', 'data', 'ngram4', 'npy');
 const kjv = path.resolve(root, '..', 'shared', 'data', 'kjv', 'kjv.txt');
 const EXAMPLES = 372500;
@@ -66,24 +64,10 @@ function reference(folder = data, threadCounts = ['1', '2'], extra = []) {
 
 /** The engine's modules for in-process timing, bundled next to dist/cli.js (where the helper
  *  thread's script and kernels.wasm are found). */
-async function engine() {
-  const outfile = path.join(root, 'dist', 'bench-engine.js');
-  await build({
-    stdin: {
-      contents: `export { Trainer } from './src/engine/trainer'; export { createWasmKernels } from './src/engine/wasmKernels';
+function engine() {
+  return bundledEngine('bench-engine', `export { Trainer } from './src/engine/trainer'; export { createWasmKernels } from './src/engine/wasmKernels';
 export { allowRelaxedSimd } from './src/engine/backend';
-export { loadDataset } from './src/engine/data/load'; export { DEFAULT_CONFIG } from './src/engine/config';`,
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile,
-    logLevel: 'warning',
-  });
-  return createRequire(import.meta.url)(outfile);
+export { loadDataset } from './src/engine/data/load'; export { DEFAULT_CONFIG } from './src/engine/config';`);
 }
 
 /** Median and 90th percentile of `count` calls of `fn`, in ms, after `warmup` calls. */
