@@ -73,11 +73,6 @@ function optionItems(summary: DatasetSummary, options: CorpusOptions): OptionIte
       action: { kind: 'train' },
     },
     { label: '', kind: vscode.QuickPickItemKind.Separator, action: { kind: 'train' } },
-    {
-      label: `Task: ${streams ? 'token streams' : 'n-grams'}`,
-      description: `select to read it as ${streams ? 'n-grams' : 'token streams (rnn, lstm)'}`,
-      action: { kind: 'task', task: streams ? 'ngram' : 'stream' },
-    },
     // A stream reads the text in windows (nlm.bptt), not in contexts of a few words.
     ...(streams ? (['vocabSize', 'minCount'] as const) : (['vocabSize', 'minCount', 'context'] as const)).map((key): OptionItem => ({
       label: `${LABELS[key]}: ${current(options, key)}`,
@@ -89,6 +84,12 @@ function optionItems(summary: DatasetSummary, options: CorpusOptions): OptionIte
       description: 'select to switch',
       action: { kind: 'switch', key },
     })),
+    // Last, so the options above keep their places in the list.
+    {
+      label: `Task: ${streams ? 'token streams' : 'n-grams'}`,
+      description: `select to read it as ${streams ? 'n-grams' : 'token streams (rnn, lstm)'}`,
+      action: { kind: 'task', task: streams ? 'ngram' : 'stream' },
+    },
   ];
 }
 
