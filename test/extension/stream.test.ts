@@ -58,7 +58,7 @@ suite('NLM token streams', () => {
     assert.ok(report.perWord.length > 0 && report.samples.length > 0, 'per-word accuracy and samples');
   });
 
-  test('nlm.task stream reads a .txt file as streams; an MLP on streams is a clear error naming the file', async function () {
+  test('nlm.task stream reads a .txt file as streams; an MLP on streams is a clear error naming the file; unset, a .txt gives n-grams', async function () {
     this.timeout(60000);
     const tale = path.join(folder, 'tale.txt');
     const info = await train({ dataset: tale, paused: true });
@@ -66,5 +66,13 @@ suite('NLM token streams', () => {
     assert.deepEqual(info.dataset.streamTokens, { train: 640, valid: 80, test: 80 });
     const problem = await problemOf(() => vscode.commands.executeCommand('nlm.train', { dataset: tale, config: { model: 'mlp' }, paused: true, noDashboard: true }));
     assert.ok(problem.includes(tale) && /token streams.*rnn or lstm.*not the mlp/.test(problem), problem);
+    // Unset (VS Code reads it as ""), the file decides: a .txt gives n-grams.
+    await settings().update('task', undefined, vscode.ConfigurationTarget.Global);
+    try {
+      const grams = await train({ dataset: tale, paused: true });
+      assert.deepEqual([grams.dataset.streamTokens, grams.dataset.context], [undefined, 3]);
+    } finally {
+      await settings().update('task', SETTINGS.task, vscode.ConfigurationTarget.Global);
+    }
   });
 });
