@@ -63,9 +63,11 @@ function settingsFrom(engine) {
   Object.entries(engine.CORPUS_SETTINGS).forEach(([key, rule], i) => {
     const order = Object.keys(engine.DEFAULT_CONFIG).length + i;
     properties[`nlm.${key}`] =
-      typeof rule.default === 'boolean'
-        ? { type: 'boolean', default: rule.default, description: rule.description, order }
-        : { type: 'integer', default: rule.default, minimum: rule.min, maximum: rule.max, description: rule.description, order };
+      'choices' in rule
+        ? { type: 'string', enum: [...rule.choices], default: rule.default, description: rule.description, order }
+        : typeof rule.default === 'boolean'
+          ? { type: 'boolean', default: rule.default, description: rule.description, order }
+          : { type: 'integer', default: rule.default, minimum: rule.min, maximum: rule.max, description: rule.description, order };
   });
   // Time travel's, then where runs are recorded: the extension's own, last.
   Object.entries(engine.TIME_TRAVEL_SETTINGS).forEach(([key, rule]) => {

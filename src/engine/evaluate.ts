@@ -47,20 +47,34 @@ export class Evaluator {
    * position's prediction counts (n = the tokens predicted).
    */
   evaluateStream(tokens: Int32Array, source = 'the stream'): EvalResult {
+    const totals = new HeadlineTotals(this.shape.vocabSize);
+    const n = runToEnd(this.streamPredictionWindows(tokens, source, (target, _p, z, o) => totals.add(target, z, o)));
+    return totals.result(n);
+  }
+
+  /** The stream's predictions one window per step, yielding the predictions done so far and
+   *  returning their count: `visit(target, probabilities, logits, offset, read)` gets each position's
+   *  next token, with `read` the tokens of its stream in this window up to that position. */
+  *streamPredictionWindows(
+    tokens: Int32Array,
+    source: string,
+    visit: (target: number, p: FloatArray, z: FloatArray, offset: number, read: Int32Array) => void,
+  ): Generator<number, number> {
+    if (this.shape.task !== 'stream') throw new Error('a model trained on n-grams is evaluated example by example (predictionChunks), not over token streams');
     const K = this.shape.context;
     const V = this.shape.vocabSize;
     const B = EVAL_STREAMS;
-    const totals = new HeadlineTotals(V);
     const batches = batchify(tokens, B, K, source);
     const inputs = new Int32Array(B * K);
     const targets = new Int32Array(B * K);
     for (let j = 0; j < batches.windows; j++) {
       batches.fill(j, inputs, targets);
-      const { logits } = this.model.predict(inputs, B, j > 0);
+      const { probabilities, logits } = this.model.predict(inputs, B, j > 0);
       // Row t·B + r of the logits is stream r at position t.
-      for (let t = 0; t < K; t++) for (let r = 0; r < B; r++) totals.add(targets[r * K + t], logits, (t * B + r) * V);
+      for (let t = 0; t < K; t++) for (let r = 0; r < B; r++) visit(targets[r * K + t], probabilities, logits, (t * B + r) * V, inputs.subarray(r * K, r * K + t + 1));
+      yield (j + 1) * K * B;
     }
-    return totals.result(batches.windows * K * B);
+    return batches.windows * K * B;
   }
 
   /** Calls `visit(row, probabilities, logits, offset)` for each example, after its chunk's forward pass. */

@@ -17,10 +17,15 @@ export interface StreamBatches {
   fill(j: number, inputs: Int32Array, targets: Int32Array): number;
 }
 
+/** Whole windows of `window` tokens a stream of `tokens` tokens cut into `streams` streams gives. */
+export function streamWindows(tokens: number, streams: number, window: number): number {
+  return Math.floor((Math.floor(tokens / streams) - 1) / window);
+}
+
 /** `source` names the corpus in the error when the stream is too short for one window. */
 export function batchify(tokens: Int32Array, streams: number, window: number, source: string): StreamBatches {
   const length = Math.floor(tokens.length / streams);
-  const windows = Math.floor((length - 1) / window);
+  const windows = streamWindows(tokens.length, streams, window);
   if (windows < 1) {
     throw new InputError(source, `has ${tokens.length} tokens in this split: too few for ${streams} streams of ${window + 1} tokens (batch ${streams}, window ${window})`);
   }

@@ -218,6 +218,9 @@ export interface DatasetSummary {
   test: number;
   /** What became of a text corpus: tokens, distinct words, the share now <unk>. */
   corpus?: CorpusStats;
+  /** Read as token streams (the stream task): the tokens of each split; train/valid/test above
+   *  then count (token → next token) predictions. */
+  streamTokens?: { train: number; valid: number; test: number };
 }
 
 /** Requests from the host to the worker; each gets exactly one Reply with the same id. */

@@ -21,7 +21,9 @@ export function configuredHyperParameters(): Partial<TrainConfig> {
 /** How a .txt corpus is read, as the settings say (the engine validates the values). */
 export function configuredCorpusOptions(): CorpusOptions {
   const settings = vscode.workspace.getConfiguration('nlm');
-  return Object.fromEntries(CORPUS_KEYS.map((key) => [key, settings.get(key)]).filter(([, v]) => v !== undefined));
+  // nlm.task has no default, and VS Code reads an unset string setting as "": both mean "the
+  // dataset decides".
+  return Object.fromEntries(CORPUS_KEYS.map((key) => [key, settings.get(key)]).filter(([, v]) => v !== undefined && v !== ''));
 }
 
 /** The memory time travel may hold per run, in MiB (nlm.timeTravel.memoryMiB). */

@@ -37,6 +37,7 @@ test('the whole report escapes every field that comes from data', () => {
     perplexity: 4.48,
     dataset: '<img src=x>',
     split: 'test',
+    unit: 'examples',
     topErrors: [{ target: HOSTILE[0], predicted: HOSTILE[1], count: 2 }],
     perWord: [{ word: HOSTILE[2], count: 1, acc: 1 }],
     samples: [{ context: HOSTILE[3] + ' ' + HOSTILE[4], target: HOSTILE[5], predicted: HOSTILE[6], p: 0.5 }],
@@ -51,7 +52,7 @@ test('the whole report escapes every field that comes from data', () => {
 
 test('at 8,000 words every word has its row, 500 to a folded page, the first 20 also in the frequent-word table', () => {
   const perWord = Array.from({ length: 8000 }, (_, i) => ({ word: i === 4321 ? HOSTILE[0] : `w${i}`, count: 8000 - i, acc: (i % 10) / 10 }));
-  const report: EvaluationReport = { n: 32004000, ce: 5, acc: 0.45, top5: 0.6, perplexity: 148, dataset: 'kjv/kjv.txt', split: 'test', topErrors: [], perWord, samples: [] };
+  const report: EvaluationReport = { n: 32004000, ce: 5, acc: 0.45, top5: 0.6, perplexity: 148, dataset: 'kjv/kjv.txt', split: 'test', unit: 'examples', topErrors: [], perWord, samples: [] };
   const markdown = renderEvaluationReport(report, 'model.safetensors');
   const html = new MarkdownIt({ html: true }).render(markdown);
   assert.equal((html.match(/<details>/g) ?? []).length, 16);

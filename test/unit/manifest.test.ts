@@ -42,6 +42,7 @@ test('every hyper-parameter is an nlm.* setting with the engine default, type, b
     assert.ok(p, `nlm.${key} is declared`);
     assert.deepEqual([p.default, p.description], [rule.default, rule.description], `nlm.${key}`);
     if ('min' in rule) assert.deepEqual([p.type, p.minimum, p.maximum], ['integer', rule.min, rule.max], `nlm.${key} type and bounds`);
+    else if ('choices' in rule) assert.deepEqual([p.type, p.enum], ['string', [...rule.choices]], `nlm.${key} type and choices`);
     else assert.equal(p.type, 'boolean', `nlm.${key} type`);
   }
   for (const [key, rule] of Object.entries(TIME_TRAVEL_SETTINGS)) {
@@ -55,11 +56,15 @@ test('every hyper-parameter is an nlm.* setting with the engine default, type, b
 });
 
 test('the launch configuration offers the same hyper-parameters with the same defaults', () => {
-  const launch = manifest.contributes.debuggers[0].configurationAttributes.launch.properties as Record<string, { default: unknown }>;
+  const launch = manifest.contributes.debuggers[0].configurationAttributes.launch.properties as Record<string, { default: unknown; enum?: string[] }>;
   for (const key of Object.keys(DEFAULT_CONFIG) as (keyof TrainConfig)[]) {
     assert.deepEqual(launch[key]?.default, DEFAULT_CONFIG[key], `launch.${key}`);
   }
-  for (const [key, rule] of Object.entries(CORPUS_SETTINGS)) assert.deepEqual(launch[key]?.default, rule.default, `launch.${key}`);
+  for (const [key, rule] of Object.entries(CORPUS_SETTINGS)) {
+    assert.ok(launch[key], `launch.${key} is declared`);
+    assert.deepEqual(launch[key].default, rule.default, `launch.${key}`);
+    if ('choices' in rule) assert.deepEqual(launch[key].enum, [...rule.choices], `launch.${key} choices`);
+  }
 });
 
 test('commands are in the NLM category and every menu entry names a declared command', () => {

@@ -9,13 +9,15 @@ import { readMatDataset } from './matDataset';
 import type { LoadProgress } from './loadProgress';
 import { asIds, NpyArray, readNpy } from './npy';
 import { isStreamFolder, readStreamCorpus } from './stream';
-import { CorpusOptions, readCorpus } from './text';
+import { CORPUS_SETTINGS, CorpusOptions, readCorpus } from './text';
 
 /** How a text corpus becomes a dataset (text.ts); `seed` also seeds the demo corpus. */
 export type LoadOptions = CorpusOptions;
 
 /** `progress` hears of the stages of a text corpus, the only kind slow enough to need it. */
 export function loadDataset(source: string, opts: LoadOptions = {}, progress?: LoadProgress): Dataset {
+  // The settings and launch configurations hand over what a user typed.
+  if (opts.task !== undefined && !CORPUS_SETTINGS.task.choices.includes(opts.task)) throw new RangeError(`task must be ${CORPUS_SETTINGS.task.choices.join(' or ')} (got ${JSON.stringify(opts.task)})`);
   if (source === 'demo' && opts.task === 'stream') throw new InputError(source, 'is a set of n-grams: the stream task reads a .txt corpus or a folder of train.txt, valid.txt and test.txt');
   if (source === 'demo') return demoDataset({ seed: opts.seed });
   let stat: fs.Stats;

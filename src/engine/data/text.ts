@@ -22,6 +22,9 @@ export const CORPUS_SETTINGS = {
   context: { default: 3, min: 1, max: 10, description: 'Text corpora: context words per example (3 makes 4-grams).' },
   lowercase: { default: true, description: 'Text corpora: lowercase the text before counting words.' },
   splitPunctuation: { default: true, description: 'Text corpora: split punctuation off words ("earth." → "earth ."), unless the text has it apart already.' },
+  // No default: unset, the dataset decides (a .txt file gives n-grams, a folder of train.txt,
+  // valid.txt and test.txt token streams), as the CLI's --task does.
+  task: { default: undefined, choices: ['ngram', 'stream'], description: 'Text corpora: what the text becomes: n-grams within lines (ngram), or token streams (stream: each line\'s words and <eos>, read in windows of bptt tokens, the state carried; rnn and lstm only). Unset: n-grams for a .txt file, streams for a folder of train.txt, valid.txt and test.txt.' },
 } as const;
 
 export const CORPUS_DEFAULTS = {

@@ -5,15 +5,18 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { CORPUS_SETTINGS, CorpusOptions } from '../../engine/data/text';
 import type { DatasetSummary } from '../protocol';
-import { configuredCorpusOptions } from '../settings';
+import { resolveConfig } from '../../engine/config';
+import { DEFAULT_STREAM_WINDOW } from '../../engine/models/recurrent';
+import { configuredCorpusOptions, configuredHyperParameters } from '../settings';
 import { CommandContext } from './context';
+import { describeSummary, StreamReading } from './datasetSummaryText';
 import { withCancellableProgress } from './progress';
 
 type NumberKey = 'vocabSize' | 'minCount' | 'context';
 type SwitchKey = 'lowercase' | 'splitPunctuation';
 
 interface OptionItem extends vscode.QuickPickItem {
-  action: { kind: 'train' } | { kind: 'number'; key: NumberKey } | { kind: 'switch'; key: SwitchKey };
+  action: { kind: 'train' } | { kind: 'number'; key: NumberKey } | { kind: 'switch'; key: SwitchKey } | { kind: 'task'; task: 'ngram' | 'stream' };
 }
 
 const LABELS: Record<NumberKey | SwitchKey, string> = {
@@ -52,6 +55,7 @@ export async function chooseCorpusOptions(ctx: CommandContext, file: string): Pr
     const action = picked.action;
     if (action.kind === 'train') return options;
     if (action.kind === 'switch') options = { ...options, [action.key]: !current(options, action.key) };
+    else if (action.kind === 'task') options = { ...options, task: action.task };
     else {
       const value = await askNumber(action.key, current(options, action.key));
       if (value !== undefined) options = { ...options, [action.key]: value };
@@ -59,26 +63,18 @@ export async function chooseCorpusOptions(ctx: CommandContext, file: string): Pr
   }
 }
 
-/** "913,373 tokens, 12,842 distinct · 0.61 % <unk> · 656,043 train / 82,011 valid / 82,013 test 4-grams · punctuation split". */
-export function describeSummary(s: DatasetSummary): string {
-  const n = (x: number) => x.toLocaleString('en-US');
-  const grams = `${n(s.train)} train / ${n(s.valid)} valid / ${n(s.test)} test ${s.context + 1}-grams`;
-  const c = s.corpus;
-  if (!c) return grams;
-  const unk = ((100 * c.unkTokens) / c.tokens).toFixed(2);
-  return `${n(c.tokens)} tokens, ${n(c.distinct)} distinct · ${unk} % <unk> · ${grams} · punctuation ${c.punctuation}`;
-}
-
 function optionItems(summary: DatasetSummary, options: CorpusOptions): OptionItem[] {
   const onOff = (b: boolean) => (b ? 'on' : 'off');
+  const streams = summary.streamTokens !== undefined;
   return [
     {
       label: `$(play) Train with V = ${summary.vocabSize.toLocaleString('en-US')}`,
-      detail: describeSummary(summary),
+      detail: describeSummary(summary, streams ? streamReading() : undefined),
       action: { kind: 'train' },
     },
     { label: '', kind: vscode.QuickPickItemKind.Separator, action: { kind: 'train' } },
-    ...(['vocabSize', 'minCount', 'context'] as const).map((key): OptionItem => ({
+    // A stream reads the text in windows (nlm.bptt), not in contexts of a few words.
+    ...(streams ? (['vocabSize', 'minCount'] as const) : (['vocabSize', 'minCount', 'context'] as const)).map((key): OptionItem => ({
       label: `${LABELS[key]}: ${current(options, key)}`,
       description: HINTS[key],
       action: { kind: 'number', key },
@@ -88,11 +84,28 @@ function optionItems(summary: DatasetSummary, options: CorpusOptions): OptionIte
       description: 'select to switch',
       action: { kind: 'switch', key },
     })),
+    // Last, so the options above keep their places in the list.
+    {
+      label: `Task: ${streams ? 'token streams' : 'n-grams'}`,
+      description: `select to read it as ${streams ? 'n-grams' : 'token streams (rnn, lstm)'}`,
+      action: { kind: 'task', task: streams ? 'ngram' : 'stream' },
+    },
   ];
 }
 
 function current<K extends NumberKey | SwitchKey>(options: CorpusOptions, key: K): (typeof CORPUS_SETTINGS)[K]['default'] {
   return (options[key] ?? CORPUS_SETTINGS[key].default) as (typeof CORPUS_SETTINGS)[K]['default'];
+}
+
+/** The streams and window training will read, from the settings (batchSize, bptt); none when a
+ *  setting is out of range (loading the run then says which). */
+function streamReading(): StreamReading | undefined {
+  try {
+    const c = resolveConfig(configuredHyperParameters());
+    return { streams: c.batchSize, window: c.bptt || DEFAULT_STREAM_WINDOW };
+  } catch {
+    return undefined;
+  }
 }
 
 async function askNumber(key: NumberKey, value: number): Promise<number | undefined> {

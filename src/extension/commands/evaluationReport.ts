@@ -25,7 +25,7 @@ export function renderEvaluationReport(r: EvaluationReport, model: string): stri
     '',
     `Model: ${markdownText(model)}`,
     '',
-    '| examples | cross-entropy | accuracy | top-5 | perplexity |',
+    `| ${r.unit} | ${r.unit === 'tokens' ? 'cross-entropy per token' : 'cross-entropy'} | accuracy | top-5 | perplexity |`,
     '|---|---|---|---|---|',
     `| ${r.n} | ${r.ce.toFixed(4)} | ${pct(r.acc)} | ${pct(r.top5)} | ${r.perplexity.toFixed(2)} |`,
     '',

@@ -117,5 +117,6 @@ export function runInfo({ trainer: t, dataset: ds, kernels }: LoadedRun): RunInf
 
 export function datasetSummary(ds: Dataset): DatasetSummary {
   const { name, source, context, corpus } = ds;
-  return { name, source, vocabSize: ds.vocab.length, context, train: ds.train.n, valid: ds.valid.n, test: ds.test.n, corpus };
+  const streamTokens = ds.stream && { train: ds.stream.train.length, valid: ds.stream.valid.length, test: ds.stream.test.length };
+  return { name, source, vocabSize: ds.vocab.length, context, train: ds.train.n, valid: ds.valid.n, test: ds.test.n, corpus, ...(streamTokens && { streamTokens }) };
 }

@@ -157,17 +157,19 @@ function batchExamples({ trainer: t, dataset }: LoadedRun): BatchExample[] {
 function evaluateDataset(s: Session, id: number, spec: DatasetSpec, split: 'train' | 'valid' | 'test', modelFile: string | undefined): Promise<ReplyResult['evaluateDataset']> {
   try {
     const path = spec.path;
-    const dataset = s.datasets.get(spec);
-    const steps = (shape: ModelShape, params: Params) =>
-      s.sliced.run(id, 'the evaluation', dataset[split].n, evaluationReportSteps(shape, params, dataset, split, s.makeKernels()));
+    // The text is read as the model's task asks unless the settings name one (as `nlm eval` does).
+    const datasetFor = (shape: ModelShape) => s.datasets.get(shape.task === 'stream' && spec.corpus?.task === undefined ? { ...spec, corpus: { ...spec.corpus, task: 'stream' } } : spec);
+    const steps = (shape: ModelShape, params: Params, vocab: readonly string[], owner: string) => {
+      const dataset = datasetFor(shape);
+      checkVocabMatches(vocab, dataset.vocab, owner, path);
+      return s.sliced.run(id, 'the evaluation', dataset[split].n, evaluationReportSteps(shape, params, dataset, split, s.makeKernels()));
+    };
     if (modelFile) {
       const saved = loadModel(modelFile);
-      checkVocabMatches(saved.meta.vocab, dataset.vocab, modelFile, path);
-      return steps(savedShape(saved.meta, modelFile), saved.params);
+      return steps(savedShape(saved.meta, modelFile), saved.params, saved.meta.vocab, modelFile);
     }
     const run = s.current();
-    checkVocabMatches(run.dataset.vocab, dataset.vocab, 'the loaded model', path);
-    return steps(run.trainer.shape, run.trainer.params);
+    return steps(run.trainer.shape, run.trainer.params, run.dataset.vocab, 'the loaded model');
   } catch (e) {
     return Promise.reject(e instanceof Error ? e : new Error(String(e)));
   }
