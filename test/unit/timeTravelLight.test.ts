@@ -60,3 +60,22 @@ test('a light state is refused inside an iteration', () => {
   trainer.stepSub();
   assert.throws(() => trainer.saveState(undefined, undefined, true), /iteration start only/);
 });
+
+test('stepping phase by phase, checkpoints are full (an instant step back); running on, light', () => {
+  const trainer = new Trainer(toyDataset(V, 400, 5), config, jsKernels);
+  const travel = new TimeTravel({ ...DEFAULT_TIME_TRAVEL, every: 2, lightCheckpoints: true });
+  travel.observe(trainer, undefined, true);
+  trainer.step();
+  travel.observe(trainer, 1, true);
+  const before = travel.bytes;
+  trainer.step();
+  travel.observe(trainer, 1, true);
+  const full = stateBytes(trainer.saveState());
+  assert.equal(travel.bytes - before, full, 'a full checkpoint at step 2');
+  trainer.step();
+  travel.observe(trainer, 1, false);
+  trainer.step();
+  const middle = travel.bytes;
+  travel.observe(trainer, 1, false);
+  assert.equal(travel.bytes - middle, stateBytes(trainer.saveState(undefined, undefined, true)), 'a light checkpoint at step 4');
+});

@@ -78,8 +78,9 @@ export class TimeTravel {
     const last = this.checkpoints[this.checkpoints.length - 1];
     if (steps % this.every === 0 && (!last || last.position.steps < steps)) {
       // Light (no gradients, no activations: about half of a state at a large vocabulary): a rewind
-      // to a checkpoint's own step replays the iteration before it, which writes them.
-      this.checkpoints.push(this.save(t, undefined, !!this.options.lightCheckpoints && this.checkpoints.length > 0));
+      // to a checkpoint's own step replays the iteration before it, which writes them. Full while
+      // stepping phase by phase, where a step back to here must be instant.
+      this.checkpoints.push(this.save(t, undefined, !!this.options.lightCheckpoints && !detailed && this.checkpoints.length > 0));
       this.enforceBudget();
     } else if (detailed && !this.stateAt(steps)) {
       const evicted = this.recent.length >= this.options.recent ? this.recent.shift() : undefined;
@@ -207,8 +208,9 @@ export class TimeTravel {
     return [...this.checkpoints, ...this.recent, ...this.branches];
   }
 
+  /** A full state at this iteration start (a light one would not serve an instant step back). */
   private stateAt(steps: number): TrainerState | undefined {
-    return this.states().find((s) => s.position.steps === steps && s.position.phase === 0 && s.position.sub === 0);
+    return this.states().find((s) => !s.light && s.position.steps === steps && s.position.phase === 0 && s.position.sub === 0);
   }
 
   /** A light state shows stale gradients and activations: it serves only targets after it. */
