@@ -250,10 +250,16 @@ export class Trainer {
   /**
    * A copy of everything that decides what the run computes next and what its tensors show (time
    * travel). `order`: a copy of this epoch's example order taken before, shared instead of copied
-   * again; `into`: an earlier state whose arrays are reused.
+   * again; `into`: an earlier state whose arrays are reused; `light` (only at an iteration start):
+   * without the gradients and activation buffers, which the next iteration writes before it reads
+   * them: a light state restored and run on gives the same bits, but it does not show those tensors.
    */
-  saveState(order?: Int32Array, into?: TrainerState): TrainerState {
+  saveState(order?: Int32Array, into?: TrainerState, light = false): TrainerState {
+    if (light && !this.atIterationStart) throw new Error('a light state is taken at an iteration start only');
+    const shown = this.specs.length;
+    const skipped = shown + this.specs.length + Object.keys(this.model.buffers).length;
     const arrays = this.stateArrays().map((a, i) => {
+      if (light && i >= shown && i < skipped) return EMPTY[a.constructor.name as keyof typeof EMPTY];
       const reused = into?.arrays[i];
       if (!reused || reused.length !== a.length) return a.slice();
       reused.set(a);
@@ -277,6 +283,7 @@ export class Trainer {
       loss: m.loss,
       correct: m.correct,
       arrays,
+      light,
     };
   }
 
@@ -290,6 +297,8 @@ export class Trainer {
   restoreState(s: TrainerState): void {
     const arrays = this.stateArrays();
     if (s.arrays.length !== arrays.length || s.order.length !== this.order.length) throw new Error('a saved training state from another run cannot be restored');
+    // A light state's gradients and buffers are empty: they keep what they hold (the next
+    // iteration overwrites them before reading).
     arrays.forEach((a, i) => a.set(s.arrays[i]));
     this.order.set(s.order);
     this.shuffleRng.state = s.rng;
@@ -439,3 +448,6 @@ export class Trainer {
     return record;
   }
 }
+
+/** The empty arrays that stand in a light state for the tensors it does not keep. */
+const EMPTY = { Float32Array: new Float32Array(0), Float64Array: new Float64Array(0), Int32Array: new Int32Array(0) };

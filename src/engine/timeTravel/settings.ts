@@ -2,7 +2,7 @@
 // hyper-parameters': scripts/gen-settings.mjs).
 export const TIME_TRAVEL_SETTINGS = {
   'timeTravel.memoryMiB': {
-    default: 256,
+    default: 128,
     min: 0,
     max: 4096,
     description:

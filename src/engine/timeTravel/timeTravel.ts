@@ -21,6 +21,8 @@ export interface TimeTravelOptions {
   maxEvery: number;
   /** Iteration starts kept while stepping phase by phase, for an instant step back. */
   recent: number;
+  /** Checkpoints (all but the first) without gradients and activations (TrainerState.light). */
+  lightCheckpoints?: boolean;
 }
 
 export const DEFAULT_TIME_TRAVEL: TimeTravelOptions = {
@@ -75,7 +77,10 @@ export class TimeTravel {
     const steps = t.steps;
     const last = this.checkpoints[this.checkpoints.length - 1];
     if (steps % this.every === 0 && (!last || last.position.steps < steps)) {
-      this.checkpoints.push(this.save(t));
+      // Light (no gradients, no activations: about half of a state at a large vocabulary): a rewind
+      // to a checkpoint's own step replays the iteration before it, which writes them. Full while
+      // stepping phase by phase, where a step back to here must be instant.
+      this.checkpoints.push(this.save(t, undefined, !!this.options.lightCheckpoints && !detailed && this.checkpoints.length > 0));
       this.enforceBudget();
     } else if (detailed && !this.stateAt(steps)) {
       const evicted = this.recent.length >= this.options.recent ? this.recent.shift() : undefined;
@@ -117,7 +122,7 @@ export class TimeTravel {
   seek(t: Trainer, target: Position): void {
     if (this.off) throw new Error(`time travel is off: ${this.off}`);
     if (comparePositions(target, this.present) > 0) throw new Error(`step ${target.steps} is beyond the present (step ${this.present.steps}): train to get there`);
-    const earliest = this.checkpoints[0]?.position.steps ?? 0;
+    const earliest = this.earliestSteps;
     if (target.steps < earliest) throw new Error(`step ${target.steps} is too far back: the earliest kept is step ${earliest} (raise nlm.timeTravel.memoryMiB to keep more)`);
     const here = positionOf(t);
     const base = this.latestStateAtOrBefore(target);
@@ -168,7 +173,7 @@ export class TimeTravel {
 
   status(): TimeTravelStatus {
     return {
-      earliest: this.off ? undefined : (this.checkpoints[0]?.position.steps ?? 0),
+      earliest: this.off ? undefined : this.earliestSteps,
       present: this.presentPosition,
       every: this.every,
       bytes: this.bytes,
@@ -185,9 +190,16 @@ export class TimeTravel {
     return sum;
   }
 
-  private save(t: Trainer, into?: TrainerState): TrainerState {
+  /** The earliest step a rewind reaches: a light oldest checkpoint shows its own step only after
+   *  the iteration before it, which is gone. */
+  private get earliestSteps(): number {
+    const first = this.checkpoints[0];
+    return first ? first.position.steps + (first.light ? 1 : 0) : 0;
+  }
+
+  private save(t: Trainer, into?: TrainerState, light = false): TrainerState {
     const order = this.orders.get(t.epoch);
-    const s = t.saveState(order, into);
+    const s = t.saveState(order, into, light);
     if (!order) this.orders.set(t.epoch, s.order);
     return s;
   }
@@ -196,14 +208,17 @@ export class TimeTravel {
     return [...this.checkpoints, ...this.recent, ...this.branches];
   }
 
+  /** A full state at this iteration start (a light one would not serve an instant step back). */
   private stateAt(steps: number): TrainerState | undefined {
-    return this.states().find((s) => s.position.steps === steps && s.position.phase === 0 && s.position.sub === 0);
+    return this.states().find((s) => !s.light && s.position.steps === steps && s.position.phase === 0 && s.position.sub === 0);
   }
 
+  /** A light state shows stale gradients and activations: it serves only targets after it. */
   private latestStateAtOrBefore(target: Position): TrainerState | undefined {
     let best: TrainerState | undefined;
     for (const s of this.states()) {
-      if (comparePositions(s.position, target) <= 0 && (!best || comparePositions(s.position, best.position) > 0)) best = s;
+      const c = comparePositions(s.position, target);
+      if ((c < 0 || (c === 0 && !s.light)) && (!best || comparePositions(s.position, best.position) > 0)) best = s;
     }
     return best;
   }

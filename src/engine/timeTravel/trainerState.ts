@@ -31,6 +31,9 @@ export interface TrainerState {
   /** Copies of parameters, gradients, activation buffers, optimizer state and the batch's ids, in
    *  the trainer's fixed order (Trainer.stateArrays). */
   readonly arrays: readonly (Float32Array | Float64Array | Int32Array)[];
+  /** Taken at an iteration start without the gradients and activation buffers (empty arrays in
+   *  `arrays`): running on from it gives the same bits, but restoring it shows stale ones. */
+  readonly light?: boolean;
 }
 
 /** Bytes held by a state's arrays (the shared order not included: it is counted once per epoch). */

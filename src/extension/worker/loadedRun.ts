@@ -65,7 +65,7 @@ export function openRun(
   const trainer = new Trainer(dataset, config, kernels, initial && copyInto(kernels, initial), definition);
   const predictor = new Predictor(trainer.shape, trainer.params, dataset.vocab, kernels);
   const budgetBytes = timeTravelMiB === undefined ? DEFAULT_TIME_TRAVEL.budgetBytes : timeTravelMiB * 2 ** 20;
-  const travel = new TimeTravel({ ...DEFAULT_TIME_TRAVEL, budgetBytes });
+  const travel = new TimeTravel({ ...DEFAULT_TIME_TRAVEL, budgetBytes, lightCheckpoints: true });
   return { trainer, dataset, kernels, predictor, expressions: new TrainerExpressions(trainer, predictor), travel, startedFrom: modelFile };
 }
 
