@@ -176,6 +176,8 @@ test('a changed learning rate at a rewound moment branches the run: its future a
   assert.equal(t.optimizer.lr, 0.001);
   assert.throws(() => core.handle({ kind: 'rewind', steps: 20 }), /beyond the present \(step 12\)/);
   assert.throws(() => core.handle({ kind: 'setLearningRate', lr: 0 }), /above 0/);
+  // The lr setting's bounds (SGD at lr 20 is the token-stream recipe's), not a tighter cap.
+  assert.throws(() => core.handle({ kind: 'setLearningRate', lr: 2000 }), /at most 1000 \(got 2000\)/);
   iterations(3);
   // The host's curves, folded as RunController folds them: cut at the branch, then the new steps.
   let history = new RunHistory();

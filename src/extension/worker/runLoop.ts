@@ -3,6 +3,7 @@
 // when nothing has to look between phases and sub-steps otherwise, stopping before a phase with a
 // breakpoint and after a sub-step an exception filter objects to. It also goes back in time (the
 // run's TimeTravel): a phase or sub-step back, back to the previous breakpoint hit, to any step.
+import { NUMBER_RULES } from '../../engine/config';
 import { DIVERGENCE_WINDOW } from '../../engine/divergence';
 import { reverseSearch } from '../../engine/timeTravel/reverseSearch';
 import type { Position } from '../../engine/timeTravel/trainerState';
@@ -277,7 +278,9 @@ export class RunLoop {
   setLearningRate(lr: number): void {
     const run = this.requireRun();
     const { trainer: t, travel } = run;
-    if (!(lr > 0 && lr <= 10)) throw new Error(`a learning rate is a number above 0, at most 10 (got ${lr})`);
+    // The bounds of the lr setting: the token-stream recipe trains SGD at lr 20.
+    const { max } = NUMBER_RULES.lr;
+    if (!(lr > 0 && lr <= max)) throw new Error(`a learning rate is a number above 0, at most ${max} (got ${lr})`);
     if (this.state === 'running') throw new Error('pause the run before changing its learning rate');
     const previous = t.optimizer.lr;
     t.setLearningRate(lr);
