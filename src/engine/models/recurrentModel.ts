@@ -205,95 +205,67 @@ export abstract class RecurrentModel implements Model {
 
   /** The next-word head on H_T and its gradients, down to dH_T. */
   private headPhases(): Phase[] {
-    const k = this.kernels;
-    const { vocabSize: V, hiddenUnits: P, context: T } = this.shape;
-    const { Why, by } = this.params;
-    const g = this.grads;
-    const { Z, P: Pr, dZ } = this.buffers;
-    const HT = this.buffers[`H${T}`];
-    return [
-      {
-        name: 'output',
-        direction: 'forward',
-        math: `Z = H${T}·Why + by`,
-        reads: [`H${T}`, 'Why', 'by'],
-        writes: ['Z'],
-        subSteps: singleStep('Z', () => {
-          k.matmul(HT, Why.data, Z, this.n, P, V, false);
-          k.addBias(Z, by.data, this.n, V);
-        }),
+    const T = this.shape.context;
+    return this.softmaxHead({
+      rows: () => this.n,
+      targets: () => this.targets,
+      hidden: this.buffers[`H${T}`],
+      dHidden: this.buffers[`dH${T}`],
+      hiddenNames: [`H${T}`],
+      dHiddenNames: [`dH${T}`],
+      dHiddenLabel: `dH${T}`,
+      math: {
+        output: `Z = H${T}·Why + by`,
+        loss: 'L = −mean(log P[y])',
+        dZ: 'dZ = (P − Y) / N',
+        dWhy: `dWhy = H${T}ᵀ·dZ ; dby = Σ dZ`,
+        dH: `dH${T} = dZ·Whyᵀ`,
       },
-      {
-        name: 'softmax',
-        direction: 'forward',
-        math: 'P = softmax(Z)',
-        reads: ['Z'],
-        writes: ['P'],
-        subSteps: singleStep('P', () => k.softmaxRows(Z, Pr, this.n, V)),
-      },
-      {
-        name: 'loss',
-        direction: 'forward',
-        math: 'L = −mean(log P[y])',
-        reads: ['P'],
-        writes: ['loss'],
-        subSteps: singleStep('L', () => {
-          this.loss = k.crossEntropySum(Pr, this.targets, this.n, V) / this.n;
-          this.correct = k.countCorrect(Pr, this.targets, this.n, V);
-        }),
-      },
-      {
-        name: 'dZ',
-        direction: 'backward',
-        math: 'dZ = (P − Y) / N',
-        reads: ['P'],
-        writes: ['dZ'],
-        subSteps: singleStep('dZ', () => k.softmaxCrossEntropyGrad(Pr, this.targets, dZ, this.n, V, 1 / this.n)),
-      },
-      {
-        name: 'dWhy',
-        direction: 'backward',
-        math: `dWhy = H${T}ᵀ·dZ ; dby = Σ dZ`,
-        reads: [`H${T}`, 'dZ'],
-        writes: ['dWhy', 'dby'],
-        subSteps: [
-          { label: 'dWhy', run: () => k.matmulTN(HT, dZ, g.Why.data, P, this.n, V, false) },
-          { label: 'dby', run: () => k.sumRows(dZ, g.by.data, this.n, V) },
-        ],
-      },
-      {
-        name: 'dH',
-        direction: 'backward',
-        math: `dH${T} = dZ·Whyᵀ`,
-        reads: ['dZ', 'Why'],
-        writes: [`dH${T}`],
-        subSteps: singleStep(`dH${T}`, () => k.matmulNT(dZ, Why.data, this.buffers[`dH${T}`], this.n, V, P, false)),
-      },
-    ];
+    });
   }
 
   /** Stream task: the head at every position, each product ONE call over the K·n rows (time step
    *  by time step: row (t − 1)·n + r is stream r at step t), so the decoder's (K·n)×P·P×V products
    *  run at the kernels' large-matrix speed; the loss is the mean over the K·n positions. */
   private streamHeadPhases(): Phase[] {
+    const T = this.shape.context;
+    const every = (prefix: string) => Array.from({ length: T }, (_, i) => `${prefix}${i + 1}`);
+    return this.softmaxHead({
+      rows: () => T * this.n,
+      targets: () => this.y!.all,
+      hidden: this.blocks.H,
+      dHidden: this.blocks.dH,
+      hiddenNames: every('H'),
+      dHiddenNames: every('dH'),
+      dHiddenLabel: `dH1…dH${T}`,
+      math: {
+        output: `Z_t = H_t·Why + by, t = 1…${T} (one product over the ${T}·N rows)`,
+        loss: `L = −mean(log P[y]) over the ${T}·N positions`,
+        dZ: `dZ = (P − Y) / (${T}·N)`,
+        dWhy: `dWhy = Σ_t H_tᵀ·dZ_t ; dby = Σ dZ (one product each over H1…H${T})`,
+        dH: `dH_t = dZ_t·Whyᵀ, t = 1…${T} (the backward steps add what comes through time)`,
+      },
+    });
+  }
+
+  /** Z = H·Why + by, softmax, the mean cross-entropy and its gradients down to dH, over the rows
+   *  of `hidden` (H_T of the n-gram task, or H_1…H_K back to back in the stream task). */
+  private softmaxHead(head: SoftmaxHead): Phase[] {
     const k = this.kernels;
-    const { vocabSize: V, hiddenUnits: P, context: T } = this.shape;
+    const { vocabSize: V, hiddenUnits: P } = this.shape;
     const { Why, by } = this.params;
     const g = this.grads;
     const { Z, P: Pr, dZ } = this.buffers;
-    const [hAll, dhAll] = [this.blocks.H, this.blocks.dH];
-    const rows = () => T * this.n;
-    const y = () => this.y!.all;
-    const steps = `H1…H${T}`;
+    const { rows, targets, hidden, dHidden, math } = head;
     return [
       {
         name: 'output',
         direction: 'forward',
-        math: `Z_t = H_t·Why + by, t = 1…${T} (one product over the ${T}·N rows)`,
-        reads: [...Array.from({ length: T }, (_, i) => `H${i + 1}`), 'Why', 'by'],
+        math: math.output,
+        reads: [...head.hiddenNames, 'Why', 'by'],
         writes: ['Z'],
         subSteps: singleStep('Z', () => {
-          k.matmul(hAll, Why.data, Z, rows(), P, V, false);
+          k.matmul(hidden, Why.data, Z, rows(), P, V, false);
           k.addBias(Z, by.data, rows(), V);
         }),
       },
@@ -308,40 +280,40 @@ export abstract class RecurrentModel implements Model {
       {
         name: 'loss',
         direction: 'forward',
-        math: `L = −mean(log P[y]) over the ${T}·N positions`,
+        math: math.loss,
         reads: ['P'],
         writes: ['loss'],
         subSteps: singleStep('L', () => {
-          this.loss = k.crossEntropySum(Pr, y(), rows(), V) / rows();
-          this.correct = k.countCorrect(Pr, y(), rows(), V);
+          this.loss = k.crossEntropySum(Pr, targets(), rows(), V) / rows();
+          this.correct = k.countCorrect(Pr, targets(), rows(), V);
         }),
       },
       {
         name: 'dZ',
         direction: 'backward',
-        math: `dZ = (P − Y) / (${T}·N)`,
+        math: math.dZ,
         reads: ['P'],
         writes: ['dZ'],
-        subSteps: singleStep('dZ', () => k.softmaxCrossEntropyGrad(Pr, y(), dZ, rows(), V, 1 / rows())),
+        subSteps: singleStep('dZ', () => k.softmaxCrossEntropyGrad(Pr, targets(), dZ, rows(), V, 1 / rows())),
       },
       {
         name: 'dWhy',
         direction: 'backward',
-        math: `dWhy = Σ_t H_tᵀ·dZ_t ; dby = Σ dZ (one product each over ${steps})`,
-        reads: [...Array.from({ length: T }, (_, i) => `H${i + 1}`), 'dZ'],
+        math: math.dWhy,
+        reads: [...head.hiddenNames, 'dZ'],
         writes: ['dWhy', 'dby'],
         subSteps: [
-          { label: 'dWhy', run: () => k.matmulTN(hAll, dZ, g.Why.data, P, rows(), V, false) },
+          { label: 'dWhy', run: () => k.matmulTN(hidden, dZ, g.Why.data, P, rows(), V, false) },
           { label: 'dby', run: () => k.sumRows(dZ, g.by.data, rows(), V) },
         ],
       },
       {
         name: 'dH',
         direction: 'backward',
-        math: `dH_t = dZ_t·Whyᵀ, t = 1…${T} (the backward steps add what comes through time)`,
+        math: math.dH,
         reads: ['dZ', 'Why'],
-        writes: Array.from({ length: T }, (_, i) => `dH${i + 1}`),
-        subSteps: singleStep(`dH1…dH${T}`, () => k.matmulNT(dZ, Why.data, dhAll, rows(), V, P, false)),
+        writes: head.dHiddenNames,
+        subSteps: singleStep(head.dHiddenLabel, () => k.matmulNT(dZ, Why.data, dHidden, rows(), V, P, false)),
       },
     ];
   }
@@ -365,4 +337,16 @@ export abstract class RecurrentModel implements Model {
       ],
     };
   }
+}
+
+/** What the n-gram and the stream task's heads differ in: their rows, targets, hidden states. */
+interface SoftmaxHead {
+  readonly rows: () => number;
+  readonly targets: () => Int32Array;
+  readonly hidden: FloatArray;
+  readonly dHidden: FloatArray;
+  readonly hiddenNames: readonly string[];
+  readonly dHiddenNames: string[];
+  readonly dHiddenLabel: string;
+  readonly math: Readonly<Record<'output' | 'loss' | 'dZ' | 'dWhy' | 'dH', string>>;
 }
