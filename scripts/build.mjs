@@ -10,6 +10,7 @@ const production = process.argv.includes('--production');
 const node = [
   { in: 'src/cli/nlm.ts', out: 'cli' },
   { in: 'src/engine/shardWorker.ts', out: 'shardWorker' }, // the helper thread of two-thread training
+  { in: 'src/engine/kernelWorker.ts', out: 'kernelWorker' }, // the helper thread of models trained phase by phase
   { in: 'src/engine/data/datasetLoader.ts', out: 'datasetLoader' }, // reads a dataset off the worker's thread
   { in: 'src/extension/extension.ts', out: 'extension' },
   { in: 'src/extension/worker/trainingWorker.ts', out: 'trainingWorker' },

@@ -9,6 +9,7 @@ import { Dataset } from './data/dataset';
 import { Evaluator } from './evaluate';
 import { layoutIn } from './fusedIteration';
 import { HelperThread, locateShardWorker } from './helperThread';
+import { KernelHelper, locateKernelWorker } from './kernelHelper';
 import { jsKernels, Kernels } from './kernels';
 import { modelDefinition } from './models';
 import { initParams } from './models/init';
@@ -18,6 +19,7 @@ import { batchify, StreamBatches } from './streamBatches';
 import { Optimizer } from './optimizers';
 import { Phase, SubStep } from './phase';
 import { Rng } from './rng';
+import { splitKernels } from './splitKernels';
 import type { EpochRecord, StepRecord } from './trainRecords';
 import { LrSchedule } from './schedules';
 import { ThreadChooser } from './threadChooser';
@@ -58,10 +60,10 @@ export class Trainer {
   /** True once the configured epochs ran or early stopping fired. */
   finished = false;
   stoppedEarly = false;
-  /** Threads whole iterations may run on: config.threads when the model, the kernels and the
-   *  helper thread's script allow it, else 1 (no fused iteration, the JS kernels, arrays outside
-   *  shared memory, no dist/shardWorker.js).
-   *  With 2, a ThreadChooser still runs an iteration on one thread when that is faster. */
+  /** Threads training runs on: config.threads when the kernels and the helper thread's script
+   *  allow it, else 1 (the JS kernels, arrays outside shared memory, no dist/shardWorker.js or
+   *  dist/kernelWorker.js). With a fused iteration, a ThreadChooser still runs an iteration on one
+   *  thread when that is faster; without one, the phases' large kernel calls are shared. */
   threads: 1 | 2 = 1;
 
   private readonly evaluator: Evaluator;
@@ -79,6 +81,8 @@ export class Trainer {
   /** Started at the first whole iteration on two threads; ended when training finishes. */
   private helper: HelperThread | undefined;
   private readonly startHelper: (() => HelperThread) | undefined;
+  /** Without a fused iteration on two threads: the thread that takes parts of the phases' calls. */
+  private kernelHelper: KernelHelper | undefined;
   private readonly chooser = new ThreadChooser();
   /** Set once a phase is replaced: whole iterations then run the phases, not the fused iteration. */
   private replaced = false;
@@ -102,16 +106,25 @@ export class Trainer {
     this.shape = definition.shapeFor(config, { vocabSize: dataset.vocab.length, context: dataset.context, task });
     this.specs = definition.paramSpecs(this.shape);
     this.params = initial ?? initParams(this.specs, config, 'f32', kernels);
+    // Without a fused iteration the phases are the iteration: on two threads their large kernel
+    // calls are cut in parts both threads share (numbers to the bit of one thread's).
+    const phaseByPhase = config.clip > 0 || !definition.fused;
+    const kernelScript = config.threads === 2 && phaseByPhase && kernels.shared ? locateKernelWorker() : undefined;
+    if (kernelScript && kernels.shared) {
+      this.kernelHelper = new KernelHelper(kernelScript, kernels.shared);
+      this.threads = 2;
+    }
+    const phaseKernels = this.kernelHelper ? splitKernels(kernels, this.kernelHelper) : kernels;
     this.targetsPerExample = targetsPerExample(this.shape);
     // A stream's every iteration is one window of all B streams (no shuffling: the state runs on).
     this.streams = dataset.stream && batchify(dataset.stream.train, config.batchSize, this.shape.context, dataset.source);
     const capacity = this.streams ? config.batchSize : Math.min(config.batchSize, dataset.train.n);
-    this.model = definition.create(this.shape, this.params, capacity, kernels);
-    this.evaluator = new Evaluator(this.shape, this.params, kernels);
+    this.model = definition.create(this.shape, this.params, capacity, phaseKernels);
+    this.evaluator = new Evaluator(this.shape, this.params, phaseKernels);
     this.optimizer = new Optimizer(
       config,
       this.specs.map(({ name, decay }) => ({ param: this.params[name], grad: this.model.grads[name], decay })),
-      kernels,
+      phaseKernels,
     );
     const clip = config.clip;
     const grads = this.specs.map((p) => this.model.grads[p.name].data);
@@ -200,8 +213,19 @@ export class Trainer {
   /** Runs the rest of the current iteration (one mini-batch); a whole one as the fused iteration. */
   step(): Progress {
     if (this.atIterationStart && this.fused && !this.replaced) return this.runIteration(this.fused);
+    // Phase by phase on two threads, the chooser decides whether the helper takes parts of this
+    // iteration's calls (the numbers are the same either way): on a machine whose other programs
+    // keep the second core busy, one thread alone is faster.
+    const helper = this.atIterationStart && !this.finished ? this.kernelHelper : undefined;
+    const t0 = performance.now();
+    if (helper) helper.enabled = this.chooser.next() === 2;
     let p = this.stepSub();
     while (!p.iteration) p = this.stepSub();
+    if (helper) {
+      // An epoch's last iteration also evaluates: no time to compare.
+      if (!p.epoch) this.chooser.record(performance.now() - t0);
+      helper.enabled = true;
+    }
     return p;
   }
 
@@ -237,6 +261,7 @@ export class Trainer {
   /** The share of the tasks of two-thread iterations that the helper thread ran so far: about
    *  half when it keeps up, less when it was late and this thread took them. */
   get helperShare(): number {
+    if (this.kernelHelper) return this.kernelHelper.partsTotal > 0 ? this.kernelHelper.partsByHelper / this.kernelHelper.partsTotal : 0;
     return this.helper && this.helper.tasksTotal > 0 ? this.helper.tasksByHelper / this.helper.tasksTotal : 0;
   }
 
@@ -244,6 +269,7 @@ export class Trainer {
   close(): void {
     this.helper?.close();
     this.helper = undefined;
+    this.kernelHelper?.close();
     this.threads = 1;
   }
 
