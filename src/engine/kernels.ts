@@ -24,11 +24,13 @@ export interface Kernels {
   allocInt32(n: number): Int32Array;
   /** Set when arrays from alloc live in memory another thread can run these kernels on. */
   readonly shared?: SharedKernelMemory;
-  /** C[m×n] (=|+=) A[m×k] · B[k×n] */
-  matmul(a: FloatArray, b: FloatArray, c: FloatArray, m: number, k: number, n: number, accumulate: boolean): void;
+  /** C[m×n] (=|+=) A[m×k] · B[k×n]. B's and C's rows are `ld` (default n) apart, so B and C can
+   *  be column windows of wider matrices: columns of the result. */
+  matmul(a: FloatArray, b: FloatArray, c: FloatArray, m: number, k: number, n: number, accumulate: boolean, ld?: number): void;
   /** C[m×n] (=|+=) Aᵀ · B where A is [k×m], B is [k×n] (weight gradients: Hᵀ·dZ). A's rows are
-   *  `lda` (default m) apart, so A can be a column window of a wider matrix: rows of the result. */
-  matmulTN(a: FloatArray, b: FloatArray, c: FloatArray, m: number, k: number, n: number, accumulate: boolean, lda?: number): void;
+   *  `lda` (default m) apart, so A can be a column window of a wider matrix: rows of the result;
+   *  B's and C's are `ld` (default n) apart: columns of the result. */
+  matmulTN(a: FloatArray, b: FloatArray, c: FloatArray, m: number, k: number, n: number, accumulate: boolean, lda?: number, ld?: number): void;
   /** C[m×n] (=|+=) A · Bᵀ where A is [m×k], B is [n×k] (back-propagated errors: dZ·Wᵀ). */
   matmulNT(a: FloatArray, b: FloatArray, c: FloatArray, m: number, k: number, n: number, accumulate: boolean): void;
   /** Z[r, :] += bias for each of the `rows` rows. */
@@ -89,29 +91,29 @@ export const jsKernels: Kernels = {
   alloc: (n) => new Float32Array(n),
   allocInt32: (n) => new Int32Array(n),
 
-  matmul(a, b, c, m, k, n, accumulate) {
-    if (!accumulate) c.fill(0, 0, m * n);
+  matmul(a, b, c, m, k, n, accumulate, ld = n) {
+    if (!accumulate) for (let i = 0; i < m; i++) c.fill(0, i * ld, i * ld + n);
     for (let i = 0; i < m; i++) {
-      const ci = i * n;
+      const ci = i * ld;
       const ai = i * k;
       for (let p = 0; p < k; p++) {
         const av = a[ai + p];
         if (av === 0) continue;
-        const bp = p * n;
+        const bp = p * ld;
         for (let j = 0; j < n; j++) c[ci + j] += av * b[bp + j];
       }
     }
   },
 
-  matmulTN(a, b, c, m, k, n, accumulate, lda = m) {
-    if (!accumulate) c.fill(0, 0, m * n);
+  matmulTN(a, b, c, m, k, n, accumulate, lda = m, ld = n) {
+    if (!accumulate) for (let i = 0; i < m; i++) c.fill(0, i * ld, i * ld + n);
     for (let p = 0; p < k; p++) {
       const ap = p * lda;
-      const bp = p * n;
+      const bp = p * ld;
       for (let i = 0; i < m; i++) {
         const av = a[ap + i];
         if (av === 0) continue;
-        const ci = i * n;
+        const ci = i * ld;
         for (let j = 0; j < n; j++) c[ci + j] += av * b[bp + j];
       }
     }

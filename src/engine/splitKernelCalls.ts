@@ -45,6 +45,32 @@ function rowParts(rows: number, work: number, minWork = MIN_PRODUCT_WORK): numbe
   return 1;
 }
 
+/** Columns of the products' panels (PANEL_COLUMNS in wasm/assembly/kernels.ts): a product cut
+ *  by columns is cut at multiples of it, into parts wider than one panel, so every column keeps
+ *  its panel, its tile and the way the kernel sums k. */
+const PANEL = 256;
+const MIN_PART_PANELS = 2;
+
+/** [start, end) of part `part` of n columns, cut at multiples of PANEL. */
+function panelRange(n: number, parts: number, part: number): [number, number] {
+  const cut = (i: number) => (i >= parts ? n : Math.min(n, PANEL * Math.round((i * n) / (PANEL * parts))));
+  return [cut(part), cut(part + 1)];
+}
+
+/** Parts for a product of `n` columns cut by columns, or 0 when they are too few to cut. */
+function columnParts(n: number, work: number): number {
+  if (work < MIN_PRODUCT_WORK) return 0;
+  for (let parts = MAX_PARTS; parts > 1; parts--) {
+    let narrowest = n;
+    for (let part = 0; part < parts; part++) {
+      const [j0, j1] = panelRange(n, parts, part);
+      narrowest = Math.min(narrowest, j1 - j0);
+    }
+    if (narrowest >= MIN_PART_PANELS * PANEL) return parts;
+  }
+  return 0;
+}
+
 /** Parts for `count` independent elements (cut at multiples of 4, the kernels' vector width). */
 function elementParts(count: number): number {
   return count < MIN_ELEMENT_WORK ? 1 : MAX_PARTS;
@@ -58,22 +84,34 @@ const i32 = (a: SplitArray) => a as Int32Array;
 
 /** The kernels that can be cut, by name. Their numbers are the kernel's own, in its order. */
 export const SPLIT_OPS = {
-  // C = A·B, by rows of A and C. nums: m, k, n, accumulate
+  // C = A·B, by columns of B and C when they are wide (each thread packs only its panels of B),
+  // else by rows of A and C. nums: m, k, n, accumulate, ld
   matmul: {
     arrays: ['f32', 'f32', 'f32'],
-    parts: ([m, k, n]) => rowParts(m, m * k * n),
-    run(kr, [a, b, c], [m, k, n, acc], part, parts) {
+    parts: ([m, k, n]) => columnParts(n, m * k * n) || rowParts(m, m * k * n),
+    run(kr, [a, b, c], [m, k, n, acc, ld], part, parts) {
+      if (columnParts(n, m * k * n)) {
+        const [j0, j1] = panelRange(n, parts, part);
+        kr.matmul(f32(a), f32(b).subarray(j0), f32(c).subarray(j0), m, k, j1 - j0, acc === 1, ld);
+        return;
+      }
       const [i0, i1] = range(m, parts, part);
-      kr.matmul(f32(a).subarray(i0 * k), f32(b), f32(c).subarray(i0 * n), i1 - i0, k, n, acc === 1);
+      kr.matmul(f32(a).subarray(i0 * k), f32(b), f32(c).subarray(i0 * ld), i1 - i0, k, n, acc === 1, ld);
     },
   },
-  // C = Aᵀ·B, by rows of C (columns of A: a column window, rows lda apart). nums: m, k, n, accumulate, lda
+  // C = Aᵀ·B, by columns of B and C when they are wide (each thread reads only its columns of B),
+  // else by rows of C (columns of A: a column window, rows lda apart). nums: m, k, n, accumulate, lda, ld
   matmulTN: {
     arrays: ['f32', 'f32', 'f32'],
-    parts: ([m, k, n]) => rowParts(m, m * k * n),
-    run(kr, [a, b, c], [m, k, n, acc, lda], part, parts) {
+    parts: ([m, k, n]) => columnParts(n, m * k * n) || rowParts(m, m * k * n),
+    run(kr, [a, b, c], [m, k, n, acc, lda, ld], part, parts) {
+      if (columnParts(n, m * k * n)) {
+        const [j0, j1] = panelRange(n, parts, part);
+        kr.matmulTN(f32(a), f32(b).subarray(j0), f32(c).subarray(j0), m, k, j1 - j0, acc === 1, lda, ld);
+        return;
+      }
       const [i0, i1] = range(m, parts, part);
-      kr.matmulTN(f32(a).subarray(i0), f32(b), f32(c).subarray(i0 * n), i1 - i0, k, n, acc === 1, lda);
+      kr.matmulTN(f32(a).subarray(i0), f32(b), f32(c).subarray(i0 * ld), i1 - i0, k, n, acc === 1, lda, ld);
     },
   },
   // C = A·Bᵀ, by rows of A and C. nums: m, k, n, accumulate

@@ -28,11 +28,11 @@ export function splitKernels(base: Kernels, helper: KernelHelper): Kernels {
   return {
     ...base,
     name: `${base.name}, 2 threads`,
-    matmul(a, b, c, m, k, n, accumulate) {
-      if (split('matmul', [a, b, c], [m, k, n, +accumulate]) === undefined) base.matmul(a, b, c, m, k, n, accumulate);
+    matmul(a, b, c, m, k, n, accumulate, ld = n) {
+      if (split('matmul', [a, b, c], [m, k, n, +accumulate, ld]) === undefined) base.matmul(a, b, c, m, k, n, accumulate, ld);
     },
-    matmulTN(a, b, c, m, k, n, accumulate, lda = m) {
-      if (split('matmulTN', [a, b, c], [m, k, n, +accumulate, lda]) === undefined) base.matmulTN(a, b, c, m, k, n, accumulate, lda);
+    matmulTN(a, b, c, m, k, n, accumulate, lda = m, ld = n) {
+      if (split('matmulTN', [a, b, c], [m, k, n, +accumulate, lda, ld]) === undefined) base.matmulTN(a, b, c, m, k, n, accumulate, lda, ld);
     },
     matmulNT(a, b, c, m, k, n, accumulate) {
       if (split('matmulNT', [a, b, c], [m, k, n, +accumulate]) === undefined) base.matmulNT(a, b, c, m, k, n, accumulate);

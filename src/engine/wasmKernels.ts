@@ -47,8 +47,8 @@ interface WasmExports {
   LINEAR: WebAssembly.Global;
   heapBase(): number;
   setPackBuffer(p: number, bytes: number): void;
-  matmul(a: number, b: number, c: number, m: number, k: number, n: number, accumulate: number): void;
-  matmulTN(a: number, b: number, c: number, m: number, k: number, n: number, accumulate: number, lda: number): void;
+  matmul(a: number, b: number, c: number, m: number, k: number, n: number, accumulate: number, ld: number): void;
+  matmulTN(a: number, b: number, c: number, m: number, k: number, n: number, accumulate: number, lda: number, ld: number): void;
   matmulNT(a: number, b: number, c: number, m: number, k: number, n: number, accumulate: number): void;
   addBias(z: number, bias: number, rows: number, cols: number): void;
   sumRows(x: number, out: number, rows: number, cols: number, ld: number): void;
@@ -86,6 +86,11 @@ const OUT = 2;
 const INOUT = IN | OUT;
 /** An argument, the number of its elements the call touches, and its use. */
 type Arg = readonly [data: FloatArray | Int32Array, used: number, mode: number];
+
+/** Elements from the first of `rows` rows of `width`, `ld` apart, to the end of the last. */
+const span = (rows: number, width: number, ld: number) => (rows > 0 ? (rows - 1) * ld + width : 0);
+/** A column window of an output is copied in too: its copy back covers the columns between. */
+const outputMode = (accumulate: boolean, width: number, ld: number) => (accumulate || ld > width ? INOUT : OUT);
 
 /** A built module: next to the running bundle (dist/), else in the project's dist/. */
 export function locateKernelsWasm(file: string = MODULE_FILES.simd): string {
@@ -212,22 +217,22 @@ function wasmKernels(given: SharedKernelMemory, owner: boolean, name: string): K
       return p < 0 ? new Int32Array(n) : new Int32Array(buffer, p, n).fill(0);
     },
 
-    matmul: (a, b, c, m, k, n, accumulate) =>
-      here(a, m * k) && here(b, k * n) && here(c, m * n)
-        ? wasm.matmul(a.byteOffset, b.byteOffset, c.byteOffset, m, k, n, +accumulate)
+    matmul: (a, b, c, m, k, n, accumulate, ld = n) =>
+      here(a, m * k) && here(b, span(k, n, ld)) && here(c, span(m, n, ld))
+        ? wasm.matmul(a.byteOffset, b.byteOffset, c.byteOffset, m, k, n, +accumulate, ld)
         : run(
-            [[a, m * k, IN], [b, k * n, IN], [c, m * n, accumulate ? INOUT : OUT]],
-            ([pa, pb, pc]) => wasm.matmul(pa, pb, pc, m, k, n, +accumulate),
-            () => jsKernels.matmul(a, b, c, m, k, n, accumulate),
+            [[a, m * k, IN], [b, span(k, n, ld), IN], [c, span(m, n, ld), outputMode(accumulate, n, ld)]],
+            ([pa, pb, pc]) => wasm.matmul(pa, pb, pc, m, k, n, +accumulate, ld),
+            () => jsKernels.matmul(a, b, c, m, k, n, accumulate, ld),
           ),
 
-    matmulTN: (a, b, c, m, k, n, accumulate, lda = m) =>
-      here(a, k > 0 ? (k - 1) * lda + m : 0) && here(b, k * n) && here(c, m * n)
-        ? wasm.matmulTN(a.byteOffset, b.byteOffset, c.byteOffset, m, k, n, +accumulate, lda)
+    matmulTN: (a, b, c, m, k, n, accumulate, lda = m, ld = n) =>
+      here(a, span(k, m, lda)) && here(b, span(k, n, ld)) && here(c, span(m, n, ld))
+        ? wasm.matmulTN(a.byteOffset, b.byteOffset, c.byteOffset, m, k, n, +accumulate, lda, ld)
         : run(
-            [[a, k > 0 ? (k - 1) * lda + m : 0, IN], [b, k * n, IN], [c, m * n, accumulate ? INOUT : OUT]],
-            ([pa, pb, pc]) => wasm.matmulTN(pa, pb, pc, m, k, n, +accumulate, lda),
-            () => jsKernels.matmulTN(a, b, c, m, k, n, accumulate, lda),
+            [[a, span(k, m, lda), IN], [b, span(k, n, ld), IN], [c, span(m, n, ld), outputMode(accumulate, n, ld)]],
+            ([pa, pb, pc]) => wasm.matmulTN(pa, pb, pc, m, k, n, +accumulate, lda, ld),
+            () => jsKernels.matmulTN(a, b, c, m, k, n, accumulate, lda, ld),
           ),
 
     matmulNT: (a, b, c, m, k, n, accumulate) =>

@@ -50,9 +50,13 @@ function calls(k: Kernels, rng: Rng): { name: SplitOpName; arrays: SplitArray[];
   const probabilities = positive(randomIn(k, m * n, rng));
   const e = 70_003;
   return [
-    { name: 'matmul', arrays: [randomIn(k, m * kk, rng), randomIn(k, kk * n, rng), randomIn(k, m * n, rng)], nums: [m, kk, n, 1], outputs: [2] },
-    { name: 'matmul', arrays: [randomIn(k, 20 * 256, rng), randomIn(k, 256 * 512, rng), randomIn(k, 20 * 512, rng)], nums: [20, 256, 512, 0], outputs: [2] },
-    { name: 'matmulTN', arrays: [randomIn(k, kk * 130, rng), randomIn(k, kk * n, rng), randomIn(k, 64 * n, rng)], nums: [64, kk, n, 0, 130], outputs: [2] },
+    { name: 'matmul', arrays: [randomIn(k, m * kk, rng), randomIn(k, kk * n, rng), randomIn(k, m * n, rng)], nums: [m, kk, n, 1, n], outputs: [2] },
+    { name: 'matmul', arrays: [randomIn(k, 20 * 256, rng), randomIn(k, 256 * 512, rng), randomIn(k, 20 * 512, rng)], nums: [20, 256, 512, 0, 512], outputs: [2] },
+    // By columns (wide B and C), both as windows of wider ones, k in slices and not.
+    { name: 'matmul', arrays: [randomIn(k, 36 * kk, rng), randomIn(k, kk * 2107, rng), randomIn(k, 36 * 2107, rng)], nums: [36, kk, 2101, 1, 2107], outputs: [2] },
+    { name: 'matmul', arrays: [randomIn(k, 36 * 128, rng), randomIn(k, 128 * 2101, rng), randomIn(k, 36 * 2101, rng)], nums: [36, 128, 2101, 0, 2101], outputs: [2] },
+    { name: 'matmulTN', arrays: [randomIn(k, kk * 130, rng), randomIn(k, kk * n, rng), randomIn(k, 64 * n, rng)], nums: [64, kk, n, 0, 130, n], outputs: [2] },
+    { name: 'matmulTN', arrays: [randomIn(k, 700 * 130, rng), randomIn(k, 700 * 2101, rng), randomIn(k, 128 * 2101, rng)], nums: [128, 700, 2101, 0, 130, 2101], outputs: [2] },
     { name: 'matmulNT', arrays: [randomIn(k, m * 2003, rng), randomIn(k, 129 * 2003, rng), randomIn(k, m * 129, rng)], nums: [m, 2003, 129, 1], outputs: [2] },
     { name: 'addBias', arrays: [randomIn(k, m * 1001, rng), randomIn(k, 1001, rng)], nums: [m, 1001], outputs: [0] },
     { name: 'sumRows', arrays: [randomIn(k, m * 1003, rng), randomIn(k, 1003, rng)], nums: [m, 1001, 1003], outputs: [1] },

@@ -39,6 +39,8 @@ interface ProductCase {
   scale: Float64Array;
 }
 let largeCases: ProductCase[] | undefined;
+/** A's row stride, an argument of matmulTN only (matmul's next argument is B's and C's). */
+const aStride = (kernel: ProductCase['kernel'], lda: number): [] | [number] => (kernel === 'matmulTN' ? [lda] : []);
 
 /** The output layer's products at V = 8000 with the JS kernels' results, computed once for both
  *  modules (each JS product takes a while at this size). */
@@ -59,9 +61,9 @@ function largeOutputLayerCases(): ProductCase[] {
     const a = Float32Array.from({ length: whole }, () => rng.normal()).subarray(first);
     const b = Float32Array.from({ length: k * n }, () => rng.normal());
     const expected = new Float32Array(m * n);
-    jsKernels[kernel](a, b, expected, m, k, n, false, lda);
+    jsKernels[kernel](a, b, expected, m, k, n, false, ...aStride(kernel, lda));
     const scale = new Float64Array(m * n);
-    jsKernels[kernel](Float64Array.from(a, Math.abs), Float64Array.from(b, Math.abs), scale, m, k, n, false, lda);
+    jsKernels[kernel](Float64Array.from(a, Math.abs), Float64Array.from(b, Math.abs), scale, m, k, n, false, ...aStride(kernel, lda));
     return { kernel, m, k, n, lda, a, b, expected, scale };
   });
   return largeCases;
@@ -105,6 +107,32 @@ for (const instructions of MODULES) describe(`the ${instructions} module`, () =>
   }
 
   const abs64 = (x: ArrayLike<number>) => Float64Array.from(x, Math.abs);
+
+  test('matmul and matmulTN on column windows (rows ld apart) compute the window, as the JS kernels do, and leave the columns around it', () => {
+    const rng = new Rng(31);
+    for (const where of PLACEMENTS) {
+      for (const [m, k, n, ld, j0] of [[9, 7, 13, 20, 4], [12, 300, 517, 800, 256], [5, 3, 1, 6, 5]]) {
+        const a = place(where, randn(rng, m * k));
+        const at = place(where, randn(rng, k * m));
+        const b = place(where, randn(rng, k * ld));
+        for (const accumulate of [false, true]) {
+          const before = randn(rng, m * ld);
+          const [c, cTN, expected, expectedTN] = [place(where, before), place(where, before), before.slice(), before.slice()];
+          wasm().matmul(a, b.subarray(j0), c.subarray(j0), m, k, n, accumulate, ld);
+          jsKernels.matmul(a, b.subarray(j0), expected.subarray(j0), m, k, n, accumulate, ld);
+          wasm().matmulTN(at, b.subarray(j0), cTN.subarray(j0), m, k, n, accumulate, m, ld);
+          jsKernels.matmulTN(at, b.subarray(j0), expectedTN.subarray(j0), m, k, n, accumulate, m, ld);
+          for (const [actual, wanted, name] of [[c, expected, 'matmul'], [cTN, expectedTN, 'matmulTN']] as const) {
+            assert.ok(relError(actual, wanted, k) < TOL, `${where}, ${name} ${m}×${k}×${n} in ${ld}, accumulate ${accumulate}`);
+            for (let i = 0; i < m * ld; i++) {
+              const inside = i % ld >= j0 && i % ld < j0 + n;
+              if (!inside) assert.equal(actual[i], before[i], `${where}, ${name}: element ${i} outside the window`);
+            }
+          }
+        }
+      }
+    }
+  });
 
   /** max |actual − expected| / scale, NaN only matching NaN. */
   function relError(actual: ArrayLike<number>, expected: ArrayLike<number>, scale: ArrayLike<number> | number): number {
@@ -178,7 +206,7 @@ for (const instructions of MODULES) describe(`the ${instructions} module`, () =>
   test('the matrix products of an 8,000-word output layer match the JS kernels: Z2 = H·W3, dW3 = Hᵀ·dZ2 (whole and a window of rows), dH = dZ2·W3ᵀ', () => {
     for (const { kernel, m, k, n, lda, a, b, expected, scale } of largeOutputLayerCases()) {
       const c = place('wasm memory', new Float32Array(m * n));
-      wasm()[kernel](place('wasm memory', a), place('wasm memory', b), c, m, k, n, false, lda);
+      wasm()[kernel](place('wasm memory', a), place('wasm memory', b), c, m, k, n, false, ...aStride(kernel, lda));
       assertClose(c, expected, scale, `${kernel} ${m}×${k}×${n}`);
     }
   });

@@ -155,24 +155,23 @@ function packPanel(b: usize, ldb: usize, j0: i32, strips: i32, k: i32, pack: usi
   }
 }
 
-function gemm(a: usize, ars: usize, aps: usize, b: usize, c: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
-  const ld = <usize>n << 2; // row stride of both B and C
+// `ld`: the row stride of both B and C in bytes (4n, or more for column windows of wider ones).
+function gemm(a: usize, ars: usize, aps: usize, b: usize, c: usize, m: i32, k: i32, n: i32, accumulate: bool, ld: usize): void {
   // A long k whose panels would not fit the pack buffer (Hᵀ·dZ over the K·B rows of a stream
   // window: k = 700) is summed in slices that do, each added to C: unpacked, the tiles' walk down
   // a wide B misses the TLB at every step and runs at half speed.
   const sliceK = <i32>(packBytes / (<usize>PANEL_COLUMNS << 2));
   if (n > PANEL_COLUMNS && (m & ~3) >= 8 && sliceK > 0 && k > sliceK) {
     for (let k0 = 0; k0 < k; k0 += sliceK) {
-      panels(a + <usize>k0 * aps, ars, aps, b + <usize>k0 * ld, c, m, min(sliceK, k - k0), n, accumulate || k0 > 0);
+      panels(a + <usize>k0 * aps, ars, aps, b + <usize>k0 * ld, c, m, min(sliceK, k - k0), n, accumulate || k0 > 0, ld);
     }
     return;
   }
-  panels(a, ars, aps, b, c, m, k, n, accumulate);
+  panels(a, ars, aps, b, c, m, k, n, accumulate, ld);
 }
 
 /** gemm for a k whose panels fit the pack buffer (or that is not packed). */
-function panels(a: usize, ars: usize, aps: usize, b: usize, c: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
-  const ld = <usize>n << 2; // row stride of both B and C
+function panels(a: usize, ars: usize, aps: usize, b: usize, c: usize, m: i32, k: i32, n: i32, accumulate: bool, ld: usize): void {
   if (n <= PANEL_COLUMNS) {
     // One panel: the loop the panels reduce to, without their bookkeeping (V = 250's products).
     for (let i = 0; i < m; i += 4) {
@@ -217,15 +216,15 @@ function panels(a: usize, ars: usize, aps: usize, b: usize, c: usize, m: i32, k:
   }
 }
 
-/** C[m×n] (=|+=) A[m×k] · B[k×n] */
-export function matmul(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
-  gemm(a, <usize>k << 2, 4, b, c, m, k, n, accumulate);
+/** C[m×n] (=|+=) A[m×k] · B[k×n], B's and C's rows ld ≥ n apart (column windows when ld > n) */
+export function matmul(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, accumulate: bool, ld: i32): void {
+  gemm(a, <usize>k << 2, 4, b, c, m, k, n, accumulate, <usize>ld << 2);
 }
 
 /** C[m×n] (=|+=) Aᵀ · B, A is [k×m] with rows lda ≥ m apart (a column window of a wider matrix
- *  when lda > m), B is [k×n] */
-export function matmulTN(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, accumulate: bool, lda: i32): void {
-  gemm(a, 4, <usize>lda << 2, b, c, m, k, n, accumulate);
+ *  when lda > m), B is [k×n]; B's and C's rows ld ≥ n apart */
+export function matmulTN(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, accumulate: bool, lda: i32, ld: i32): void {
+  gemm(a, 4, <usize>lda << 2, b, c, m, k, n, accumulate, <usize>ld << 2);
 }
 
 /** Length of the slices of k that matmulNT sums one after the other: a long k (dZ2·W3ᵀ sums over
