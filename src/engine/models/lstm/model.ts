@@ -2,7 +2,8 @@
 // A_t = X_t·Wxh + H_{t−1}·Whh + bh in blocks i|f|g|o; I_t = σ(A_i), F_t = σ(A_f), G_t = tanh(A_g),
 // O_t = σ(A_o); C_t = F_t ⊙ C_{t−1} + I_t ⊙ G_t; H_t = O_t ⊙ tanh(C_t) (H_0 = C_0 = 0); the next
 // word from H_T. One forward phase per time step, one backward phase per step of the BPTT window.
-// Every sub-step is kernel calls: the products, and the cell's element-wise lstm* kernels.
+// Every sub-step is kernel calls: the products, and the element-wise kernels of the cell
+// (lstmGates, lstmCell, lstmHidden, lstmCellGrad, lstmGateGrads, multiply).
 import { activationByName } from '../../activations';
 import { Kernels } from '../../kernels';
 import { Phase } from '../../phase';
