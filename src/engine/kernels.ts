@@ -80,6 +80,40 @@ export interface Kernels {
     beta2: number,
     t: number,
   ): void;
+  // The LSTM cell (models/lstm), element-wise or row by row, so any split of the rows or of the
+  // elements gives the same numbers as one call. The gates are [rows × P] each; the
+  // pre-activations A and their gradient dA are [rows × 4P], each row the blocks i | f | g | o.
+  /** I = σ(A_i), F = σ(A_f), G = tanh(A_g), O = σ(A_o) for each of the `rows` rows. */
+  lstmGates(a: FloatArray, i: FloatArray, f: FloatArray, g: FloatArray, o: FloatArray, rows: number, P: number): void;
+  /** C = F ⊙ C₋ + I ⊙ G over `count` elements; C = I ⊙ G when C₋ is null (a zero state). */
+  lstmCell(f: FloatArray, cPrev: FloatArray | null, i: FloatArray, g: FloatArray, c: FloatArray, count: number): void;
+  /** H = O ⊙ tanh(C) over `count` elements. */
+  lstmHidden(o: FloatArray, c: FloatArray, h: FloatArray, count: number): void;
+  /** dC (=|+=) dH ⊙ O ⊙ (1 − tanh²C) over `count` elements: what reaches C through H. */
+  lstmCellGrad(dh: FloatArray, o: FloatArray, c: FloatArray, dc: FloatArray, count: number, accumulate: boolean): void;
+  /** dA from the gates, for each of the `rows` rows: dA_i = dC⊙G⊙I(1−I), dA_f = dC⊙C₋⊙F(1−F)
+   *  (0 when C₋ is null), dA_g = dC⊙I⊙(1−G²), dA_o = dH⊙tanh(C)⊙O(1−O). */
+  lstmGateGrads(
+    i: FloatArray,
+    f: FloatArray,
+    g: FloatArray,
+    o: FloatArray,
+    c: FloatArray,
+    cPrev: FloatArray | null,
+    dc: FloatArray,
+    dh: FloatArray,
+    da: FloatArray,
+    rows: number,
+    P: number,
+  ): void;
+  /** Z = X ⊙ Y over `count` elements (the LSTM's dC₋ = dC ⊙ F). */
+  multiply(x: FloatArray, y: FloatArray, z: FloatArray, count: number): void;
+  /** Σ x[j]² over the first n values in f64 (exact squares of f32 values), in a fixed order that
+   *  every backend follows, so they return the same number: four partial sums s_k over the j with
+   *  j mod 4 = k, each in index order, then (s₀ + s₂) + (s₁ + s₃). */
+  sumSquares(x: FloatArray, n: number): number;
+  /** x[j] ← x[j]·s for the first n values, the product rounded once from f64 (clipping). */
+  scale(x: FloatArray, n: number, s: number): void;
 }
 
 export const ADAM_EPSILON = 1e-8;
@@ -245,4 +279,64 @@ export const jsKernels: Kernels = {
       w[j] -= (lr * (m[j] * c1)) / (Math.sqrt(v[j] * c2) + ADAM_EPSILON);
     }
   },
+
+  lstmGates(a, i, f, g, o, rows, P) {
+    for (let r = 0; r < rows; r++) {
+      const [ar, or] = [r * 4 * P, r * P];
+      for (let j = 0; j < P; j++) {
+        i[or + j] = sigmoid(a[ar + j]);
+        f[or + j] = sigmoid(a[ar + P + j]);
+        g[or + j] = Math.tanh(a[ar + 2 * P + j]);
+        o[or + j] = sigmoid(a[ar + 3 * P + j]);
+      }
+    }
+  },
+
+  lstmCell(f, cPrev, i, g, c, count) {
+    for (let j = 0; j < count; j++) c[j] = (cPrev ? f[j] * cPrev[j] : 0) + i[j] * g[j];
+  },
+
+  lstmHidden(o, c, h, count) {
+    for (let j = 0; j < count; j++) h[j] = o[j] * Math.tanh(c[j]);
+  },
+
+  lstmCellGrad(dh, o, c, dc, count, accumulate) {
+    for (let j = 0; j < count; j++) {
+      const tc = Math.tanh(c[j]);
+      const fromH = dh[j] * o[j] * (1 - tc * tc);
+      dc[j] = accumulate ? dc[j] + fromH : fromH;
+    }
+  },
+
+  lstmGateGrads(i, f, g, o, c, cPrev, dc, dh, da, rows, P) {
+    for (let r = 0; r < rows; r++) {
+      const [ar, or] = [r * 4 * P, r * P];
+      for (let j = 0; j < P; j++) {
+        const [ij, fj, gj, oj, dcj] = [i[or + j], f[or + j], g[or + j], o[or + j], dc[or + j]];
+        const tc = Math.tanh(c[or + j]);
+        da[ar + j] = dcj * gj * ij * (1 - ij);
+        da[ar + P + j] = cPrev ? dcj * cPrev[or + j] * fj * (1 - fj) : 0;
+        da[ar + 2 * P + j] = dcj * ij * (1 - gj * gj);
+        da[ar + 3 * P + j] = dh[or + j] * tc * oj * (1 - oj);
+      }
+    }
+  },
+
+  multiply(x, y, z, count) {
+    for (let j = 0; j < count; j++) z[j] = x[j] * y[j];
+  },
+
+  sumSquares(x, n) {
+    const s = [0, 0, 0, 0];
+    for (let j = 0; j < n; j++) s[j & 3] += x[j] * x[j];
+    return s[0] + s[2] + (s[1] + s[3]);
+  },
+
+  scale(x, n, s) {
+    for (let j = 0; j < n; j++) x[j] *= s;
+  },
 };
+
+function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}

@@ -78,6 +78,14 @@ interface WasmExports {
     c2: number,
     epsilon: number,
   ): void;
+  lstmGates(a: number, i: number, f: number, g: number, o: number, rows: number, P: number): void;
+  lstmCell(f: number, cPrev: number, previous: number, i: number, g: number, c: number, count: number): void;
+  lstmHidden(o: number, c: number, h: number, count: number): void;
+  lstmCellGrad(dh: number, o: number, c: number, dc: number, count: number, accumulate: number): void;
+  lstmGateGrads(i: number, f: number, g: number, o: number, c: number, cPrev: number, previous: number, dc: number, dh: number, da: number, rows: number, P: number): void;
+  multiply(x: number, y: number, z: number, count: number): void;
+  sumSquares(x: number, n: number): number;
+  scale(x: number, n: number, s: number): void;
 }
 
 /** How a kernel uses an argument: read, written, or both (copied in and back). */
@@ -390,5 +398,87 @@ function wasmKernels(given: SharedKernelMemory, owner: boolean, name: string): K
         () => jsKernels.adamUpdate(w, g, m, v, n, lr, decay, beta1, beta2, t),
       );
     },
+
+    lstmGates: (a, i, f, g, o, rows, P) =>
+      here(a, rows * 4 * P) && here(i, rows * P) && here(f, rows * P) && here(g, rows * P) && here(o, rows * P)
+        ? wasm.lstmGates(a.byteOffset, i.byteOffset, f.byteOffset, g.byteOffset, o.byteOffset, rows, P)
+        : run(
+            [[a, rows * 4 * P, IN], [i, rows * P, OUT], [f, rows * P, OUT], [g, rows * P, OUT], [o, rows * P, OUT]],
+            ([pa, pi, pf, pg, po]) => wasm.lstmGates(pa, pi, pf, pg, po, rows, P),
+            () => jsKernels.lstmGates(a, i, f, g, o, rows, P),
+          ),
+
+    // Without a previous state the module reads no C₋: F stands in for its address.
+    lstmCell(f, cPrev, i, g, c, count) {
+      const previous = cPrev ?? f;
+      if (here(f, count) && here(previous, count) && here(i, count) && here(g, count) && here(c, count)) {
+        wasm.lstmCell(f.byteOffset, previous.byteOffset, +!!cPrev, i.byteOffset, g.byteOffset, c.byteOffset, count);
+        return;
+      }
+      run(
+        [[f, count, IN], [previous, count, IN], [i, count, IN], [g, count, IN], [c, count, OUT]],
+        ([pf, pp, pi, pg, pc]) => wasm.lstmCell(pf, pp, +!!cPrev, pi, pg, pc, count),
+        () => jsKernels.lstmCell(f, cPrev, i, g, c, count),
+      );
+    },
+
+    lstmHidden: (o, c, h, count) =>
+      here(o, count) && here(c, count) && here(h, count)
+        ? wasm.lstmHidden(o.byteOffset, c.byteOffset, h.byteOffset, count)
+        : run(
+            [[o, count, IN], [c, count, IN], [h, count, OUT]],
+            ([po, pc, ph]) => wasm.lstmHidden(po, pc, ph, count),
+            () => jsKernels.lstmHidden(o, c, h, count),
+          ),
+
+    lstmCellGrad: (dh, o, c, dc, count, accumulate) =>
+      here(dh, count) && here(o, count) && here(c, count) && here(dc, count)
+        ? wasm.lstmCellGrad(dh.byteOffset, o.byteOffset, c.byteOffset, dc.byteOffset, count, +accumulate)
+        : run(
+            [[dh, count, IN], [o, count, IN], [c, count, IN], [dc, count, accumulate ? INOUT : OUT]],
+            ([pdh, po, pc, pdc]) => wasm.lstmCellGrad(pdh, po, pc, pdc, count, +accumulate),
+            () => jsKernels.lstmCellGrad(dh, o, c, dc, count, accumulate),
+          ),
+
+    lstmGateGrads(i, f, g, o, c, cPrev, dc, dh, da, rows, P) {
+      const n = rows * P;
+      const previous = cPrev ?? f; // as in lstmCell: not read without a previous state
+      if (here(i, n) && here(f, n) && here(g, n) && here(o, n) && here(c, n) && here(previous, n) && here(dc, n) && here(dh, n) && here(da, 4 * n)) {
+        wasm.lstmGateGrads(i.byteOffset, f.byteOffset, g.byteOffset, o.byteOffset, c.byteOffset, previous.byteOffset, +!!cPrev, dc.byteOffset, dh.byteOffset, da.byteOffset, rows, P);
+        return;
+      }
+      run(
+        [[i, n, IN], [f, n, IN], [g, n, IN], [o, n, IN], [c, n, IN], [previous, n, IN], [dc, n, IN], [dh, n, IN], [da, 4 * n, OUT]],
+        ([pi, pf, pg, po, pc, pp, pdc, pdh, pda]) => wasm.lstmGateGrads(pi, pf, pg, po, pc, pp, +!!cPrev, pdc, pdh, pda, rows, P),
+        () => jsKernels.lstmGateGrads(i, f, g, o, c, cPrev, dc, dh, da, rows, P),
+      );
+    },
+
+    multiply: (x, y, z, count) =>
+      here(x, count) && here(y, count) && here(z, count)
+        ? wasm.multiply(x.byteOffset, y.byteOffset, z.byteOffset, count)
+        : run(
+            [[x, count, IN], [y, count, IN], [z, count, OUT]],
+            ([px, py, pz]) => wasm.multiply(px, py, pz, count),
+            () => jsKernels.multiply(x, y, z, count),
+          ),
+
+    sumSquares: (x, n) =>
+      here(x, n)
+        ? wasm.sumSquares(x.byteOffset, n)
+        : run(
+            [[x, n, IN]],
+            ([px]) => wasm.sumSquares(px, n),
+            () => jsKernels.sumSquares(x, n),
+          ),
+
+    scale: (x, n, s) =>
+      here(x, n)
+        ? wasm.scale(x.byteOffset, n, s)
+        : run(
+            [[x, n, INOUT]],
+            ([px]) => wasm.scale(px, n, s),
+            () => jsKernels.scale(x, n, s),
+          ),
   };
 }

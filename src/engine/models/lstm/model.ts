@@ -2,7 +2,8 @@
 // A_t = X_t·Wxh + H_{t−1}·Whh + bh in blocks i|f|g|o; I_t = σ(A_i), F_t = σ(A_f), G_t = tanh(A_g),
 // O_t = σ(A_o); C_t = F_t ⊙ C_{t−1} + I_t ⊙ G_t; H_t = O_t ⊙ tanh(C_t) (H_0 = C_0 = 0); the next
 // word from H_T. One forward phase per time step, one backward phase per step of the BPTT window.
-// The gates are element-wise loops here; the products are kernel calls.
+// Every sub-step is kernel calls: the products, and the element-wise kernels of the cell
+// (lstmGates, lstmCell, lstmHidden, lstmCellGrad, lstmGateGrads, multiply).
 import { activationByName } from '../../activations';
 import { Kernels } from '../../kernels';
 import { Phase } from '../../phase';
@@ -11,8 +12,6 @@ import { Model, Params } from '../model';
 import { RecurrentShape, timeSteps } from '../recurrent';
 import { RecurrentModel } from '../recurrentModel';
 import { paramSpecs } from './params';
-
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 /** The gates, as the dashboard's gate-saturation chart names them: σ gates and the tanh cell gate. */
 const GATES = [
@@ -70,31 +69,17 @@ export class LstmModel extends RecurrentModel {
         {
           label: `I${t} F${t} G${t} O${t} (gates)`,
           constant,
-          run: () => {
-            for (let r = 0; r < this.n; r++) {
-              const [a, o] = [r * 4 * P, r * P];
-              for (let j = 0; j < P; j++) {
-                I[o + j] = sigmoid(A[a + j]);
-                F[o + j] = sigmoid(A[a + P + j]);
-                G[o + j] = Math.tanh(A[a + 2 * P + j]);
-                O[o + j] = sigmoid(A[a + 3 * P + j]);
-              }
-            }
-          },
+          run: () => k.lstmGates(A, I, F, G, O, this.n, P),
         },
         {
           label: `C${t} = ${first ? '' : `F${t}⊙C${t - 1} + `}I${t}⊙G${t}`,
           constant,
-          run: () => {
-            for (let i = 0; i < this.n * P; i++) C[i] = (Cp ? F[i] * Cp[i] : 0) + I[i] * G[i];
-          },
+          run: () => k.lstmCell(F, Cp ?? null, I, G, C, this.n * P),
         },
         {
           label: `H${t} = O${t}⊙tanh(C${t})`,
           constant,
-          run: () => {
-            for (let i = 0; i < this.n * P; i++) H[i] = O[i] * Math.tanh(C[i]);
-          },
+          run: () => k.lstmHidden(O, C, H, this.n * P),
         },
       ],
     };
@@ -124,29 +109,11 @@ export class LstmModel extends RecurrentModel {
       subSteps: [
         {
           label: `dC${t} ${op} dH${t}⊙O${t}⊙(1 − tanh²C${t})`,
-          run: () => {
-            for (let i = 0; i < this.n * P; i++) {
-              const tc = Math.tanh(C[i]);
-              const fromH = dH[i] * O[i] * (1 - tc * tc);
-              dC[i] = last ? fromH : dC[i] + fromH;
-            }
-          },
+          run: () => k.lstmCellGrad(dH, O, C, dC, this.n * P, !last),
         },
         {
           label: `dA${t} = dI${t} dF${t} dG${t} dO${t} through σ' and tanh'`,
-          run: () => {
-            for (let r = 0; r < this.n; r++) {
-              const [a, o] = [r * 4 * P, r * P];
-              for (let j = 0; j < P; j++) {
-                const [i, f, gg, og, dc] = [I[o + j], F[o + j], G[o + j], O[o + j], dC[o + j]];
-                const tc = Math.tanh(C[o + j]);
-                dA[a + j] = dc * gg * i * (1 - i);
-                dA[a + P + j] = Cp ? dc * Cp[o + j] * f * (1 - f) : 0;
-                dA[a + 2 * P + j] = dc * i * (1 - gg * gg);
-                dA[a + 3 * P + j] = dH[o + j] * tc * og * (1 - og);
-              }
-            }
-          },
+          run: () => k.lstmGateGrads(I, F, G, O, C, Cp ?? null, dC, dH, dA, this.n, P),
         },
         {
           label: `dWxh, dWhh, dbh ${op} (time step ${t})`,
@@ -168,8 +135,7 @@ export class LstmModel extends RecurrentModel {
                 label: `dH${t - 1} ${into} dA${t}·Whhᵀ ; dC${t - 1} = dC${t}⊙F${t}`,
                 run: () => {
                   k.matmulNT(dA, Whh.data, b[`dH${t - 1}`], this.n, 4 * P, P, this.stream);
-                  const dCp = b[`dC${t - 1}`];
-                  for (let i = 0; i < this.n * P; i++) dCp[i] = dC[i] * F[i];
+                  k.multiply(dC, F, b[`dC${t - 1}`], this.n * P);
                 },
               },
             ]

@@ -755,3 +755,166 @@ export function adamUpdate(w: usize, g: usize, m: usize, v: usize, n: i32, lr: f
   for (let q: usize = 0; q < full; q += 16) adamStep(w, g, m, v, q, 4, lrv, lam, b1, b1c, b2, b2c, c1v, c2v, eps);
   if (n & 3) adamStep(w, g, m, v, full, n & 3, lrv, lam, b1, b1c, b2, b2c, c1v, c2v, eps);
 }
+
+// ---- the LSTM cell (src/engine/models/lstm) -----------------------------------------------
+// Element-wise, or row by row for the gates' [rows × 4P] pre-activations and their gradients:
+// a split of the rows or elements across calls gives the numbers of one call. σ and tanh are the
+// activations' own (sigmoidv, tanhv), so a gate equals activationForward on its block to the bit.
+
+/** I = σ(A_i), F = σ(A_f), G = tanh(A_g), O = σ(A_o) for each row; A's rows are [i | f | g | o]
+ *  in blocks of P. */
+export function lstmGates(a: usize, i: usize, f: usize, g: usize, o: usize, rows: i32, P: i32): void {
+  const block = <usize>P << 2;
+  for (let r = 0; r < rows; r++, a += block << 2, i += block, f += block, g += block, o += block) {
+    activationForwardOf(a, i, P, SIGMOID);
+    activationForwardOf(a + block, f, P, SIGMOID);
+    activationForwardOf(a + 2 * block, g, P, TANH);
+    activationForwardOf(a + 3 * block, o, P, SIGMOID);
+  }
+}
+
+@inline function cellStep(f: usize, cPrev: usize, i: usize, g: usize, c: usize, q: usize, w: i32, previous: bool): void {
+  const ig = f32x4.mul(loadN(i + q, w), loadN(g + q, w));
+  storeN(c + q, previous ? f32x4.add(f32x4.mul(loadN(f + q, w), loadN(cPrev + q, w)), ig) : ig, w);
+}
+
+@inline function cellOf(f: usize, cPrev: usize, i: usize, g: usize, c: usize, count: i32, previous: bool): void {
+  const full = <usize>(count & ~3) << 2;
+  for (let q: usize = 0; q < full; q += 16) cellStep(f, cPrev, i, g, c, q, 4, previous);
+  if (count & 3) cellStep(f, cPrev, i, g, c, full, count & 3, previous);
+}
+
+/** C = F ⊙ C₋ + I ⊙ G, or C = I ⊙ G without a previous state (cPrev is not read). */
+export function lstmCell(f: usize, cPrev: usize, previous: bool, i: usize, g: usize, c: usize, count: i32): void {
+  if (previous) cellOf(f, cPrev, i, g, c, count, true);
+  else cellOf(f, cPrev, i, g, c, count, false);
+}
+
+@inline function hiddenStep(o: usize, c: usize, h: usize, q: usize, w: i32): void {
+  storeN(h + q, f32x4.mul(loadN(o + q, w), tanhv(loadN(c + q, w))), w);
+}
+
+/** H = O ⊙ tanh(C) */
+export function lstmHidden(o: usize, c: usize, h: usize, count: i32): void {
+  const full = <usize>(count & ~3) << 2;
+  for (let q: usize = 0; q < full; q += 16) hiddenStep(o, c, h, q, 4);
+  if (count & 3) hiddenStep(o, c, h, full, count & 3);
+}
+
+/** 1 − t², as (1 − t)(1 + t): no cancellation as |t| → 1. */
+@inline function oneMinusSquare(t: v128): v128 {
+  const one = constant(ONE);
+  return f32x4.mul(f32x4.sub(one, t), f32x4.add(one, t));
+}
+
+/** x(1 − x): σ' from σ. */
+@inline function sigmoidSlope(x: v128): v128 {
+  return f32x4.mul(x, f32x4.sub(constant(ONE), x));
+}
+
+@inline function cellGradStep(dh: usize, o: usize, c: usize, dc: usize, q: usize, w: i32, accumulate: bool): void {
+  const fromH = f32x4.mul(f32x4.mul(loadN(dh + q, w), loadN(o + q, w)), oneMinusSquare(tanhv(loadN(c + q, w))));
+  storeN(dc + q, accumulate ? f32x4.add(loadN(dc + q, w), fromH) : fromH, w);
+}
+
+@inline function cellGradOf(dh: usize, o: usize, c: usize, dc: usize, count: i32, accumulate: bool): void {
+  const full = <usize>(count & ~3) << 2;
+  for (let q: usize = 0; q < full; q += 16) cellGradStep(dh, o, c, dc, q, 4, accumulate);
+  if (count & 3) cellGradStep(dh, o, c, dc, full, count & 3, accumulate);
+}
+
+/** dC (=|+=) dH ⊙ O ⊙ (1 − tanh²C) */
+export function lstmCellGrad(dh: usize, o: usize, c: usize, dc: usize, count: i32, accumulate: bool): void {
+  if (accumulate) cellGradOf(dh, o, c, dc, count, true);
+  else cellGradOf(dh, o, c, dc, count, false);
+}
+
+@inline function gateGradStep(
+  i: usize, f: usize, g: usize, o: usize, c: usize, cPrev: usize, dc: usize, dh: usize, da: usize, block: usize, q: usize, w: i32, previous: bool,
+): void {
+  const iv = loadN(i + q, w), gv = loadN(g + q, w), ov = loadN(o + q, w), dcv = loadN(dc + q, w);
+  storeN(da + q, f32x4.mul(f32x4.mul(dcv, gv), sigmoidSlope(iv)), w);
+  const df = previous ? f32x4.mul(f32x4.mul(dcv, loadN(cPrev + q, w)), sigmoidSlope(loadN(f + q, w))) : f32x4.splat(0);
+  storeN(da + block + q, df, w);
+  storeN(da + 2 * block + q, f32x4.mul(f32x4.mul(dcv, iv), oneMinusSquare(gv)), w);
+  storeN(da + 3 * block + q, f32x4.mul(f32x4.mul(loadN(dh + q, w), tanhv(loadN(c + q, w))), sigmoidSlope(ov)), w);
+}
+
+@inline function gateGradsOf(
+  i: usize, f: usize, g: usize, o: usize, c: usize, cPrev: usize, dc: usize, dh: usize, da: usize, rows: i32, P: i32, previous: bool,
+): void {
+  const block = <usize>P << 2;
+  const full = <usize>(P & ~3) << 2;
+  for (let r = 0; r < rows; r++) {
+    for (let q: usize = 0; q < full; q += 16) gateGradStep(i, f, g, o, c, cPrev, dc, dh, da, block, q, 4, previous);
+    if (P & 3) gateGradStep(i, f, g, o, c, cPrev, dc, dh, da, block, full, P & 3, previous);
+    i += block;
+    f += block;
+    g += block;
+    o += block;
+    c += block;
+    cPrev += block;
+    dc += block;
+    dh += block;
+    da += block << 2;
+  }
+}
+
+/** dA_i = dC⊙G⊙I(1−I), dA_f = dC⊙C₋⊙F(1−F) (0 without a previous state), dA_g = dC⊙I⊙(1−G²),
+ *  dA_o = dH⊙tanh(C)⊙O(1−O), for each row; dA's rows are [i | f | g | o] in blocks of P. */
+export function lstmGateGrads(
+  i: usize, f: usize, g: usize, o: usize, c: usize, cPrev: usize, previous: bool, dc: usize, dh: usize, da: usize, rows: i32, P: i32,
+): void {
+  if (previous) gateGradsOf(i, f, g, o, c, cPrev, dc, dh, da, rows, P, true);
+  else gateGradsOf(i, f, g, o, c, cPrev, dc, dh, da, rows, P, false);
+}
+
+@inline function multiplyStep(x: usize, y: usize, z: usize, q: usize, w: i32): void {
+  storeN(z + q, f32x4.mul(loadN(x + q, w), loadN(y + q, w)), w);
+}
+
+/** Z = X ⊙ Y */
+export function multiply(x: usize, y: usize, z: usize, count: i32): void {
+  const full = <usize>(count & ~3) << 2;
+  for (let q: usize = 0; q < full; q += 16) multiplyStep(x, y, z, q, 4);
+  if (count & 3) multiplyStep(x, y, z, full, count & 3);
+}
+
+// ---- gradient clipping (src/engine/clipping.ts) -------------------------------------------
+
+/** Σ x[j]² in f64, the order of the reference: lanes 0 and 1 of `low`, 2 and 3 of `high` are the
+ *  partial sums s₀…s₃ of the j ≡ 0…3 (mod 4); each square of an f32 is exact in f64. Missing
+ *  lanes of the last vector load as zeros and add nothing. */
+export function sumSquares(x: usize, n: i32): f64 {
+  let low = f64x2.splat(0), high = low;
+  const full = <usize>(n & ~3) << 2;
+  for (let q: usize = 0; q < full; q += 16) {
+    const v = v128.load(x + q);
+    const a = f64x2.promote_low_f32x4(v), b = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+    low = f64x2.add(low, f64x2.mul(a, a));
+    high = f64x2.add(high, f64x2.mul(b, b));
+  }
+  if (n & 3) {
+    const v = loadN(x + full, n & 3);
+    const a = f64x2.promote_low_f32x4(v), b = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+    low = f64x2.add(low, f64x2.mul(a, a));
+    high = f64x2.add(high, f64x2.mul(b, b));
+  }
+  const s = f64x2.add(low, high); // [s₀ + s₂, s₁ + s₃]
+  return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+}
+
+@inline function scaleInPlaceStep(x: usize, q: usize, w: i32, s: v128): void {
+  const v = loadN(x + q, w);
+  const low = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.promote_low_f32x4(v), s));
+  const high = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)), s));
+  storeN(x + q, v128.shuffle<f32>(low, high, 0, 1, 4, 5), w);
+}
+
+/** x[j] ← x[j]·s, the product taken in f64 and rounded once to f32, as the reference's. */
+export function scale(x: usize, n: i32, s: f64): void {
+  const sv = f64x2.splat(s);
+  const full = <usize>(n & ~3) << 2;
+  for (let q: usize = 0; q < full; q += 16) scaleInPlaceStep(x, q, 4, sv);
+  if (n & 3) scaleInPlaceStep(x, full, n & 3, sv);
+}
