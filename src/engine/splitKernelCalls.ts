@@ -46,10 +46,11 @@ function rowParts(rows: number, work: number, minWork = MIN_PRODUCT_WORK): numbe
 }
 
 /** Columns of the products' panels (PANEL_COLUMNS in wasm/assembly/kernels.ts): a product cut
- *  by columns is cut at multiples of it, into parts wider than one panel, so every column keeps
- *  its panel, its tile and the way the kernel sums k. */
+ *  by columns is cut at multiples of it, so every column keeps its panel and its tile. The kernel
+ *  sums a k longer than SLICED_K in slices only when B has more than one panel: parts of one
+ *  panel are for a k that is never sliced. */
 const PANEL = 256;
-const MIN_PART_PANELS = 2;
+const SLICED_K = 256;
 
 /** [start, end) of part `part` of n columns, cut at multiples of PANEL. */
 function panelRange(n: number, parts: number, part: number): [number, number] {
@@ -58,15 +59,16 @@ function panelRange(n: number, parts: number, part: number): [number, number] {
 }
 
 /** Parts for a product of `n` columns cut by columns, or 0 when they are too few to cut. */
-function columnParts(n: number, work: number): number {
+function columnParts(n: number, k: number, work: number, onePanel: boolean): number {
   if (work < MIN_PRODUCT_WORK) return 0;
+  const narrowest = onePanel && k <= SLICED_K ? PANEL : 2 * PANEL;
   for (let parts = MAX_PARTS; parts > 1; parts--) {
-    let narrowest = n;
+    let narrowestPart = n;
     for (let part = 0; part < parts; part++) {
       const [j0, j1] = panelRange(n, parts, part);
-      narrowest = Math.min(narrowest, j1 - j0);
+      narrowestPart = Math.min(narrowestPart, j1 - j0);
     }
-    if (narrowest >= MIN_PART_PANELS * PANEL) return parts;
+    if (narrowestPart >= narrowest) return parts;
   }
   return 0;
 }
@@ -84,13 +86,13 @@ const i32 = (a: SplitArray) => a as Int32Array;
 
 /** The kernels that can be cut, by name. Their numbers are the kernel's own, in its order. */
 export const SPLIT_OPS = {
-  // C = A·B, by columns of B and C when they are wide (each thread packs only its panels of B),
-  // else by rows of A and C. nums: m, k, n, accumulate, ld
+  // C = A·B, by columns of B and C when they are wide (each thread packs only its panels of B;
+  // a time step's 4P = 512 columns too), else by rows of A and C. nums: m, k, n, accumulate, ld
   matmul: {
     arrays: ['f32', 'f32', 'f32'],
-    parts: ([m, k, n]) => columnParts(n, m * k * n) || rowParts(m, m * k * n),
+    parts: ([m, k, n]) => columnParts(n, k, m * k * n, true) || rowParts(m, m * k * n),
     run(kr, [a, b, c], [m, k, n, acc, ld], part, parts) {
-      if (columnParts(n, m * k * n)) {
+      if (columnParts(n, k, m * k * n, true)) {
         const [j0, j1] = panelRange(n, parts, part);
         kr.matmul(f32(a), f32(b).subarray(j0), f32(c).subarray(j0), m, k, j1 - j0, acc === 1, ld);
         return;
@@ -99,13 +101,13 @@ export const SPLIT_OPS = {
       kr.matmul(f32(a).subarray(i0 * k), f32(b), f32(c).subarray(i0 * ld), i1 - i0, k, n, acc === 1, ld);
     },
   },
-  // C = Aᵀ·B, by columns of B and C when they are wide (each thread reads only its columns of B),
-  // else by rows of C (columns of A: a column window, rows lda apart). nums: m, k, n, accumulate, lda, ld
+  // C = Aᵀ·B, by columns of B and C when they are wide (each thread reads only its columns of B;
+  // measured: a time step's 512 columns go faster by rows), else by rows of C (columns of A: a column window, rows lda apart). nums: m, k, n, accumulate, lda, ld
   matmulTN: {
     arrays: ['f32', 'f32', 'f32'],
-    parts: ([m, k, n]) => columnParts(n, m * k * n) || rowParts(m, m * k * n),
+    parts: ([m, k, n]) => columnParts(n, k, m * k * n, false) || rowParts(m, m * k * n),
     run(kr, [a, b, c], [m, k, n, acc, lda, ld], part, parts) {
-      if (columnParts(n, m * k * n)) {
+      if (columnParts(n, k, m * k * n, false)) {
         const [j0, j1] = panelRange(n, parts, part);
         kr.matmulTN(f32(a), f32(b).subarray(j0), f32(c).subarray(j0), m, k, j1 - j0, acc === 1, lda, ld);
         return;
@@ -207,6 +209,15 @@ export const SPLIT_OPS = {
     run(kr, [w, g, m, v], [n, lr, decay, beta1, beta2, t], part, parts) {
       const [e0, e1] = range(n, parts, part);
       kr.adamUpdate(f32(w).subarray(e0), f32(g).subarray(e0), f32(m).subarray(e0), f32(v).subarray(e0), e1 - e0, lr, decay, beta1, beta2, t);
+    },
+  },
+  // x ← s·x (clipping's scale), by ranges. nums: n, s
+  scale: {
+    arrays: ['f32'],
+    parts: ([n]) => elementParts(n),
+    run(kr, [x], [n, s], part, parts) {
+      const [e0, e1] = range(n, parts, part);
+      kr.scale(f32(x).subarray(e0), e1 - e0, s);
     },
   },
 } satisfies Record<string, SplitOp>;

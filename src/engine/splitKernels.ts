@@ -73,5 +73,8 @@ export function splitKernels(base: Kernels, helper: KernelHelper): Kernels {
         base.adamUpdate(w, g, m, v, n, lr, decay, beta1, beta2, t);
       }
     },
+    scale(x, n, s) {
+      if (split('scale', [x], [n, s]) === undefined) base.scale(x, n, s);
+    },
   };
 }

@@ -128,7 +128,7 @@ export class Trainer {
     );
     const clip = config.clip;
     const grads = this.specs.map((p) => this.model.grads[p.name].data);
-    const clipStep = { label: `clip ‖dθ‖ ≤ ${clip}`, run: () => void clipGradNorm(kernels, grads, clip) };
+    const clipStep = { label: `clip ‖dθ‖ ≤ ${clip}`, run: () => void clipGradNorm(phaseKernels, grads, clip) };
     this.phases = [
       ...this.model.phases,
       {

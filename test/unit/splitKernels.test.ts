@@ -55,6 +55,9 @@ function calls(k: Kernels, rng: Rng): { name: SplitOpName; arrays: SplitArray[];
     // By columns (wide B and C), both as windows of wider ones, k in slices and not.
     { name: 'matmul', arrays: [randomIn(k, 36 * kk, rng), randomIn(k, kk * 2107, rng), randomIn(k, 36 * 2107, rng)], nums: [36, kk, 2101, 1, 2107], outputs: [2] },
     { name: 'matmul', arrays: [randomIn(k, 36 * 128, rng), randomIn(k, 128 * 2101, rng), randomIn(k, 36 * 2101, rng)], nums: [36, 128, 2101, 0, 2101], outputs: [2] },
+    // One-panel parts (k never sliced): a time step's products.
+    { name: 'matmul', arrays: [randomIn(k, 18 * 100, rng), randomIn(k, 100 * 520, rng), randomIn(k, 18 * 520, rng)], nums: [18, 100, 517, 1, 520], outputs: [2] },
+    { name: 'matmulTN', arrays: [randomIn(k, 20 * 128, rng), randomIn(k, 20 * 512, rng), randomIn(k, 128 * 512, rng)], nums: [128, 20, 512, 1, 128, 512], outputs: [2] },
     { name: 'matmulTN', arrays: [randomIn(k, kk * 130, rng), randomIn(k, kk * n, rng), randomIn(k, 64 * n, rng)], nums: [64, kk, n, 0, 130, n], outputs: [2] },
     { name: 'matmulTN', arrays: [randomIn(k, 700 * 130, rng), randomIn(k, 700 * 2101, rng), randomIn(k, 128 * 2101, rng)], nums: [128, 700, 2101, 0, 130, 2101], outputs: [2] },
     { name: 'matmulNT', arrays: [randomIn(k, m * 2003, rng), randomIn(k, 129 * 2003, rng), randomIn(k, m * 129, rng)], nums: [m, 2003, 129, 1], outputs: [2] },
@@ -65,6 +68,7 @@ function calls(k: Kernels, rng: Rng): { name: SplitOpName; arrays: SplitArray[];
     { name: 'softmaxRows', arrays: [randomIn(k, m * 1001, rng, 5), randomIn(k, m * 1001, rng)], nums: [m, 1001], outputs: [1] },
     { name: 'softmaxCrossEntropyGrad', arrays: [probabilities, targets, randomIn(k, m * n, rng)], nums: [m, n, 1 / m], outputs: [2] },
     { name: 'countCorrect', arrays: [probabilities, targets], nums: [m, n], outputs: [] },
+    { name: 'scale', arrays: [randomIn(k, e, rng)], nums: [e, 0.37], outputs: [0] },
     { name: 'sgdUpdate', arrays: [randomIn(k, e, rng), randomIn(k, e, rng)], nums: [e, 0.1, 1e-3], outputs: [0] },
     { name: 'momentumUpdate', arrays: [randomIn(k, e, rng), randomIn(k, e, rng), randomIn(k, e, rng)], nums: [e, 0.1, 1e-3, 0.9], outputs: [0, 2] },
     { name: 'adamUpdate', arrays: [randomIn(k, e, rng), randomIn(k, e, rng), randomIn(k, e, rng), positive(randomIn(k, e, rng, 0.5))], nums: [e, 0.01, 1e-3, 0.9, 0.999, 7], outputs: [0, 2, 3] },
