@@ -380,7 +380,7 @@ export class Dashboard {
     const entry = name === undefined ? undefined : this.tensors.get(name);
     if (!entry || entry.data === this.mapWeights || entry.data.shape.length !== 2) return;
     this.mapWeights = entry.data;
-    this.map.setWeights(entry.data.values, entry.data.rows, entry.data.shape[1], entry.step);
+    this.map.setWeights(Array.from(entry.data.values), entry.data.rows, entry.data.shape[1], entry.step);
   }
 }
 

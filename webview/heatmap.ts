@@ -407,7 +407,7 @@ function windowText(first: number, count: number, total: number): string {
   return `${Math.floor(first)}–${Math.ceil(first + count) - 1} of ${total}`;
 }
 
-function colourLimit(values: number[]): number {
+function colourLimit(values: Float32Array): number {
   const magnitudes = values.filter(Number.isFinite).map(Math.abs).sort((a, b) => a - b);
   if (!magnitudes.length) return 1;
   const q = magnitudes[Math.min(magnitudes.length - 1, Math.floor(SCALE_QUANTILE * magnitudes.length))];

@@ -42,7 +42,7 @@ export async function sweepCommand(argv: string[], savedModel: (t: Trainer, data
   const todo = plan.todo();
   console.error(`nlm: sweep ${id} (${plan.record.dir}): ${points.length} runs` + (plan.finishedCount ? `, ${plan.finishedCount} already finished` : ''));
 
-  const clock = new SweepClock(todo.map((p) => p.config), dataset.train.n);
+  const clock = new SweepClock(todo.map((p) => p.config), { vocabSize: dataset.vocab.length, context: dataset.context, examples: dataset.train.n, streamTokens: dataset.stream?.train.length });
   const stop = new StopSignal();
   try {
     for (const [i, p] of todo.entries()) {

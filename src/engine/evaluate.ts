@@ -18,19 +18,31 @@ export interface EvalResult {
   perplexity: number;
 }
 
+/** Rows per forward pass: up to 1,000, and no more than keeps each of the model's vocabulary-wide
+ *  buffers (logits, probabilities, their gradient) within CHUNK_FLOATS floats. The buffers live
+ *  as long as the Evaluator, in the kernels' memory: at V = 8000, 1,000 rows held 96 MiB for an
+ *  evaluation once an epoch. Rows stay a multiple of 4 (the kernels' row block). */
 const CHUNK = 1000;
+const CHUNK_FLOATS = 2 ** 20;
+
+export function evaluationRows(vocabSize: number): number {
+  return Math.max(4, Math.min(CHUNK, 4 * Math.floor(CHUNK_FLOATS / (4 * vocabSize))));
+}
 /** Streams a token stream is cut into for evaluation: PyTorch's recipe's eval batch size. */
 export const EVAL_STREAMS = 10;
 
 export class Evaluator {
   private readonly model: Model;
+  /** Rows per forward pass (evaluationRows). */
+  private readonly chunk: number;
 
   constructor(
     readonly shape: ModelShape,
     params: Params,
     kernels: Kernels,
   ) {
-    this.model = createModel(shape, params, shape.task === 'stream' ? EVAL_STREAMS : CHUNK, kernels);
+    this.chunk = evaluationRows(shape.vocabSize);
+    this.model = createModel(shape, params, shape.task === 'stream' ? EVAL_STREAMS : this.chunk, kernels);
   }
 
   /** A dataset's split as the model's task reads it: its examples, or its token stream. */
@@ -88,8 +100,8 @@ export class Evaluator {
     if (this.shape.task === 'stream') throw new Error('a model trained on token streams is evaluated per token over its streams (evaluateStream, `nlm eval`), not example by example');
     const C = this.shape.context;
     const V = this.shape.vocabSize;
-    for (let start = 0; start < split.n; start += CHUNK) {
-      const n = Math.min(CHUNK, split.n - start);
+    for (let start = 0; start < split.n; start += this.chunk) {
+      const n = Math.min(this.chunk, split.n - start);
       const { probabilities, logits } = this.model.predict(split.inputs.subarray(start * C, (start + n) * C), n);
       for (let r = 0; r < n; r++) visit(start + r, probabilities, logits, r * V);
       yield start + n;

@@ -179,7 +179,10 @@ export interface TensorData {
   /** Row-major values of rows [rowStart, rowStart + rows). */
   rowStart: number;
   rows: number;
-  values: number[];
+  /** A copy of those rows' float32 values: its own buffer, so a message carries it as bytes (the
+   *  worker's structured clone, VS Code's postMessage to the webview) rather than as a list of
+   *  numbers, which cost the extension host hundreds of MiB a minute at V = 8000. */
+  values: Float32Array;
   stats: TensorStats;
   /** Set when the current iteration has not computed this tensor yet: the values are older. */
   notComputed?: NotComputed;

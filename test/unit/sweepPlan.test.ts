@@ -8,10 +8,13 @@ import * as path from 'path';
 import { test } from 'node:test';
 import { resolveConfig } from '../../src/engine/config';
 import { demoDataset } from '../../src/engine/data/demo';
+import { loadDataset } from '../../src/engine/data/load';
+import { jsKernels } from '../../src/engine/kernels';
 import { deleteRun } from '../../src/engine/runs/editRuns';
 import { RunRecorder } from '../../src/engine/runs/runRecorder';
 import { readSweepFile, sweepPoints, SweepSpec } from '../../src/engine/runs/sweep';
-import { formatDuration, SweepClock, SweepPlan } from '../../src/engine/runs/sweepPlan';
+import { formatDuration, iterationsPerEpoch, SweepClock, SweepPlan } from '../../src/engine/runs/sweepPlan';
+import { Trainer } from '../../src/engine/trainer';
 import { sweepTemplate } from '../../src/engine/runs/sweepTemplate';
 
 const SPEC: SweepSpec = { data: 'demo', dataOptions: {}, grid: { embeddingDim: [4, 6], hiddenUnits: ['8', 12] }, fixed: { epochs: 1, seed: 3 }, test: false };
@@ -71,13 +74,39 @@ test('planning the same sweep again skips finished points; a stopped or deleted 
 test('the clock counts the steps every run trains at most; time left needs a step first', () => {
   const plan = new SweepPlan(SPEC, fs.mkdtempSync(path.join(os.tmpdir(), 'nlm-sweep-plan-')));
   const configs = plan.todo().map((p) => ({ ...p.config, batchSize: 100 }));
-  const clock = new SweepClock(configs, 250);
+  const clock = new SweepClock(configs, { vocabSize: 250, context: 3, examples: 250 });
   assert.equal(clock.totalSteps, 4 * 3);
   assert.equal(clock.left(0, 0), undefined);
   assert.ok(clock.left(0, 1)! >= 0);
   clock.finishRun(3);
   assert.equal(clock.stepsSoFar(2), 5);
   assert.deepEqual([formatDuration(42.4), formatDuration(185), formatDuration(7800)], ['42 s', '3 min 5 s', '2 h 10 min']);
+});
+
+test('on a token stream the clock counts windows, as the trainer does, not tokens (issue 11)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlm-sweep-stream-'));
+  const corpus = path.join(dir, 'corpus.txt');
+  const words = ['the', 'cat', 'sat', 'on', 'a', 'mat', 'and', 'dog', 'ran', 'far'];
+  fs.writeFileSync(corpus, Array.from({ length: 400 }, (_, i) => Array.from({ length: 5 + (i % 7) }, (_, j) => words[(i * 3 + j * 7) % words.length]).join(' ')).join('\n'));
+  const dataset = loadDataset(corpus, { task: 'stream' });
+  const tokens = dataset.stream!.train.length;
+  const configs = [
+    resolveConfig({ model: 'rnn', epochs: 2, batchSize: 20, bptt: 35 }),
+    resolveConfig({ model: 'lstm', epochs: 1, batchSize: 4, bptt: 10 }),
+    resolveConfig({ model: 'rnn', epochs: 3, batchSize: 8 }), // no --bptt: the model's default window
+  ];
+  const data = { vocabSize: dataset.vocab.length, context: dataset.context, examples: dataset.train.n, streamTokens: tokens };
+  const trained = configs.map((c) => c.epochs * new Trainer(dataset, c, jsKernels).batchesPerEpoch);
+  assert.deepEqual(configs.map((c) => c.epochs * iterationsPerEpoch(c, data)), trained);
+  const clock = new SweepClock(configs, data);
+  assert.equal(clock.totalSteps, trained.reduce((a, b) => a + b, 0));
+  // What the estimate counted before: the token pairs in batches, dozens of times too many.
+  const byTokens = configs.reduce((sum, c) => sum + c.epochs * Math.ceil(dataset.train.n / c.batchSize), 0);
+  assert.ok(byTokens > 5 * clock.totalSteps, `${byTokens} vs ${clock.totalSteps}`);
+  // An n-gram set is counted in mini-batches of examples, as before.
+  const ngrams = loadDataset(corpus);
+  const mlp = resolveConfig({ epochs: 2, batchSize: 30 });
+  assert.equal(iterationsPerEpoch(mlp, { vocabSize: ngrams.vocab.length, context: ngrams.context, examples: ngrams.train.n }), new Trainer(ngrams, mlp, jsKernels).batchesPerEpoch);
 });
 
 test('a sweep file from the settings: two axes to edit, everything else fixed, read back by the CLI parser', () => {

@@ -8,8 +8,8 @@ import { CorpusStats, Dataset } from './dataset';
 import { readInputFile } from './inputFile';
 import type { LoadProgress } from './loadProgress';
 import { ngramDataset } from './ngrams';
-import { tokenize } from './tokenize';
-import { chooseVocabulary, UNK } from './vocabulary';
+import { forEachSentence } from './tokenize';
+import { rankVocabulary, UNK } from './vocabulary';
 
 export { UNK };
 export type { CorpusOptions };
@@ -67,27 +67,35 @@ export function parseCorpus(text: string, file: string, opts: CorpusOptions = {}
   const undecodable = text.indexOf('\uFFFD');
   if (undecodable >= 0) throw new InputError(file, `is not valid UTF-8 text (byte ${byteAt(undecodable)}); save it as UTF-8`);
   progress?.(2, STAGES, 'splitting it into words');
-  const { sentences, punctuation } = tokenize(text, o);
+  // Each sentence as ids into the distinct words (first occurrence first) as it is read: no string
+  // per word of the text is kept.
+  const firstIds = new Map<string, number>();
+  const counts: number[] = [];
+  const sentences: Int32Array[] = [];
+  const idOf = (w: string): number => {
+    let id = firstIds.get(w);
+    if (id === undefined) firstIds.set(w, (id = counts.push(0) - 1));
+    counts[id]++;
+    return id;
+  };
+  const punctuation = forEachSentence(text, o, (words) => sentences.push(Int32Array.from(words, idOf)));
   if (sentences.length === 0) throw new InputError(file, 'has no words');
 
   progress?.(3, STAGES, 'choosing the vocabulary');
-  const vocab = chooseVocabulary(sentences, { maxSize: o.vocabSize, minCount: o.minCount });
+  const vocab = rankVocabulary(new Map(Array.from(firstIds.keys(), (w, i) => [w, counts[i]])), { maxSize: o.vocabSize, minCount: o.minCount });
   const ids = new Map(vocab.map((w, i) => [w, i]));
   const unk = ids.get(UNK) ?? -1;
-  const stats: CorpusStats = { tokens: 0, distinct: 0, unkTokens: 0, punctuation };
-  const seen = new Set<string>();
-  const idSentences = sentences.map((s) =>
-    Int32Array.from(s, (w) => {
-      stats.tokens++;
-      seen.add(w);
-      const id = ids.get(w) ?? unk;
-      if (id === unk) stats.unkTokens++;
-      return id;
-    }),
-  );
-  stats.distinct = seen.size;
+  const vocabId = Int32Array.from(firstIds.keys(), (w) => ids.get(w) ?? unk);
+  const stats: CorpusStats = { tokens: 0, distinct: firstIds.size, unkTokens: 0, punctuation };
+  for (const s of sentences) {
+    for (let i = 0; i < s.length; i++) {
+      s[i] = vocabId[s[i]];
+      if (s[i] === unk) stats.unkTokens++;
+    }
+    stats.tokens += s.length;
+  }
   progress?.(4, STAGES, `making ${o.context + 1}-grams`);
-  const ds = ngramDataset({ name: path.basename(file), source: file, vocab, sentences: idSentences }, o.context, o.seed);
+  const ds = ngramDataset({ name: path.basename(file), source: file, vocab, sentences }, o.context, o.seed);
   if (ds.train.n + ds.valid.n + ds.test.n === 0) {
     throw new InputError(file, `has no sentence of ${o.context + 1} or more words, so no ${o.context + 1}-grams`);
   }

@@ -14,6 +14,11 @@ export interface VocabularyOptions {
 export function chooseVocabulary(sentences: readonly (readonly string[])[], opts: VocabularyOptions): string[] {
   const counts = new Map<string, number>();
   for (const s of sentences) for (const w of s) counts.set(w, (counts.get(w) ?? 0) + 1);
+  return rankVocabulary(counts, opts);
+}
+
+/** chooseVocabulary from each distinct word's count, the words in order of first occurrence. */
+export function rankVocabulary(counts: ReadonlyMap<string, number>, opts: VocabularyOptions): string[] {
   // Map keeps first-occurrence order and sort is stable, so ties keep that order.
   const ranked = [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)!);
   const frequent = ranked.filter((w) => counts.get(w)! >= opts.minCount);

@@ -2,6 +2,8 @@
 // point counts as done only when the run its sweep record names exists and finished, so a stopped,
 // failed or deleted run is trained again), the results rows in grid order, and the time left.
 import { TrainConfig } from '../config';
+import { modelDefinition } from '../models';
+import { streamWindows } from '../streamBatches';
 import { readRun } from './listRuns';
 import { ResultRow } from './resultsTable';
 import { RunSummary } from './runFiles';
@@ -61,6 +63,25 @@ export class SweepPlan {
   }
 }
 
+/** The training split as a sweep's clock counts it: an n-gram set's examples, or a token stream's
+ *  tokens (its examples are then the token → next token pairs, not what an iteration reads). */
+export interface TrainingData {
+  readonly vocabSize: number;
+  readonly context: number;
+  readonly examples: number;
+  /** Set for a token stream: the tokens of its training split. */
+  readonly streamTokens?: number;
+}
+
+/** Iterations in one epoch of `config` on `data`: mini-batches of examples, or for a token stream
+ *  the whole windows of the model's window length (--bptt, else the model's default) that
+ *  `batchSize` parallel streams give, as the trainer reads them (streamBatches.ts). */
+export function iterationsPerEpoch(config: TrainConfig, data: TrainingData): number {
+  if (data.streamTokens === undefined) return Math.ceil(data.examples / config.batchSize);
+  const shape = modelDefinition(config.model, 'the setting "model"').shapeFor(config, { vocabSize: data.vocabSize, context: data.context, task: 'stream' });
+  return Math.max(0, streamWindows(data.streamTokens, config.batchSize, shape.context));
+}
+
 /** Time left from the pace so far: seconds per step trained in this sweep, times the steps the
  *  remaining runs will train at most (early stopping can only make it shorter). */
 export class SweepClock {
@@ -68,9 +89,9 @@ export class SweepClock {
   private readonly stepsPerRun: number[];
   private stepsDone = 0;
 
-  /** `configs`: the runs to train, in order; `trainExamples`: the examples of the training split. */
-  constructor(configs: readonly TrainConfig[], trainExamples: number) {
-    this.stepsPerRun = configs.map((c) => c.epochs * Math.ceil(trainExamples / c.batchSize));
+  /** `configs`: the runs to train, in order; `data`: the training split they read. */
+  constructor(configs: readonly TrainConfig[], data: TrainingData) {
+    this.stepsPerRun = configs.map((c) => c.epochs * iterationsPerEpoch(c, data));
   }
 
   /** Steps all the runs train at most. */

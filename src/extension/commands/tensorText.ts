@@ -18,9 +18,8 @@ export function tensorText(t: TensorData, info: RunInfo, snapshot: Snapshot | un
   const labelWidth = Math.max(0, ...labels.map((l) => l.length));
   const lines = [`${t.name} of ${info.dataset.name}${where}`, formatStats(t.stats), ''];
   labels.forEach((label, r) => {
-    const row = t.values.slice(r * width, (r + 1) * width);
-    const cells = row.slice(0, MAX_COLUMNS).map((v) => formatNumber(v).padStart(10));
-    lines.push(`${label.padEnd(labelWidth)} ${cells.join('')}${row.length > MAX_COLUMNS ? ' …' : ''}`);
+    const cells = Array.from(t.values.subarray(r * width, r * width + Math.min(width, MAX_COLUMNS)), (v) => formatNumber(v).padStart(10));
+    lines.push(`${label.padEnd(labelWidth)} ${cells.join('')}${width > MAX_COLUMNS ? ' …' : ''}`);
   });
   return lines.join('\n') + '\n';
 }

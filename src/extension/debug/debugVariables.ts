@@ -174,7 +174,7 @@ export class DebugVariables {
     const from = page.start ?? 0;
     const data = await this.run.request({ kind: 'tensor', name, rowStart: from, rows: page.count || MAX_UNPAGED });
     if (shape.length === 1) {
-      return data.values.map((v, i) => ({
+      return Array.from(data.values, (v, i) => ({
         name: this.label(name, 0, from + i),
         value: formatF32(v),
         evaluateName: `${name}[${this.index(name, 0, from + i)}]`,
@@ -184,8 +184,7 @@ export class DebugVariables {
     const width = data.rows > 0 ? data.values.length / data.rows : 0;
     return Array.from({ length: data.rows }, (_, i) => {
       const row = from + i;
-      const values = data.values.slice(i * width, (i + 1) * width);
-      const shown = values.slice(0, PREVIEW).map(formatNumber).join(', ');
+      const shown = Array.from(data.values.subarray(i * width, i * width + Math.min(width, PREVIEW)), formatNumber).join(', ');
       return {
         name: this.label(name, 0, row),
         value: `[${shown}${width > PREVIEW ? ', …' : ''}] (${width})`,
@@ -199,7 +198,7 @@ export class DebugVariables {
   private async entries(name: string, row: number, page: Page): Promise<DebugProtocol.Variable[]> {
     const data = await this.run.request({ kind: 'tensor', name, rowStart: row, rows: 1 });
     const from = page.start ?? 0;
-    return window(data.values, page).map((v, i) => ({
+    return window(Array.from(data.values), page).map((v, i) => ({
       name: this.label(name, 1, from + i),
       value: formatF32(v),
       evaluateName: `${name}[${this.index(name, 0, row)}, ${this.index(name, 1, from + i)}]`,

@@ -65,7 +65,8 @@ export class SweepRunner {
         throw e;
       }
       if (this.cancelled) return outcome('stopped');
-      const pace = (clock ??= new SweepClock(todo.map((p) => p.config), info.dataset.train));
+      const { vocabSize, context, train, streamTokens } = info.dataset;
+      const pace = (clock ??= new SweepClock(todo.map((p) => p.config), { vocabSize, context, examples: train, streamTokens: streamTokens?.train }));
       const ended = this.trained((steps) => hooks.onSteps?.(steps, pace.stepsSoFar(steps) / pace.totalSteps, pace.left(i, steps)));
       this.training = true;
       try {

@@ -135,7 +135,7 @@ function tensorData({ trainer, expressions }: LoadedRun, name: string, rowStart:
     shape: [...tensor.shape],
     rowStart: start,
     rows: count,
-    values: Array.from(tensor.data.subarray(start * width, (start + count) * width)),
+    values: Float32Array.from(tensor.data.subarray(start * width, (start + count) * width)),
     stats: tensorStats(tensor),
     notComputed: notComputedYet(trainer.phases, cursorOf(trainer), name),
   };
