@@ -51,15 +51,17 @@ async function exportReference(folder) {
 
 const CPU_WINDOWS = 40;
 
-/** CPU ms per window of `count` windows (after 3 to warm up): ours in-process, on one thread. */
-async function oursCpu(count) {
+/** CPU and wall ms per window of `count` windows (after 3 to warm up, while a helper starts):
+ *  ours in-process, on `threads` threads. */
+async function oursCpu(count, threads) {
   const { Trainer, createWasmKernels, allowRelaxedSimd, loadDataset, resolveConfig } = await engine();
   allowRelaxedSimd(); // as the CLI does
-  const trainer = new Trainer(loadDataset(kjv, { task: 'stream', vocabSize: VOCAB }), resolveConfig(SETTINGS), createWasmKernels());
+  const trainer = new Trainer(loadDataset(kjv, { task: 'stream', vocabSize: VOCAB }), resolveConfig({ ...SETTINGS, threads }), createWasmKernels());
   for (let i = 0; i < 3; i++) trainer.step();
   const [c0, t0] = [process.cpuUsage(), performance.now()];
   for (let i = 0; i < count; i++) trainer.step();
   const c = process.cpuUsage(c0);
+  trainer.close();
   return { cpu: (c.user + c.system) / 1000 / count, wall: (performance.now() - t0) / count };
 }
 
@@ -72,21 +74,24 @@ function referenceCpu(folder, count) {
 }
 
 async function cpuRounds(folder, rounds) {
-  console.log(`\none window (20×35 tokens, one training iteration), CPU time, ${CPU_WINDOWS} windows a run; ${rounds} alternating rounds`);
-  const ours = [];
+  console.log(`\none window (20×35 tokens, one training iteration), ${CPU_WINDOWS} windows a run; ${rounds} alternating rounds`);
+  const one = [];
+  const two = [];
   const torch = [];
   for (let round = 1; round <= rounds; round++) {
-    ours.push(await oursCpu(CPU_WINDOWS));
+    one.push(await oursCpu(CPU_WINDOWS, 1));
+    two.push(await oursCpu(CPU_WINDOWS, 2));
     torch.push(referenceCpu(folder, CPU_WINDOWS));
-    console.log(`round ${round}: ours ${ours.at(-1).cpu.toFixed(1)} ms CPU (${ours.at(-1).wall.toFixed(1)} ms wall), PyTorch ${torch.at(-1).cpu.toFixed(1)} ms CPU (${torch.at(-1).wall.toFixed(1)} ms wall)`);
+    const shown = (r) => `${r.cpu.toFixed(1)} ms CPU (${r.wall.toFixed(1)} ms wall)`;
+    console.log(`round ${round}: ours on 1 thread ${shown(one.at(-1))}, on 2 threads ${shown(two.at(-1))}, PyTorch ${shown(torch.at(-1))}`);
   }
-  const ratios = ours.map((o, i) => o.cpu / torch[i].cpu);
-  const range = (v) => `${median(v).toFixed(1)} (${Math.min(...v).toFixed(1)}–${Math.max(...v).toFixed(1)})`;
-  console.log('\n| one window, one thread | CPU ms, median (min–max) | wall ms, median |');
-  console.log('|---|---|---|');
-  console.log(`| NLM Lab, \`step()\` | ${range(ours.map((r) => r.cpu))} | ${median(ours.map((r) => r.wall)).toFixed(1)} |`);
-  console.log(`| PyTorch nn.LSTM | ${range(torch.map((r) => r.cpu))} | ${median(torch.map((r) => r.wall)).toFixed(1)} |`);
-  console.log(`| ratio, round by round | ${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}) | |`);
+  const range = (v, digits = 1) => `${median(v).toFixed(digits)} (${Math.min(...v).toFixed(digits)}–${Math.max(...v).toFixed(digits)})`;
+  const ratio = (list, key) => range(list.map((r, i) => r[key] / torch[i][key]), 2);
+  console.log('\n| one window | CPU ms, median (min–max) | wall ms, median (min–max) | wall × PyTorch, round by round |');
+  console.log('|---|---|---|---|');
+  console.log(`| NLM Lab, \`step()\`, 1 thread | ${range(one.map((r) => r.cpu))} | ${range(one.map((r) => r.wall))} | ${ratio(one, 'wall')} |`);
+  console.log(`| NLM Lab, \`step()\`, 2 threads (the default) | ${range(two.map((r) => r.cpu))} | ${range(two.map((r) => r.wall))} | ${ratio(two, 'wall')} |`);
+  console.log(`| PyTorch nn.LSTM, 1 thread | ${range(torch.map((r) => r.cpu))} | ${range(torch.map((r) => r.wall))} | 1.00 |`);
 }
 
 function ours() {
