@@ -208,11 +208,12 @@ export class EmbeddingMap {
   /**
    * While training runs, the layout worker takes TRAINING_SHARE of a core: on two cores the two
    * training threads keep theirs (a first layout of 8,000 words takes minutes); paused, it takes
-   * all it can (seconds).
+   * all it can (seconds) while the map is `shown`, and no more than while training otherwise, so
+   * that steps taken on another tab show at once.
    */
-  setTraining(running: boolean): void {
+  setTraining(running: boolean, shown: boolean): void {
     this.training = running;
-    this.tsne.setPace(running ? TRAINING_SHARE : 1);
+    this.tsne.setPace(running || !shown ? TRAINING_SHARE : 1);
   }
 
   /** How long the last layout took the worker (ms). */
