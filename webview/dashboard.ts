@@ -358,7 +358,7 @@ export class Dashboard {
     }
     if (due.has('heatmap')) this.weights.render(this.state.ui.tensor, this.tensors.get(this.state.ui.tensor), this.state.info);
     let moved = false;
-    this.map.setTraining(running);
+    this.map.setTraining(running, visible.has('map'));
     if (visible.has('map') && !urgent) {
       this.feedMap();
       moved = this.map.advance();

@@ -42,8 +42,9 @@ const LABELLED_WORDS = 300;
 /** A canvas dot's radius, and how near (px) the pointer must come to hover it. */
 const DOT_RADIUS = 2;
 const DOT_HOVER_PX = 6;
-/** The share of a core t-SNE takes while training runs. */
-const TRAINING_SHARE = 0.2;
+/** The share of a core t-SNE takes while training runs: with two training threads in lockstep,
+ *  a core taken from either slows both, so this is about what it costs the throughput (< 5 %). */
+const TRAINING_SHARE = 0.04;
 /** While the layout forms, it is drawn at most this often (ms). */
 const MOVING_DRAW_MS = 1000;
 
@@ -68,6 +69,8 @@ export class EmbeddingMap {
   /** A word's SVG node, for the labelled words and those shown on demand; the others are canvas dots. */
   private nodes: (SVGGElement | undefined)[] = [];
   private readonly tsne: LayoutClient;
+  /** Whether training runs (the layout worker then keeps to TRAINING_SHARE). */
+  private training = false;
   /** Whether a layout came in since advance() last said to draw one, and when that was. */
   private layoutArrived = false;
   private drawnAt = -Infinity;
@@ -204,10 +207,13 @@ export class EmbeddingMap {
 
   /**
    * While training runs, the layout worker takes TRAINING_SHARE of a core: on two cores the two
-   * training threads keep theirs (the layout takes longer); paused, it takes all it can.
+   * training threads keep theirs (a first layout of 8,000 words takes minutes); paused, it takes
+   * all it can (seconds) while the map is `shown`, and no more than while training otherwise, so
+   * that steps taken on another tab show at once.
    */
-  setTraining(running: boolean): void {
-    this.tsne.setPace(running ? TRAINING_SHARE : 1);
+  setTraining(running: boolean, shown: boolean): void {
+    this.training = running;
+    this.tsne.setPace(running || !shown ? TRAINING_SHARE : 1);
   }
 
   /** How long the last layout took the worker (ms). */
@@ -521,11 +527,12 @@ export class EmbeddingMap {
         `${this.embeddingName} of step ${formatCount(this.weightsStep)}.${colours}${labels} Scroll to zoom, drag to pan, double-click to reset.`
       );
     }
-    if (!tsne.layout) return tsne.error ?? (this.weights ? `Laying out ${formatCount(n)} words (Barnes-Hut t-SNE)…` : '');
+    const slowed = tsne.moving && this.training ? ' While training runs the layout takes little of the processor: pause to finish it now.' : '';
+    if (!tsne.layout) return tsne.error ?? (this.weights ? `Laying out ${formatCount(n)} words (Barnes-Hut t-SNE)…${slowed}` : '');
     const state = tsne.moving ? ' (still moving)' : '';
     return (
       `t-SNE of the ${formatCount(n)} rows of ${this.embeddingName} (Barnes-Hut, cosine, perplexity ${Math.round(tsne.perplexity)}), iteration ${formatCount(tsne.iteration)}${state}, ` +
-      `${this.embeddingName} of step ${formatCount(this.weightsStep)}. Distances between clusters mean little; neighbourhoods do. ` +
+      `${this.embeddingName} of step ${formatCount(this.weightsStep)}.${slowed} Distances between clusters mean little; neighbourhoods do. ` +
       `${colours}${labels} Scroll to zoom, drag to pan, double-click to reset.`
     );
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BhTsne, calibrateRow, MAP_TSNE } from '../../src/engine/bhTsne';
+import { AffinityJob, BhTsne, calibrateRow, MAP_TSNE } from '../../src/engine/bhTsne';
 import { Rng } from '../../src/engine/rng';
 
 const DIM = 16;
@@ -102,6 +102,19 @@ test('Barnes-Hut P: symmetric, sums to 1, zero diagonal', () => {
     assert.equal(p(i, i), 0);
   }
   assert.ok(Math.abs(sum - 1) < 1e-9, `ΣP = ${sum}`);
+});
+
+test('affinities computed a slice at a time equal those computed at once, and lay out the same', () => {
+  const { data } = clusters(6, 4, 50);
+  const job = new AffinityJob(data, 200, DIM, MAP_TSNE);
+  let slices = 0;
+  let p = job.advance(500);
+  for (; !p; slices++) p = job.advance(500);
+  assert.ok(slices > 20, `${slices} slices`);
+  const whole = new BhTsne(data, 200, DIM, MAP_TSNE);
+  assert.deepEqual(p, whole.affinities);
+  assert.deepEqual(new BhTsne(p, 200, DIM, MAP_TSNE).step(50), whole.step(50));
+  assert.throws(() => new BhTsne(p, 100, DIM, MAP_TSNE), /affinities have 200 rows, expected 100/);
 });
 
 test('Barnes-Hut neighbours are the exact nearest ones', () => {
