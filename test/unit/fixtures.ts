@@ -1,7 +1,9 @@
 // Small datasets made in code for engine tests.
 import * as fs from 'fs';
 import * as path from 'path';
+import assert from 'node:assert/strict';
 import { Dataset, makeSplit } from '../../src/engine/data/dataset';
+import { Kernels } from '../../src/engine/kernels';
 import { Rng } from '../../src/engine/rng';
 
 /** A learnable toy language: the target is a fixed function of the last context word. */
@@ -54,4 +56,18 @@ export function requireRealData(): string {
   const dir = realDataDir();
   if (!dir) throw new Error(`CI=true but ${REAL_DATA_SKIP}: CI must have ../shared/data beside the clone`);
   return dir;
+}
+
+/** Where a kernel test puts its arrays: in the kernels' WASM memory (run in place) or outside it
+ *  (copied in and out by the kernels). */
+export type Placement = 'wasm memory' | 'plain arrays';
+export const PLACEMENTS: readonly Placement[] = ['wasm memory', 'plain arrays'];
+
+/** A copy of `data` where the placement says; the wasm copy must really be in the wasm memory. */
+export function placeIn(kernels: Kernels, where: Placement, data: Float32Array): Float32Array {
+  if (where === 'plain arrays') return data.slice();
+  const a = kernels.alloc(data.length);
+  assert.equal(a.buffer, kernels.alloc(0).buffer, 'alloc() ran out of wasm memory during the test');
+  a.set(data);
+  return a;
 }

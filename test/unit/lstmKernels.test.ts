@@ -16,6 +16,7 @@ import { jsKernels, Kernels } from '../../src/engine/kernels';
 import { Rng } from '../../src/engine/rng';
 import { FloatArray } from '../../src/engine/tensor';
 import { createWasmKernels, WasmInstructions } from '../../src/engine/wasmKernels';
+import { Placement, PLACEMENTS, placeIn } from './fixtures';
 
 const TOL = 1e-5;
 /** rows × P: a single element, partial vectors, the stream task's 20 × 128. */
@@ -63,16 +64,7 @@ function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, sca
 for (const instructions of MODULES) describe(`the LSTM and clipping kernels of the ${instructions} module`, () => {
   let shared: Kernels | undefined;
   const wasm = (): Kernels => (shared ??= createWasmKernels(undefined, { instructions }));
-  type Placement = 'wasm memory' | 'plain arrays';
-  const PLACEMENTS: readonly Placement[] = ['wasm memory', 'plain arrays'];
-
-  function place(where: Placement, data: Float32Array): Float32Array {
-    if (where === 'plain arrays') return data.slice();
-    const a = wasm().alloc(data.length);
-    assert.equal(a.buffer, wasm().alloc(0).buffer, 'alloc() ran out of wasm memory during the test');
-    a.set(data);
-    return a;
-  }
+  const place = (where: Placement, data: Float32Array) => placeIn(wasm(), where, data);
 
   /** The forward pass's inputs and the reference's outputs for rows × P. */
   function forwardCase(rng: Rng, rows: number, P: number) {

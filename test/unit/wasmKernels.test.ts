@@ -18,7 +18,7 @@ import { FloatArray } from '../../src/engine/tensor';
 import { Trainer } from '../../src/engine/trainer';
 import { allowRelaxedSimd } from '../../src/engine/backend';
 import { createWasmKernels, WasmInstructions } from '../../src/engine/wasmKernels';
-import { toyDataset } from './fixtures';
+import { Placement, PLACEMENTS, placeIn, toyDataset } from './fixtures';
 
 const TOL = 1e-5;
 const SIZES = [1, 3, 5, 17, 48, 100, 128, 250];
@@ -78,8 +78,6 @@ for (const instructions of MODULES) describe(`the ${instructions} module`, () =>
     assert.equal(wasm().name, instructions === 'relaxed' ? 'wasm relaxed-simd' : 'wasm');
   });
 
-  type Placement = 'wasm memory' | 'plain arrays';
-  const PLACEMENTS: readonly Placement[] = ['wasm memory', 'plain arrays'];
 
   function randn(rng: Rng, n: number): Float32Array {
     return Float32Array.from({ length: n }, () => rng.normal());
@@ -89,14 +87,7 @@ for (const instructions of MODULES) describe(`the ${instructions} module`, () =>
     return Int32Array.from({ length: n }, () => rng.int(below));
   }
 
-  /** A copy of `data` where the placement says; the wasm copy must really be in the wasm memory. */
-  function place(where: Placement, data: Float32Array): Float32Array {
-    if (where === 'plain arrays') return data.slice();
-    const a = wasm().alloc(data.length);
-    assert.equal(a.buffer, wasm().alloc(0).buffer, 'alloc() ran out of wasm memory during the test');
-    a.set(data);
-    return a;
-  }
+  const place = (where: Placement, data: Float32Array) => placeIn(wasm(), where, data);
 
   function placeIds(where: Placement, ids: Int32Array): Int32Array {
     if (where === 'plain arrays') return ids.slice();
