@@ -27,6 +27,8 @@ export class LayoutClient {
 
   /** Lays out `values` (n×dim), from `initialLayout` when given, else from the current layout when the size is the same. */
   start(values: ArrayLike<number>, n: number, dim: number, initialLayout?: ArrayLike<number>): void {
+    // A layout kept from an earlier view shows at once, while the worker brings it up to date.
+    if (initialLayout && !this.layout) this.layout = Float64Array.from(initialLayout);
     this.moving = true;
     this.error = undefined;
     this.startedAt = performance.now();

@@ -811,6 +811,13 @@ async function largeVocabularyMap(context, base, theme) {
   await page.waitForFunction(() => /iteration [\d,]+,/.test(document.querySelector('.aside-status')?.textContent ?? ''), null, { timeout: 180000 });
   const layoutMs = await page.evaluate(() => Math.round(performance.now() - window.__w1SentAt));
   await sleep(300);
+  // A step through backprop's phases moves the cursor, not W1: the same rows come again and the
+  // layout stands, no iteration more.
+  const iterationOf = (status) => /iteration ([\d,]+),/.exec(status)?.[1];
+  const settled = iterationOf(await page.evaluate(() => document.querySelector('.aside-status').textContent));
+  await send(page, [{ type: 'stopped', event: { reason: 'step', cursor: { epoch: 0, batch: 0, phase: 1, sub: 0, steps: 1 }, description: 'Stepped to phase 1' } }]);
+  await page.waitForFunction(() => /iteration [\d,]+, W1 of step 1\./.test(document.querySelector('.aside-status')?.textContent ?? ''), null, { timeout: 180000 });
+  assert.equal(iterationOf(await page.evaluate(() => document.querySelector('.aside-status').textContent)), settled, 'the same W1 again keeps the layout as it was');
   const nodes = await page.evaluate(() => document.querySelectorAll('svg.embedding-map g.word').length);
   assert.equal(nodes, 300, 'SVG nodes for the 300 most frequent words, dots for the rest');
   const dots = await page.evaluate(() => {
