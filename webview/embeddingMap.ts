@@ -26,6 +26,8 @@ import { findWord } from './wordSearch';
 const MARGIN = 28;
 const LEGEND_WIDTH = 150;
 const NEIGHBOURS = 8;
+/** Shortlists the neighbour list can be limited to: the most frequent words of a text corpus. */
+const NEIGHBOUR_SHORTLISTS = [1000];
 /** Symbols that tell classes apart once the class colours are used up. */
 const SYMBOLS = [symbolCircle, symbolSquare, symbolTriangle, symbolDiamond, symbolWye];
 const MARKER_AREA = 40;
@@ -64,6 +66,9 @@ export class EmbeddingMap {
   private vocabularySize = 0;
   /** Whether the vocabulary lists its words most frequent first (a text corpus's does). */
   private byFrequency = false;
+  /** Neighbours are listed among the first this many words (0: all), for a frequency-ordered one. */
+  private among = 0;
+  private readonly amongSelect: HTMLElement & { value: string };
   private wordClasses: string[] | undefined;
   private classNames: string[] = [];
   /** A word's SVG node, for the labelled words and those shown on demand; the others are canvas dots. */
@@ -124,10 +129,17 @@ export class EmbeddingMap {
     search.addEventListener('input', () => {
       search.invalid = search.value.trim() !== '' && !this.find(search.value);
     });
+    this.amongSelect = document.createElement('vscode-single-select') as HTMLElement & { value: string };
+    this.amongSelect.setAttribute('aria-label', 'Neighbours among');
+    this.amongSelect.title = 'List neighbours among every word, or only the most frequent ones (CMU 10-707 uses the 1,000 most frequent)';
+    this.amongSelect.addEventListener('change', () => {
+      this.among = Number(this.amongSelect.value) || 0;
+      this.render();
+    });
     this.heading = element('h3', 'aside-heading');
     this.neighbourList = element('ol', 'neighbour-list');
     this.status = element('p', 'aside-status');
-    aside.append(search, this.heading, this.neighbourList, this.status);
+    aside.append(search, this.amongSelect, this.heading, this.neighbourList, this.status);
     this.svg.addEventListener('mousemove', (e) => this.onHover(e));
     this.svg.addEventListener('mouseleave', () => this.setHovered(undefined));
     this.svg.addEventListener('click', (e) => this.pin(this.wordIndexAt(e)));
@@ -150,6 +162,7 @@ export class EmbeddingMap {
     this.vocabularySize = words.length;
     this.byFrequency = byFrequency;
     this.words = words;
+    this.setAmongChoices();
     this.wordClasses = wordClasses?.length === words.length ? wordClasses : undefined;
     this.classNames = this.wordClasses ? [...new Set(this.wordClasses)].sort() : [];
     this.tsne.reset();
@@ -237,6 +250,23 @@ export class EmbeddingMap {
     this.render();
   }
 
+  /** A frequency-ordered vocabulary larger than the usual shortlist offers neighbours among its
+   *  most frequent words; the choice starts at every word. */
+  private setAmongChoices(): void {
+    const shortlists = this.byFrequency ? NEIGHBOUR_SHORTLISTS.filter((size) => size < this.words.length) : [];
+    this.amongSelect.hidden = shortlists.length === 0;
+    this.among = 0;
+    this.amongSelect.replaceChildren(
+      ...[0, ...shortlists].map((size) => {
+        const option = document.createElement('vscode-option');
+        option.setAttribute('value', String(size));
+        option.textContent = size ? `Among the ${formatCount(size)} most frequent` : `Among all ${formatCount(this.words.length)} words`;
+        return option;
+      }),
+    );
+    this.amongSelect.value = '0';
+  }
+
   /** Pins the word typed in the search box (or the most frequent one it begins); false when there is none. */
   private find(word: string): boolean {
     const index = findWord(this.words, word);
@@ -262,7 +292,8 @@ export class EmbeddingMap {
     }
     if (!this.nodes.length) this.createNodes();
     const focus = this.hovered ?? this.pinned;
-    const neighbours = focus !== undefined && this.weights ? nearestByCosine(this.weights, this.words.length, this.dim, focus, NEIGHBOURS) : [];
+    const among = this.among || this.words.length;
+    const neighbours = focus !== undefined && this.weights ? nearestByCosine(this.weights, this.words.length, this.dim, focus, NEIGHBOURS, among) : [];
     // Words beyond the labelled ones get a node while they are in focus or a neighbour.
     for (const i of [focus, this.pinned, ...neighbours.map((n) => n.index)]) if (i !== undefined) this.ensureNode(i);
     if (this.colours !== classColours()) this.styleNodes();
@@ -499,7 +530,7 @@ export class EmbeddingMap {
       hint.textContent = this.positions ? 'Hover over a word, or click it to pin it, to list the words whose embeddings point the same way.' : '';
       this.neighbourList.replaceChildren(hint);
     } else {
-      this.heading.textContent = `Nearest to “${this.words[focus]}”`;
+      this.heading.textContent = `Nearest to “${this.words[focus]}”${this.among ? ` among the ${formatCount(this.among)} most frequent` : ''}`;
       const similarities = formatSimilarities(neighbours.map((nb) => nb.similarity));
       this.neighbourList.replaceChildren(
         ...neighbours.map((nb, k) => {

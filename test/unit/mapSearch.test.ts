@@ -54,3 +54,13 @@ test('frequency colours: rank 1 at one end, the rarest at the other, on a log sc
   assert.deepEqual(rankTicks(250), [1, 10, 100, 250]);
   assert.deepEqual(rankTicks(100), [1, 10, 100]);
 });
+
+test('nearest neighbours among the first N rows only (a frequency-ordered vocabulary\'s most frequent words)', () => {
+  // Rows 0–3 point along x, rows 4–5 along y; row 5 is nearest row 4, but not among the first 4.
+  const rows = [1, 0, 0.9, 0.1, 0.8, 0.3, 0.7, 0.2, 0, 1, 0.05, 1];
+  assert.deepEqual(nearestByCosine(rows, 6, 2, 4, 1).map((n) => n.index), [5]);
+  const among = nearestByCosine(rows, 6, 2, 4, 2, 4);
+  assert.deepEqual(among.map((n) => n.index), [2, 3]);
+  assert.ok(among.every((n) => n.index < 4));
+  assert.equal(nearestByCosine(rows, 6, 2, 4, 10, 100).length, 5, 'a shortlist longer than the vocabulary is every word');
+});

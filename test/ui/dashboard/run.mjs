@@ -853,6 +853,26 @@ async function largeVocabularyMap(context, base, theme) {
   assert.deepEqual(found.neighbours.filter((w) => vocab.indexOf(w) % 40 !== 5003 % 40), [], `neighbours of w5003 from its planted cluster: ${found.neighbours.join(' ')}`);
   assert.deepEqual([...found.highlighted].sort(), [...found.neighbours].sort(), 'the neighbours are highlighted on the map');
   shots.push(await cardScreenshot(page, 'Embedding map', `${theme}-large-vocabulary-map-search`));
+  // Neighbours among the 1,000 most frequent words only (CMU 10-707's list): the same cluster's.
+  const among = await page.evaluate(() => {
+    const select = document.querySelector('vscode-single-select[aria-label="Neighbours among"]');
+    const choices = [...select.querySelectorAll('vscode-option')].map((o) => o.textContent);
+    select.value = '1000';
+    select.dispatchEvent(new Event('change'));
+    return { shown: !select.hidden, choices };
+  });
+  assert.ok(among.shown, 'a frequency-ordered vocabulary of 8,000 offers the shortlist');
+  assert.deepEqual(among.choices, ['Among all 8,000 words', 'Among the 1,000 most frequent']);
+  await sleep(200);
+  const shortlisted = await page.evaluate(() => ({
+    heading: document.querySelector('.aside-heading').textContent,
+    neighbours: [...document.querySelectorAll('.neighbour-word')].map((w) => w.textContent),
+  }));
+  assert.equal(shortlisted.heading, 'Nearest to “w5003” among the 1,000 most frequent');
+  assert.equal(shortlisted.neighbours.length, 8);
+  const ranks = shortlisted.neighbours.map((w) => vocab.indexOf(w));
+  assert.ok(ranks.every((r) => r >= 0 && r < 1000 && r % 40 === 5003 % 40), `neighbours among the 1,000 most frequent, from w5003's cluster: ${shortlisted.neighbours.join(' ')}`);
+  shots.push(await cardScreenshot(page, 'Embedding map', `${theme}-large-vocabulary-map-among`));
   assert.deepEqual(await page.evaluate(() => window.__cspViolations), [], 'CSP violations');
   assert.deepEqual(errors, []);
   await page.close();
