@@ -14,9 +14,10 @@ export const ROW_BLOCKS = 4;
 /** Part 1's tasks: one per row block. */
 export const ROW_TASKS = ROW_BLOCKS;
 
-/** Start of block i of `parts` blocks of [0, size), cut at multiples of 4; i = parts gives size. */
-export function blockStart(size: number, parts: number, i: number): number {
-  return i >= parts ? size : Math.min(size, 4 * Math.round((i * size) / (4 * parts)));
+/** Start of block i of `parts` blocks of [0, size), cut at multiples of `multiple` (4, the
+ *  kernels' row block, unless said); i = parts gives size. */
+export function blockStart(size: number, parts: number, i: number, multiple = 4): number {
+  return i >= parts ? size : Math.min(size, multiple * Math.round((i * size) / (multiple * parts)));
 }
 
 /** The batch's loss sum and hits from its row blocks' results, added in block order: the one order

@@ -34,15 +34,29 @@ const ACTIVATIONS: readonly ActivationName[] = ['sigmoid', 'tanh', 'relu', 'line
 export const activationCode = (a: ActivationName): number => ACTIVATIONS.indexOf(a);
 const activationOf = (code: number): ActivationName => ACTIVATIONS[code];
 
-/** Parts for `rows` rows of `work` multiply-adds: none (1) when too small, at least 8 rows each. */
-function rowParts(rows: number, work: number, minWork = MIN_PRODUCT_WORK): number {
-  if (work < minWork) return 1;
+/** [start, end) of part `part` of [0, size), cut at multiples of `multiple`. */
+const range = (size: number, parts: number, part: number, multiple = 4): [number, number] => [
+  blockStart(size, parts, part, multiple),
+  blockStart(size, parts, part + 1, multiple),
+];
+
+/** The most parts (up to MAX_PARTS) that [0, size) cut at multiples of `multiple` makes with
+ *  none smaller than `smallest`; 1 when no cut does. */
+function mostParts(size: number, multiple: number, smallest: number): number {
   for (let parts = MAX_PARTS; parts > 1; parts--) {
-    let smallest = rows;
-    for (let part = 0; part < parts; part++) smallest = Math.min(smallest, blockStart(rows, parts, part + 1) - blockStart(rows, parts, part));
-    if (smallest >= MIN_PART_ROWS) return parts;
+    let narrowest = size;
+    for (let part = 0; part < parts; part++) {
+      const [start, end] = range(size, parts, part, multiple);
+      narrowest = Math.min(narrowest, end - start);
+    }
+    if (narrowest >= smallest) return parts;
   }
   return 1;
+}
+
+/** Parts for `rows` rows of `work` multiply-adds: none (1) when too small, at least 8 rows each. */
+function rowParts(rows: number, work: number, minWork = MIN_PRODUCT_WORK): number {
+  return work < minWork ? 1 : mostParts(rows, 4, MIN_PART_ROWS);
 }
 
 /** Columns of the products' panels (PANEL_COLUMNS in wasm/assembly/kernels.ts): a product cut
@@ -53,33 +67,19 @@ const PANEL = 256;
 const SLICED_K = 256;
 
 /** [start, end) of part `part` of n columns, cut at multiples of PANEL. */
-function panelRange(n: number, parts: number, part: number): [number, number] {
-  const cut = (i: number) => (i >= parts ? n : Math.min(n, PANEL * Math.round((i * n) / (PANEL * parts))));
-  return [cut(part), cut(part + 1)];
-}
+const panelRange = (n: number, parts: number, part: number) => range(n, parts, part, PANEL);
 
 /** Parts for a product of `n` columns cut by columns, or 0 when they are too few to cut. */
 function columnParts(n: number, k: number, work: number, onePanel: boolean): number {
   if (work < MIN_PRODUCT_WORK) return 0;
-  const narrowest = onePanel && k <= SLICED_K ? PANEL : 2 * PANEL;
-  for (let parts = MAX_PARTS; parts > 1; parts--) {
-    let narrowestPart = n;
-    for (let part = 0; part < parts; part++) {
-      const [j0, j1] = panelRange(n, parts, part);
-      narrowestPart = Math.min(narrowestPart, j1 - j0);
-    }
-    if (narrowestPart >= narrowest) return parts;
-  }
-  return 0;
+  const parts = mostParts(n, PANEL, onePanel && k <= SLICED_K ? PANEL : 2 * PANEL);
+  return parts > 1 ? parts : 0;
 }
 
 /** Parts for `count` independent elements (cut at multiples of 4, the kernels' vector width). */
 function elementParts(count: number): number {
   return count < MIN_ELEMENT_WORK ? 1 : MAX_PARTS;
 }
-
-/** [start, end) of part `part`, cut at multiples of 4. */
-const range = (size: number, parts: number, part: number): [number, number] => [blockStart(size, parts, part), blockStart(size, parts, part + 1)];
 
 const f32 = (a: SplitArray) => a as Float32Array;
 const i32 = (a: SplitArray) => a as Int32Array;
